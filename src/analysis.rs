@@ -1,0 +1,140 @@
+//! A file read once into everything the rules ask of it: front matter, side-by-side segments,
+//! and the parsed views.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::document::Document;
+use crate::markdown::View;
+use crate::markdown::frontmatter::{self, FrontMatter};
+use crate::markdown::sxs::{self, Projection, Segment, Side};
+
+/// A parsed file. Invariant: `block_segments.len() == target.blocks.len()`, and the segment
+/// indices in it are in increasing order.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub document: Arc<Document>,
+    pub front_matter: Option<FrontMatter>,
+    /// The opening `---` of a front matter block that never closes.
+    pub unclosed_front_matter: Option<Range<usize>>,
+    /// Side-by-side segments, empty for plain Markdown.
+    pub segments: Vec<Segment>,
+    /// The text readers see: the file itself, or for side-by-side the translations.
+    pub target: View,
+    /// The English embedded in a side-by-side file.
+    pub embedded: Option<View>,
+    /// For each block of `target`, the segments it holds.
+    pub block_segments: Vec<Vec<usize>>,
+    /// For each block of `embedded`, the segments it holds.
+    pub embedded_block_segments: Vec<Vec<usize>>,
+}
+
+/// A side-by-side file whose spans cannot be split.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("line {line}: {message}")]
+pub struct ParseError {
+    pub line: usize,
+    pub offset: usize,
+    pub message: String,
+}
+
+impl Parsed {
+    /// Reads a document. Plain Markdown always parses; a side-by-side file with a span that
+    /// never closes is an error, since nothing after it could be told apart.
+    pub fn new(document: Arc<Document>) -> Result<Parsed, ParseError> {
+        let text = document.text.as_str();
+        let (front_matter, unclosed_front_matter) = match frontmatter::parse(text) {
+            Ok(front_matter) => (front_matter, None),
+            Err(range) => (None, Some(range)),
+        };
+        let segments = if sxs::is_side_by_side(text) {
+            sxs::parse(text).map_err(|error| ParseError {
+                line: document.line_column(error.offset).line,
+                offset: error.offset,
+                message: error.message,
+            })?
+        } else {
+            Vec::new()
+        };
+        let (target, embedded) = if segments.is_empty() {
+            (View::new(Projection::identity(text)), None)
+        } else {
+            (
+                View::new(Projection::of_segments(text, &segments, Side::Target)),
+                Some(View::new(Projection::of_segments(
+                    text,
+                    &segments,
+                    Side::EmbeddedSource,
+                ))),
+            )
+        };
+        let block_segments =
+            map_segments(&target, &segments, |segment| Some(segment.target.clone()));
+        let embedded_block_segments = embedded
+            .as_ref()
+            .map(|view| map_segments(view, &segments, |segment| segment.source.clone()))
+            .unwrap_or_default();
+        Ok(Parsed {
+            document,
+            front_matter,
+            unclosed_front_matter,
+            segments,
+            target,
+            embedded,
+            block_segments,
+            embedded_block_segments,
+        })
+    }
+
+    pub fn is_side_by_side(&self) -> bool {
+        !self.segments.is_empty()
+    }
+
+    /// A front matter value.
+    pub fn meta(&self, key: &str) -> Option<&str> {
+        self.front_matter
+            .as_ref()?
+            .get(key)
+            .map(|entry| entry.value.as_str())
+    }
+
+    /// The embedded English of a segment.
+    pub fn segment_source(&self, index: usize) -> Option<&str> {
+        let range = self.segments.get(index)?.source.clone()?;
+        Some(&self.document.text[range])
+    }
+
+    /// The translation of a segment.
+    pub fn segment_target(&self, index: usize) -> &str {
+        &self.document.text[self.segments[index].target.clone()]
+    }
+}
+
+fn map_segments(
+    view: &View,
+    segments: &[Segment],
+    range_of: impl Fn(&Segment) -> Option<Range<usize>>,
+) -> Vec<Vec<usize>> {
+    view.blocks
+        .iter()
+        .map(|block| {
+            let original = view.original(block.range.clone());
+            // Segments are in file order, so the first one that can overlap is found by search.
+            let first = segments.partition_point(|segment| segment.tail.end <= original.start);
+            segments[first..]
+                .iter()
+                .enumerate()
+                .take_while(|(_, segment)| {
+                    segment.open_tag.start < original.end.max(original.start + 1)
+                })
+                .filter(|(_, segment)| {
+                    range_of(segment).is_some_and(|range| {
+                        range.start < original.end
+                            && original.start < range.end.max(range.start + 1)
+                    })
+                })
+                .map(|(offset, _)| first + offset)
+                .collect()
+        })
+        .collect()
+}

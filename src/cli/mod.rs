@@ -1,0 +1,95 @@
+//! The command line: clap types and the subcommands. This is the only module that touches
+//! disk and terminal.
+
+pub mod check;
+pub mod explain;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// A translation quality-assurance linter for documentation.
+#[derive(Debug, Parser)]
+#[command(name = "locdrift", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check translations against their English source.
+    Check(CheckArgs),
+    /// Print the documentation of a rule, by code (`LD101`) or name (`host-drift`).
+    Explain {
+        /// A rule code or name.
+        rule: String,
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+    },
+    /// List every rule.
+    Rules,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// rustc-style diagnostics.
+    Human,
+    /// One JSON array of findings.
+    Json,
+    /// One JSON object per finding, per line.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Translations to check: files, or folders searched for `*.md`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The English source: a file, or a folder whose files pair with translations of the same
+    /// relative path (or the same `ms.assetid`). May be repeated.
+    #[arg(long, short = 's')]
+    pub source: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+    pub format: OutputFormat,
+    /// When to use colour. `NO_COLOR` in the environment turns `auto` off.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Extra rulebook (TOML). May be repeated.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub rulebooks: Vec<PathBuf>,
+    /// Only these rules: codes (`LD101`), code prefixes (`LD1`) or names, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Skip these rules: codes, code prefixes or names, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// The translations' locale (`zh-cn`), when neither front matter nor folder names it.
+    #[arg(long)]
+    pub locale: Option<String>,
+}

@@ -1,0 +1,157 @@
+//! Rulebooks: the data behind the language rules (renamed terms, retired hosts, terms that must
+//! not be translated), as TOML. The built-in books under `rules/` are embedded in the binary;
+//! users add their own with `--rules FILE`.
+//!
+//! ```toml
+//! locale = "zh-cn"          # or "*" for every locale, "en" for English sources
+//!
+//! [[stale-term]]
+//! term = "Office 365 门户"
+//! replacement = "Microsoft 365 管理中心"
+//! note = "the Office 365 portal was renamed Microsoft 365 admin center in 2020"
+//!
+//! [do-not-translate]
+//! terms = ["Skype for Business"]
+//! ```
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// The rulebooks that ship with locdrift, by file name.
+pub const BUILT_IN: &[(&str, &str)] = &[
+    ("rules/hosts.toml", include_str!("../rules/hosts.toml")),
+    ("rules/en.toml", include_str!("../rules/en.toml")),
+    ("rules/zh-cn.toml", include_str!("../rules/zh-cn.toml")),
+    ("rules/zh-tw.toml", include_str!("../rules/zh-tw.toml")),
+    ("rules/ja-jp.toml", include_str!("../rules/ja-jp.toml")),
+    (
+        "rules/do-not-translate.toml",
+        include_str!("../rules/do-not-translate.toml"),
+    ),
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Book {
+    locale: String,
+    #[serde(default)]
+    stale_term: Vec<BookTerm>,
+    #[serde(default)]
+    do_not_translate: Option<DoNotTranslate>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct BookTerm {
+    term: String,
+    replacement: String,
+    note: Option<String>,
+    #[serde(default)]
+    case_sensitive: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DoNotTranslate {
+    terms: Vec<String>,
+}
+
+/// A renamed or retired term and what replaces it.
+#[derive(Debug, Clone)]
+pub struct StaleTerm {
+    /// A locale (`zh-cn`), a language (`en`), or `*`.
+    pub locale: String,
+    pub term: String,
+    pub replacement: String,
+    pub note: Option<String>,
+    pub case_sensitive: bool,
+    /// The rulebook it came from, for messages.
+    pub book: String,
+}
+
+impl StaleTerm {
+    /// Whether the term applies to a file of this locale (`None`: unknown, only `*` terms).
+    pub fn applies_to(&self, locale: Option<&str>) -> bool {
+        if self.locale == "*" {
+            return true;
+        }
+        let Some(locale) = locale else { return false };
+        let locale = locale.to_ascii_lowercase();
+        locale == self.locale || locale.split(['-', '_']).next() == Some(self.locale.as_str())
+    }
+}
+
+/// All rulebook data of a run.
+#[derive(Debug, Clone, Default)]
+pub struct RuleData {
+    pub stale_terms: Vec<StaleTerm>,
+    pub do_not_translate: Vec<String>,
+}
+
+impl RuleData {
+    /// The built-in rulebooks.
+    pub fn built_in() -> RuleData {
+        let mut data = RuleData::default();
+        for (name, text) in BUILT_IN {
+            data.add(name, text)
+                .expect("built-in rulebooks are valid (tested)");
+        }
+        data
+    }
+
+    /// Adds a rulebook's entries.
+    pub fn add(&mut self, name: &str, text: &str) -> Result<(), Error> {
+        let book: Book = toml::from_str(text).map_err(|error| Error::Rulebook {
+            path: Path::new(name).to_path_buf(),
+            message: error.to_string().trim_end().to_string(),
+        })?;
+        let locale = book.locale.to_ascii_lowercase();
+        for term in book.stale_term {
+            if term.term.trim().is_empty() {
+                return Err(Error::Rulebook {
+                    path: Path::new(name).to_path_buf(),
+                    message: "a `stale-term` has an empty `term`".into(),
+                });
+            }
+            self.stale_terms.push(StaleTerm {
+                locale: locale.clone(),
+                term: term.term,
+                replacement: term.replacement,
+                note: term.note,
+                case_sensitive: term.case_sensitive,
+                book: name.to_string(),
+            });
+        }
+        if let Some(list) = book.do_not_translate {
+            self.do_not_translate.extend(list.terms);
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn built_in_books_load() {
+        let data = RuleData::built_in();
+        assert!(data.stale_terms.iter().any(|t| t.term == "Office 365 门户"));
+        assert!(
+            data.stale_terms
+                .iter()
+                .any(|t| t.term == "sipdir.online.microsoft.com")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_are_rejected() {
+        let error = RuleData::default()
+            .add("x.toml", "locale = \"en\"\nterms = 1\n")
+            .unwrap_err();
+        assert!(error.to_string().contains("x.toml"), "{error}");
+    }
+}

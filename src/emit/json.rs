@@ -1,0 +1,106 @@
+//! The machine format, a public contract. `--format json` prints one array, `--format jsonl`
+//! one object per line; each finding is exactly:
+//!
+//! ```json
+//! {"code": "LD101", "rule": "host-drift", "severity": "error|warning|info",
+//!  "message": "…", "path": "zh-cn/a.md", "line": 12, "column": 9,
+//!  "end_line": 12, "end_column": 31,
+//!  "source": {"path": "en-us/a.md", "line": 12, "column": 5} | null,
+//!  "fix": {"replacement": "…", "applicability": "safe|unsafe"} | null}
+//! ```
+//!
+//! Lines and columns are 1-based; columns count Unicode scalar values. `end_*` is exclusive.
+//! `source` is the first secondary label (the English the translation disagrees with), which
+//! for a side-by-side file may be in the same file. `fix` replaces the primary file's text from
+//! the fix's own range, which is the primary range unless the finding says otherwise.
+
+use serde::Serialize;
+
+use super::FileReport;
+use crate::diagnostic::{Applicability, Diagnostic};
+
+#[derive(Serialize)]
+pub struct JsonFinding<'a> {
+    pub code: &'a str,
+    pub rule: &'a str,
+    pub severity: &'a str,
+    pub message: &'a str,
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub source: Option<JsonSource<'a>>,
+    pub fix: Option<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct JsonSource<'a> {
+    pub path: &'a str,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix<'a> {
+    pub replacement: &'a str,
+    pub applicability: &'a str,
+}
+
+/// The wire form of one finding.
+pub fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> JsonFinding<'a> {
+    let document = report.document(diagnostic.primary.file);
+    let start = document.line_column(diagnostic.primary.range.start);
+    let end = document.line_column(diagnostic.primary.range.end);
+    let source = diagnostic.secondary.first().map(|label| {
+        let document = report.document(label.file);
+        let position = document.line_column(label.range.start);
+        JsonSource {
+            path: document.path.as_str(),
+            line: position.line,
+            column: position.column,
+        }
+    });
+    JsonFinding {
+        code: diagnostic.code,
+        rule: diagnostic.rule,
+        severity: diagnostic.severity.as_str(),
+        message: &diagnostic.message,
+        path: document.path.as_str(),
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+        source,
+        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+            replacement: &fix.replacement,
+            applicability: match fix.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+            },
+        }),
+    }
+}
+
+/// All findings of a run as one JSON array.
+pub fn to_array(reports: &[FileReport]) -> String {
+    let findings: Vec<JsonFinding<'_>> = reports
+        .iter()
+        .flat_map(|r| r.diagnostics.iter().map(move |d| finding(r, d)))
+        .collect();
+    serde_json::to_string_pretty(&findings).expect("findings serialize")
+}
+
+/// All findings of a run, one JSON object per line.
+pub fn to_lines(reports: &[FileReport]) -> String {
+    let mut out = String::new();
+    for report in reports {
+        for diagnostic in &report.diagnostics {
+            out.push_str(
+                &serde_json::to_string(&finding(report, diagnostic)).expect("findings serialize"),
+            );
+            out.push('\n');
+        }
+    }
+    out
+}

@@ -1,0 +1,175 @@
+//! Runs the selected rules on one check and orders what they find.
+
+use crate::align::{self, Features};
+use crate::analysis::Parsed;
+use crate::data::RuleData;
+use crate::diagnostic::{Diagnostic, FileSide};
+use crate::rules::{Context, Reference, Rule, RuleInfo, registry};
+
+/// What a run checks and with which data.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub data: RuleData,
+    /// Codes, code prefixes or names; empty selects every rule.
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            data: RuleData::built_in(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+        }
+    }
+}
+
+/// Whether a selector (`LD101`, `LD1`, `host-drift`, `ALL`) names a rule.
+pub fn selector_matches(selector: &str, info: &RuleInfo) -> bool {
+    selector.eq_ignore_ascii_case("ALL")
+        || selector == info.name
+        || (selector.len() >= 2 && info.code.starts_with(&selector.to_ascii_uppercase()))
+}
+
+impl Settings {
+    pub fn is_enabled(&self, info: &RuleInfo) -> bool {
+        let selected =
+            self.select.is_empty() || self.select.iter().any(|s| selector_matches(s, info));
+        selected && !self.ignore.iter().any(|s| selector_matches(s, info))
+    }
+}
+
+/// Block features of the target view, with the embedded English of side-by-side blocks.
+fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
+    let view = &target.target;
+    view.blocks
+        .iter()
+        .enumerate()
+        .map(|(index, block)| {
+            let segments = &target.block_segments[index];
+            let ids: Vec<&str> = segments
+                .iter()
+                .map(|&s| target.segments[s].id.as_str())
+                .collect();
+            let english: Option<String> = (with_english && !segments.is_empty()).then(|| {
+                segments
+                    .iter()
+                    .filter_map(|&s| target.segment_source(s))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            Features::of(block, view.text(), english.as_deref(), &ids)
+        })
+        .collect()
+}
+
+/// How one file is checked.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The target's locale (`zh-cn`).
+    pub locale: Option<String>,
+    /// The file is an English source checked on its own.
+    pub is_source_file: bool,
+    /// The run was given sources, so a translation without one is reported.
+    pub source_expected: bool,
+}
+
+/// Checks `target` (against `source` when given) and returns its findings, sorted by position
+/// and code. `is_source_file` marks an English source checked on its own.
+pub fn check(
+    target: &Parsed,
+    source: Option<&Parsed>,
+    settings: &Settings,
+    options: CheckOptions,
+) -> Vec<Diagnostic> {
+    let (reference, alignment) = if let Some(source) = source {
+        let view = &source.target;
+        let source_features: Vec<Features> = view
+            .blocks
+            .iter()
+            .map(|block| {
+                let prose = block.prose(view.text());
+                Features::of(block, view.text(), Some(&prose), &[])
+            })
+            .collect();
+        let target_features = target_features(target, true);
+        (
+            Some(Reference {
+                view,
+                file: FileSide::Source,
+                is_current_source: true,
+            }),
+            align::align(&source_features, &target_features),
+        )
+    } else if let Some(embedded) = &target.embedded {
+        let embedded_features: Vec<Features> = embedded
+            .blocks
+            .iter()
+            .enumerate()
+            .map(|(index, block)| {
+                let ids: Vec<&str> = target.embedded_block_segments[index]
+                    .iter()
+                    .map(|&s| target.segments[s].id.as_str())
+                    .collect();
+                Features::of(block, embedded.text(), None, &ids)
+            })
+            .collect();
+        let target_features = target_features(target, false);
+        (
+            Some(Reference {
+                view: embedded,
+                file: FileSide::Target,
+                is_current_source: false,
+            }),
+            align::align(&embedded_features, &target_features),
+        )
+    } else {
+        (None, Vec::new())
+    };
+    let cx = Context {
+        target,
+        source,
+        reference,
+        alignment: &alignment,
+        data: &settings.data,
+        locale: options.locale,
+        is_source_file: options.is_source_file,
+        source_expected: options.source_expected,
+    };
+    let mut diagnostics = Vec::new();
+    for rule in registry::RULES {
+        if settings.is_enabled(rule.info()) {
+            rule.check(&cx, &mut diagnostics);
+        }
+    }
+    sort_and_dedup(&mut diagnostics);
+    diagnostics
+}
+
+/// Sorts by (start, code) and drops exact repeats, so output is stable whatever order the rules
+/// ran in.
+pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| {
+        (
+            a.primary.range.start,
+            a.code,
+            a.primary.range.end,
+            &a.message,
+        )
+            .cmp(&(
+                b.primary.range.start,
+                b.code,
+                b.primary.range.end,
+                &b.message,
+            ))
+    });
+    diagnostics.dedup_by(|a, b| {
+        a.code == b.code && a.primary.range == b.primary.range && a.message == b.message
+    });
+}
+
+/// Every rule, for `locdrift rules` and `explain`.
+pub fn rules() -> impl Iterator<Item = &'static dyn Rule> {
+    registry::RULES.iter().copied()
+}

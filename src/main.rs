@@ -1,0 +1,39 @@
+//! The `locdrift` binary: parses arguments, runs the command, maps the outcome to an exit code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use locdrift::cli::{self, Cli, Command, check::Outcome};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    let result = match &cli.command {
+        Command::Check(args) => cli::check::run(args, &mut out, &mut err),
+        Command::Explain { rule, format } => {
+            cli::explain::explain(rule, *format, &mut out).map(|()| Outcome::Clean)
+        }
+        Command::Rules => cli::explain::list(&mut out).map(|()| Outcome::Clean),
+    };
+    match result {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        Ok(Outcome::Errors) => ExitCode::from(2),
+        Err(error) => {
+            // A closed pipe (`locdrift check … | head`) is not an error.
+            if error.chain().any(|cause| {
+                cause
+                    .downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            let _ = writeln!(err, "error: {error:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,508 @@
+//! The only code that configures and calls pulldown-cmark.
+//!
+//! [`parse_blocks`] walks the parser's offset iterator once and turns it into our model
+//! ([`model::Block`]): leaf blocks with their containers and the inline atoms that rules
+//! compare. [`View`] ties a parsed text to the file it came from, since a side-by-side file is
+//! parsed twice, once per projection.
+
+pub mod frontmatter;
+pub mod model;
+pub mod sxs;
+pub mod tokens;
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{BlockQuoteKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use model::{Anchor, Block, BlockKind, Containers, Link, LiteralMarker};
+pub use sxs::Projection;
+
+/// The parser options, owned here so that every caller parses the same dialect. Smart
+/// punctuation stays off: it would rewrite the quotes and dashes that rules compare.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_GFM
+        | Options::ENABLE_FOOTNOTES
+}
+
+static ANCHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<a\s[^>]*?\b(?:name|id)\s*=\s*["']([^"']*)["']"#)
+        .expect("anchor pattern is valid")
+});
+static HEADING_ID: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{#([^\s}]+)").expect("heading-id pattern is valid"));
+
+fn alert_name(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "NOTE",
+        BlockQuoteKind::Tip => "TIP",
+        BlockQuoteKind::Important => "IMPORTANT",
+        BlockQuoteKind::Warning => "WARNING",
+        BlockQuoteKind::Caution => "CAUTION",
+    }
+}
+
+/// A parsed text and the way back to its file.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub projection: Projection,
+    pub blocks: Vec<Block>,
+}
+
+impl View {
+    pub fn new(projection: Projection) -> View {
+        let blocks = parse_blocks(&projection.text);
+        View { projection, blocks }
+    }
+
+    /// The parsed text.
+    pub fn text(&self) -> &str {
+        &self.projection.text
+    }
+
+    /// A range of the parsed text as a range of the file.
+    pub fn original(&self, range: Range<usize>) -> Range<usize> {
+        self.projection.range_to_original(range)
+    }
+
+    /// Every anchor the text defines: explicit `<a name>`/`{#id}` anchors.
+    pub fn anchors(&self) -> impl Iterator<Item = (&Block, &Anchor)> {
+        self.blocks
+            .iter()
+            .flat_map(|block| block.anchors.iter().map(move |anchor| (block, anchor)))
+    }
+}
+
+struct Walker<'t> {
+    text: &'t str,
+    blocks: Vec<Block>,
+    containers: Containers,
+    alert_stack: Vec<Option<&'static str>>,
+    /// The open leaf and whether it was opened implicitly (inline content in a tight list item).
+    open: Option<(Block, bool)>,
+    table: Option<(usize, usize, usize, bool)>,
+    tables_seen: usize,
+    strong_starts: Vec<usize>,
+    link_stack: Vec<(usize, bool, bool, String)>,
+    in_metadata: bool,
+}
+
+/// Parses a Markdown text into leaf blocks. Any text parses; there is no error.
+pub fn parse_blocks(text: &str) -> Vec<Block> {
+    let mut walker = Walker {
+        text,
+        blocks: Vec::new(),
+        containers: Containers::default(),
+        alert_stack: Vec::new(),
+        open: None,
+        table: None,
+        tables_seen: 0,
+        strong_starts: Vec::new(),
+        link_stack: Vec::new(),
+        in_metadata: false,
+    };
+    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        walker.event(event, range);
+    }
+    walker.close_leaf();
+    walker.blocks
+}
+
+impl Walker<'_> {
+    fn open_leaf(&mut self, kind: BlockKind, start: usize, implicit: bool) {
+        self.close_leaf();
+        self.open = Some((Block::new(kind, self.containers.clone(), start), implicit));
+    }
+
+    fn close_leaf(&mut self) {
+        if let Some((mut block, _)) = self.open.take() {
+            if let BlockKind::Heading(_) = block.kind {
+                let mut words = String::new();
+                for run in &block.text_runs {
+                    words.push_str(&self.text[run.clone()]);
+                }
+                for code in &block.code_spans {
+                    words.push_str(self.text[code.clone()].trim_matches('`'));
+                }
+                block.heading_slug = Some(model::slug(&words));
+            }
+            self.blocks.push(block);
+        }
+    }
+
+    fn close_implicit_leaf(&mut self) {
+        if matches!(self.open, Some((_, true))) {
+            self.close_leaf();
+        }
+    }
+
+    /// The open leaf, opening an implicit paragraph for inline content outside any leaf.
+    fn leaf(&mut self, start: usize) -> &mut Block {
+        if self.open.is_none() {
+            self.open = Some((
+                Block::new(BlockKind::Paragraph, self.containers.clone(), start),
+                true,
+            ));
+        }
+        &mut self.open.as_mut().expect("a leaf was just opened").0
+    }
+
+    fn extend(&mut self, range: &Range<usize>) {
+        let block = self.leaf(range.start);
+        if block.range.is_empty()
+            && block.text_runs.is_empty()
+            && block.code_spans.is_empty()
+            && block.html_tags.is_empty()
+            && block.links.is_empty()
+        {
+            block.range = range.clone();
+        } else {
+            block.range.start = block.range.start.min(range.start);
+            block.range.end = block.range.end.max(range.end);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, range: Range<usize>) {
+        match &event {
+            Event::Start(Tag::MetadataBlock(_)) => self.in_metadata = true,
+            Event::End(TagEnd::MetadataBlock(_)) => self.in_metadata = false,
+            _ if self.in_metadata => return,
+            _ => {}
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag, range),
+            Event::Text(_) => {
+                self.extend(&range);
+                let text = self.text;
+                let block = self.leaf(range.start);
+                // pulldown-cmark splits text at escapes and entities; a run is re-joined when
+                // only the backslashes of escapes stand between two pieces.
+                match block.text_runs.last_mut() {
+                    Some(last)
+                        if last.end <= range.start
+                            && text[last.end..range.start].bytes().all(|b| b == b'\\') =>
+                    {
+                        last.end = range.end
+                    }
+                    _ => block.text_runs.push(range.clone()),
+                }
+                record_literal_markers(text, &range, block);
+            }
+            Event::Code(_) => {
+                self.extend(&range);
+                self.leaf(range.start).code_spans.push(range);
+            }
+            Event::InlineHtml(html) | Event::Html(html) => {
+                self.extend(&range);
+                let block = self.leaf(range.start);
+                block.html_tags.push(range.clone());
+                for captures in ANCHOR.captures_iter(&html) {
+                    let name = captures.get(1).expect("group 1 always takes part");
+                    let start = range.start + name.start();
+                    block.anchors.push(Anchor {
+                        name: name.as_str().to_string(),
+                        range: start..start + name.len(),
+                    });
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if self.open.is_some() {
+                    self.extend(&range);
+                }
+            }
+            Event::InlineMath(_) | Event::DisplayMath(_) | Event::FootnoteReference(_) => {
+                self.extend(&range);
+            }
+            Event::Rule | Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, range: Range<usize>) {
+        match tag {
+            Tag::Paragraph => {
+                // A paragraph inside a table cell or an open leaf cannot happen; treat it as a
+                // new leaf either way.
+                self.open_leaf(BlockKind::Paragraph, range.start, false);
+            }
+            Tag::Heading { level, id, .. } => {
+                self.open_leaf(BlockKind::Heading(level as u8), range.start, false);
+                if id.is_some()
+                    && let Some(captures) = HEADING_ID.captures(&self.text[range.clone()])
+                {
+                    let name = captures.get(1).expect("group 1 always takes part");
+                    let start = range.start + name.start();
+                    self.leaf(range.start).anchors.push(Anchor {
+                        name: name.as_str().to_string(),
+                        range: start..start + name.len(),
+                    });
+                }
+            }
+            Tag::CodeBlock(_) => {
+                self.open_leaf(BlockKind::CodeBlock, range.start, false);
+                self.leaf(range.start).range = range.clone();
+            }
+            Tag::HtmlBlock => {
+                self.open_leaf(BlockKind::Html, range.start, false);
+            }
+            Tag::BlockQuote(kind) => {
+                self.close_implicit_leaf();
+                self.containers.quote_depth = self.containers.quote_depth.saturating_add(1);
+                self.alert_stack.push(self.containers.alert);
+                if let Some(kind) = kind {
+                    self.containers.alert = Some(alert_name(kind));
+                }
+            }
+            Tag::List(_) => {
+                self.close_implicit_leaf();
+                self.containers.list_depth = self.containers.list_depth.saturating_add(1);
+            }
+            Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::DefinitionList
+            | Tag::DefinitionListTitle
+            | Tag::DefinitionListDefinition
+            | Tag::MetadataBlock(_) => {
+                self.close_implicit_leaf();
+            }
+            Tag::Table(_) => {
+                self.close_implicit_leaf();
+                self.table = Some((self.tables_seen, 0, 0, false));
+                self.tables_seen += 1;
+            }
+            Tag::TableHead => {
+                if let Some(table) = &mut self.table {
+                    table.3 = true;
+                    table.2 = 0;
+                }
+            }
+            Tag::TableRow => {
+                if let Some(table) = &mut self.table {
+                    table.1 += 1;
+                    table.2 = 0;
+                    table.3 = false;
+                }
+            }
+            Tag::TableCell => {
+                let (table, row, column, header) = self.table.unwrap_or((0, 0, 0, false));
+                self.open_leaf(
+                    BlockKind::TableCell {
+                        table,
+                        row,
+                        column,
+                        header,
+                    },
+                    range.start,
+                    false,
+                );
+                if let Some(table) = &mut self.table {
+                    table.2 += 1;
+                }
+            }
+            Tag::Strong => {
+                self.extend(&(range.start..range.start));
+                self.strong_starts.push(range.start);
+            }
+            Tag::Emphasis => {
+                self.extend(&(range.start..range.start));
+                self.leaf(range.start).emphasis += 1;
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
+                self.extend(&(range.start..range.start));
+                let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                self.link_stack
+                    .push((range.start, false, autolink, dest_url.to_string()));
+            }
+            Tag::Image { dest_url, .. } => {
+                self.extend(&(range.start..range.start));
+                self.link_stack
+                    .push((range.start, true, false, dest_url.to_string()));
+            }
+            Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
+                self.extend(&(range.start..range.start));
+            }
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, range: Range<usize>) {
+        match tag {
+            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => self.close_leaf(),
+            TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                if let Some((block, _)) = &mut self.open {
+                    block.range = block.range.start.min(range.start)..range.end;
+                }
+                self.close_leaf();
+            }
+            TagEnd::BlockQuote(_) => {
+                self.close_implicit_leaf();
+                self.containers.quote_depth = self.containers.quote_depth.saturating_sub(1);
+                self.containers.alert = self.alert_stack.pop().flatten();
+            }
+            TagEnd::List(_) => {
+                self.close_implicit_leaf();
+                self.containers.list_depth = self.containers.list_depth.saturating_sub(1);
+            }
+            TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::DefinitionListTitle
+            | TagEnd::DefinitionListDefinition => {
+                self.close_implicit_leaf();
+            }
+            TagEnd::Table => self.table = None,
+            TagEnd::Strong => {
+                let start = self.strong_starts.pop().unwrap_or(range.start);
+                self.extend(&range);
+                self.leaf(start).strong.push(start..range.end);
+            }
+            TagEnd::Link | TagEnd::Image => {
+                let Some((start, is_image, is_autolink, destination)) = self.link_stack.pop()
+                else {
+                    return;
+                };
+                self.extend(&range);
+                let whole = start..range.end;
+                let destination_range = find_destination(self.text, &whole, is_autolink);
+                self.leaf(start).links.push(Link {
+                    range: whole,
+                    destination,
+                    destination_range,
+                    is_image,
+                    is_autolink,
+                });
+            }
+            TagEnd::Emphasis | TagEnd::Strikethrough | TagEnd::Superscript | TagEnd::Subscript => {
+                self.extend(&range)
+            }
+            TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::DefinitionList
+            | TagEnd::MetadataBlock(_) => {}
+        }
+    }
+}
+
+/// Finds where an inline link writes its destination: after the last `](`, up to white space
+/// or the closing parenthesis. Reference links have no inline destination.
+fn find_destination(text: &str, link: &Range<usize>, autolink: bool) -> Option<Range<usize>> {
+    let raw = &text[link.clone()];
+    if autolink {
+        let inner = raw.strip_prefix('<')?.strip_suffix('>')?;
+        return Some(link.start + 1..link.start + 1 + inner.len());
+    }
+    let open = raw.rfind("](")? + 2;
+    let rest = &raw[open..];
+    let rest_trimmed = rest.trim_start();
+    let lead = rest.len() - rest_trimmed.len();
+    let (start, length) = if let Some(angle) = rest_trimmed.strip_prefix('<') {
+        (open + lead + 1, angle.find('>')?)
+    } else {
+        let end = rest_trimmed
+            .find(|c: char| c.is_whitespace() || c == ')')
+            .unwrap_or(rest_trimmed.len());
+        (open + lead, end)
+    };
+    Some(link.start + start..link.start + start + length)
+}
+
+/// Records `*` runs that stayed text: an unrendered emphasis delimiter, escaped (`\*\*`) or
+/// not. pulldown-cmark gives an escaped star the range of the star alone, so the backslash is
+/// looked up in the text before it.
+fn record_literal_markers(text: &str, range: &Range<usize>, block: &mut Block) {
+    let bytes = text.as_bytes();
+    let mut index = range.start;
+    while index < range.end {
+        if bytes[index] != b'*' {
+            index += 1;
+            continue;
+        }
+        let escaped = index > 0 && bytes[index - 1] == b'\\';
+        let start = if escaped { index - 1 } else { index };
+        let mut end = index + 1;
+        loop {
+            if escaped && bytes.get(end) == Some(&b'\\') && bytes.get(end + 1) == Some(&b'*') {
+                end += 2;
+            } else if !escaped && end < range.end && bytes[end] == b'*' {
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        match block.literal_markers.last_mut() {
+            Some(last) if last.escaped == escaped && last.range.end >= start => {
+                last.range.end = last.range.end.max(end)
+            }
+            _ => block.literal_markers.push(LiteralMarker {
+                range: start..end,
+                escaped,
+            }),
+        }
+        index = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leaf_blocks_with_containers() {
+        let text = "---\ntitle: x\n---\n# Title\n\n> [!NOTE]\n> Note **text**.\n\n- item `code` and [link](a.md#x)\n\n|**A**|B|\n|-|-|\n|1|2|\n";
+        let blocks = parse_blocks(text);
+        let kinds: Vec<_> = blocks.iter().map(|b| b.kind.clone()).collect();
+        assert_eq!(kinds[0], BlockKind::Heading(1));
+        assert_eq!(blocks[1].containers.alert, Some("NOTE"));
+        assert_eq!(blocks[1].strong.len(), 1);
+        assert_eq!(blocks[2].containers.list_depth, 1);
+        assert_eq!(&text[blocks[2].code_spans[0].clone()], "`code`");
+        assert_eq!(
+            &text[blocks[2].links[0].destination_range.clone().unwrap()],
+            "a.md#x"
+        );
+        assert!(matches!(
+            blocks[3].kind,
+            BlockKind::TableCell {
+                header: true,
+                column: 0,
+                ..
+            }
+        ));
+        assert!(matches!(
+            blocks[6].kind,
+            BlockKind::TableCell {
+                row: 1,
+                column: 1,
+                ..
+            }
+        ));
+        assert_eq!(blocks[0].heading_slug.as_deref(), Some("title"));
+    }
+
+    #[test]
+    fn escaped_and_unrendered_markers_are_recorded() {
+        let blocks = parse_blocks("\\*\\*名稱 \\*\\* and ** x **\n");
+        let markers: Vec<_> = blocks[0]
+            .literal_markers
+            .iter()
+            .map(|m| m.escaped)
+            .collect();
+        assert_eq!(markers, [true, true, false, false]);
+        assert!(blocks[0].strong.is_empty());
+    }
+
+    #[test]
+    fn anchors_in_inline_html() {
+        let text = "## Title\n<a name=\"toc1\"> </a>\n";
+        let blocks = parse_blocks(text);
+        assert_eq!(blocks[1].anchors[0].name, "toc1");
+        assert_eq!(&text[blocks[1].anchors[0].range.clone()], "toc1");
+    }
+}

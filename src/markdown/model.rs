@@ -1,0 +1,141 @@
+//! Our model of a Markdown document: leaf blocks and the inline atoms that rules compare.
+//!
+//! Rules see only these types, never pulldown-cmark events, so a parser upgrade touches
+//! `markdown/mod.rs` alone. Every range is a byte range into the text the block was parsed from
+//! (a [`View`](super::View)'s projected text).
+
+use std::ops::Range;
+
+/// The kind of a leaf block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    Heading(u8),
+    Paragraph,
+    TableCell {
+        table: usize,
+        row: usize,
+        column: usize,
+        header: bool,
+    },
+    CodeBlock,
+    Html,
+}
+
+impl BlockKind {
+    /// The noun used in messages.
+    pub fn noun(&self) -> &'static str {
+        match self {
+            BlockKind::Heading(_) => "heading",
+            BlockKind::Paragraph => "paragraph",
+            BlockKind::TableCell { .. } => "table cell",
+            BlockKind::CodeBlock => "code block",
+            BlockKind::Html => "HTML block",
+        }
+    }
+}
+
+/// The containers a leaf block sits in.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Containers {
+    pub list_depth: u8,
+    pub quote_depth: u8,
+    /// The DocFX/GFM alert kind (`NOTE`, `IMPORTANT`, …) of the innermost alert.
+    pub alert: Option<&'static str>,
+}
+
+/// A link or image.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The whole link, `[text](dest)`.
+    pub range: Range<usize>,
+    pub destination: String,
+    /// Where the destination is written, when it could be found in the raw text.
+    pub destination_range: Option<Range<usize>>,
+    pub is_image: bool,
+    pub is_autolink: bool,
+}
+
+/// An `<a name="…">`/`<a id="…">` anchor or a `{#id}` heading attribute.
+#[derive(Debug, Clone)]
+pub struct Anchor {
+    pub name: String,
+    /// The range of the name itself.
+    pub range: Range<usize>,
+}
+
+/// Literal `*` or `_` runs that the parser left as text: emphasis that does not render.
+#[derive(Debug, Clone)]
+pub struct LiteralMarker {
+    pub range: Range<usize>,
+    /// True for `\*`, the escaped form.
+    pub escaped: bool,
+}
+
+/// A leaf block. Invariant: every inner range lies inside `range`, except `range` itself may be
+/// narrower than the block's markup (it covers the content, not the `## ` or `| `).
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub containers: Containers,
+    /// The content: from the first to the last inline element (the whole block for code/HTML).
+    pub range: Range<usize>,
+    /// Text runs (adjacent `Text` events merged), without code and link destinations.
+    pub text_runs: Vec<Range<usize>>,
+    /// Inline code spans, the backticks included.
+    pub code_spans: Vec<Range<usize>>,
+    pub links: Vec<Link>,
+    /// Inline HTML tags.
+    pub html_tags: Vec<Range<usize>>,
+    pub anchors: Vec<Anchor>,
+    /// Rendered `**strong**` ranges.
+    pub strong: Vec<Range<usize>>,
+    /// Rendered `*emphasis*` count.
+    pub emphasis: usize,
+    pub literal_markers: Vec<LiteralMarker>,
+    /// For a heading, its text as DocFX turns it into an id.
+    pub heading_slug: Option<String>,
+}
+
+impl Block {
+    pub(crate) fn new(kind: BlockKind, containers: Containers, start: usize) -> Block {
+        Block {
+            kind,
+            containers,
+            range: start..start,
+            text_runs: Vec::new(),
+            code_spans: Vec::new(),
+            links: Vec::new(),
+            html_tags: Vec::new(),
+            anchors: Vec::new(),
+            strong: Vec::new(),
+            emphasis: 0,
+            literal_markers: Vec::new(),
+            heading_slug: None,
+        }
+    }
+
+    /// The block's prose: its text runs joined by single spaces.
+    pub fn prose(&self, text: &str) -> String {
+        let mut prose = String::new();
+        for run in &self.text_runs {
+            if !prose.is_empty() {
+                prose.push(' ');
+            }
+            prose.push_str(&text[run.clone()]);
+        }
+        prose
+    }
+}
+
+/// DocFX's heading id: lower case, letters, digits and hyphens, spaces to hyphens.
+pub fn slug(heading: &str) -> String {
+    let mut slug = String::new();
+    for character in heading.trim().chars() {
+        if character.is_alphanumeric() {
+            slug.extend(character.to_lowercase());
+        } else if (character == ' ' || character == '-') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_string()
+}

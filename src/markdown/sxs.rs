@@ -1,0 +1,268 @@
+//! The side-by-side ("sxs") localization format.
+//!
+//! Each translated segment is written as
+//! `<span data-ttu-id="ID">TRANSLATION</span><span class="sxs-lookup"><span data-stu-id="ID">SOURCE</span></span>`
+//! while the Markdown syntax around it (heading marks, list markers, table pipes, link brackets,
+//! anchors) stays outside the spans. Two projections of such a file are plain Markdown again: the
+//! *target* projection keeps the translations, the *embedded source* projection keeps the
+//! English. Both are parsed like any other Markdown; [`Projection::to_original`] maps their
+//! positions back to the file.
+
+use std::ops::Range;
+
+/// One translated segment. Invariant: all ranges are byte ranges into the file text, in order
+/// `open_tag < target < lookup`, and `source` lies inside `lookup`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub id: String,
+    /// The `<span data-ttu-id="ID">` tag.
+    pub open_tag: Range<usize>,
+    /// The translation between the tags.
+    pub target: Range<usize>,
+    /// From the `</span>` that closes the translation to the end of the lookup, or just the
+    /// closing tag when the segment has no lookup.
+    pub tail: Range<usize>,
+    /// The embedded English, when the segment has a lookup.
+    pub source: Option<Range<usize>>,
+}
+
+/// A malformed side-by-side file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SxsError {
+    pub offset: usize,
+    pub message: String,
+}
+
+const TARGET_OPEN: &str = "<span data-ttu-id=\"";
+const LOOKUP_OPEN: &str = "<span class=\"sxs-lookup\">";
+const SOURCE_OPEN: &str = "<span data-stu-id=\"";
+const SPAN_CLOSE: &str = "</span>";
+
+/// Whether the text is in the side-by-side format.
+pub fn is_side_by_side(text: &str) -> bool {
+    text.contains(TARGET_OPEN) && text.contains(LOOKUP_OPEN)
+}
+
+/// Finds every segment. Fails on a span that never closes, since then the rest of the file
+/// cannot be split into translation and source.
+pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
+    let mut segments = Vec::new();
+    let mut cursor = 0;
+    while let Some(found) = text[cursor..].find(TARGET_OPEN) {
+        let open_start = cursor + found;
+        let id_start = open_start + TARGET_OPEN.len();
+        let Some(id_len) = text[id_start..].find('"') else {
+            return Err(SxsError {
+                offset: open_start,
+                message: "`<span data-ttu-id=` has no closing quote".into(),
+            });
+        };
+        let id = &text[id_start..id_start + id_len];
+        let Some(tag_end) = text[id_start + id_len..].find('>') else {
+            return Err(SxsError {
+                offset: open_start,
+                message: format!("the tag `<span data-ttu-id=\"{id}\"` never ends"),
+            });
+        };
+        let content_start = id_start + id_len + tag_end + 1;
+        let close = matching_close(text, content_start).ok_or_else(|| SxsError {
+            offset: open_start,
+            message: format!("`<span data-ttu-id=\"{id}\">` is never closed"),
+        })?;
+        let mut tail_end = close + SPAN_CLOSE.len();
+        let mut source = None;
+        if text[tail_end..].starts_with(LOOKUP_OPEN) {
+            let inner = tail_end + LOOKUP_OPEN.len();
+            if text[inner..].starts_with(SOURCE_OPEN) {
+                let source_id_start = inner + SOURCE_OPEN.len();
+                let source_tag_end = text[source_id_start..]
+                    .find('>')
+                    .map(|index| source_id_start + index + 1)
+                    .ok_or_else(|| SxsError {
+                        offset: inner,
+                        message: format!("the lookup tag of segment `{id}` never ends"),
+                    })?;
+                let source_close =
+                    matching_close(text, source_tag_end).ok_or_else(|| SxsError {
+                        offset: inner,
+                        message: format!(
+                            "the lookup `<span data-stu-id>` of segment `{id}` is never closed"
+                        ),
+                    })?;
+                let lookup_close_start = source_close + SPAN_CLOSE.len();
+                if !text[lookup_close_start..].starts_with(SPAN_CLOSE) {
+                    return Err(SxsError {
+                        offset: tail_end,
+                        message: format!("the `sxs-lookup` span of segment `{id}` is never closed"),
+                    });
+                }
+                source = Some(source_tag_end..source_close);
+                tail_end = lookup_close_start + SPAN_CLOSE.len();
+            } else {
+                let lookup_close = matching_close(text, inner).ok_or_else(|| SxsError {
+                    offset: tail_end,
+                    message: format!("the `sxs-lookup` span of segment `{id}` is never closed"),
+                })?;
+                tail_end = lookup_close + SPAN_CLOSE.len();
+            }
+        }
+        segments.push(Segment {
+            id: id.to_string(),
+            open_tag: open_start..content_start,
+            target: content_start..close,
+            tail: close..tail_end,
+            source,
+        });
+        cursor = tail_end;
+    }
+    Ok(segments)
+}
+
+/// The offset of the `</span>` that closes a span whose content starts at `start`, counting
+/// nested spans.
+fn matching_close(text: &str, start: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut cursor = start;
+    loop {
+        let next_close = text[cursor..].find(SPAN_CLOSE)? + cursor;
+        let next_open = text[cursor..next_close]
+            .find("<span")
+            .map(|index| cursor + index);
+        match next_open {
+            Some(open) => {
+                depth += 1;
+                cursor = open + "<span".len();
+            }
+            None if depth == 0 => return Some(next_close),
+            None => {
+                depth -= 1;
+                cursor = next_close + SPAN_CLOSE.len();
+            }
+        }
+    }
+}
+
+/// A text made of pieces of a file. Invariant: `pieces` are in increasing order of both their
+/// projected and original offsets, and cover `text` exactly.
+#[derive(Debug, Clone, Default)]
+pub struct Projection {
+    pub text: String,
+    /// `(projected start, original range)` for each copied piece.
+    pieces: Vec<(usize, Range<usize>)>,
+}
+
+/// Which side of each segment a projection keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Target,
+    EmbeddedSource,
+}
+
+impl Projection {
+    /// The whole text, unchanged.
+    pub fn identity(text: &str) -> Projection {
+        Projection {
+            text: text.to_string(),
+            pieces: vec![(0, 0..text.len())],
+        }
+    }
+
+    /// The file with each segment replaced by its translation or its embedded source.
+    pub fn of_segments(text: &str, segments: &[Segment], side: Side) -> Projection {
+        let mut projection = Projection::default();
+        let mut cursor = 0;
+        for segment in segments {
+            projection.copy(text, cursor..segment.open_tag.start);
+            match side {
+                Side::Target => projection.copy(text, segment.target.clone()),
+                Side::EmbeddedSource => {
+                    if let Some(source) = &segment.source {
+                        projection.copy(text, source.clone());
+                    }
+                }
+            }
+            cursor = segment.tail.end;
+        }
+        projection.copy(text, cursor..text.len());
+        projection
+    }
+
+    fn copy(&mut self, text: &str, range: Range<usize>) {
+        if range.is_empty() {
+            return;
+        }
+        self.pieces.push((self.text.len(), range.clone()));
+        self.text.push_str(&text[range]);
+    }
+
+    /// The original offset of a projected offset. An offset at a piece boundary maps to the
+    /// start of the later piece, except at the very end.
+    pub fn to_original(&self, offset: usize) -> usize {
+        if self.pieces.is_empty() {
+            return 0;
+        }
+        let index = match self.pieces.binary_search_by(|piece| piece.0.cmp(&offset)) {
+            Ok(index) => index,
+            Err(0) => 0,
+            Err(next) => next - 1,
+        };
+        let (projected_start, original) = &self.pieces[index];
+        (original.start + (offset - projected_start)).min(original.end)
+    }
+
+    /// The original range of a projected range: its end maps to the end of the piece holding the
+    /// last byte, so that a range never swallows text the projection dropped after it.
+    pub fn range_to_original(&self, range: Range<usize>) -> Range<usize> {
+        let start = self.to_original(range.start);
+        if range.is_empty() {
+            return start..start;
+        }
+        let end = self.to_original(range.end - 1) + 1;
+        let end = end.max(start);
+        start..end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &str = "1. <span data-ttu-id=\"a-1\">单击 **网络**。</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-1\">Click **Networking**.</span></span>\n";
+
+    #[test]
+    fn splits_a_segment() {
+        let segments = parse(LINE).unwrap();
+        assert_eq!(segments.len(), 1);
+        assert_eq!(&LINE[segments[0].target.clone()], "单击 **网络**。");
+        assert_eq!(
+            &LINE[segments[0].source.clone().unwrap()],
+            "Click **Networking**."
+        );
+    }
+
+    #[test]
+    fn projections_map_back() {
+        let segments = parse(LINE).unwrap();
+        let target = Projection::of_segments(LINE, &segments, Side::Target);
+        assert_eq!(target.text, "1. 单击 **网络**。\n");
+        let source = Projection::of_segments(LINE, &segments, Side::EmbeddedSource);
+        assert_eq!(source.text, "1. Click **Networking**.\n");
+        let at = source.text.find("Click").unwrap();
+        assert_eq!(&LINE[source.range_to_original(at..at + 5)], "Click");
+        let newline = target.text.len() - 1;
+        assert_eq!(target.to_original(newline), LINE.len() - 1);
+    }
+
+    #[test]
+    fn unclosed_span_is_an_error() {
+        let error = parse("<span data-ttu-id=\"x-1\">abc").unwrap_err();
+        assert!(error.message.contains("never closed"), "{error:?}");
+    }
+
+    #[test]
+    fn nested_spans_are_counted() {
+        let text = "<span data-ttu-id=\"x\">a <span>b</span></span><span class=\"sxs-lookup\"><span data-stu-id=\"x\">A</span></span>";
+        let segments = parse(text).unwrap();
+        assert_eq!(&text[segments[0].target.clone()], "a <span>b</span>");
+    }
+}

@@ -1,0 +1,141 @@
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label};
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports product names, portal names and host names that were renamed or retired, from
+    /// the rulebooks under `rules/` (per locale, each with its replacement) and any added with
+    /// `--rules FILE`. English sources are checked too.
+    ///
+    /// ## Why is this bad?
+    /// A renamed portal sends readers looking for a page that no longer exists under that
+    /// name, and a retired host name breaks the configuration a reader copies from the article.
+    ///
+    /// ## Example
+    /// ```md en
+    /// Reinstall Skype for Business Online from the Office 365 Portal.
+    /// ```
+    /// ```md fr
+    /// 从 Office 365 门户重新安装 Skype for Business Online。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// 从 Microsoft 365 管理中心重新安装 Skype for Business Online。
+    /// ```
+    ///
+    /// ## Options
+    /// `--rules FILE` adds a rulebook: `locale = "zh-cn"` and `[[stale-term]]` tables with
+    /// `term`, `replacement` and an optional `note` and `case-sensitive`.
+    pub struct StaleTermRule;
+    code = "LD303", name = "stale-term", severity = Warning, since = "0.1.0"
+}
+
+/// Finds `needle` in `haystack`, ignoring ASCII case unless asked not to, at positions where an
+/// ASCII term does not continue a longer word.
+fn find_all(haystack: &str, needle: &str, case_sensitive: bool) -> Vec<usize> {
+    let mut found = Vec::new();
+    let (hay, pattern) = if case_sensitive {
+        (haystack.to_string(), needle.to_string())
+    } else {
+        (haystack.to_ascii_lowercase(), needle.to_ascii_lowercase())
+    };
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    let mut cursor = 0;
+    while let Some(index) = hay[cursor..].find(&pattern) {
+        let start = cursor + index;
+        let end = start + pattern.len();
+        let before = hay[..start].chars().next_back();
+        let after = hay[end..].chars().next();
+        let edge_ok = !(needle.starts_with(|c: char| c.is_ascii_alphanumeric()) && word(before))
+            && !(needle.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && (word(after)
+                    || (after == Some('.')
+                        && hay[end + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()))));
+        if edge_ok {
+            found.push(start);
+        }
+        cursor = end;
+    }
+    found
+}
+
+impl Rule for StaleTermRule {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let view = &cx.target.target;
+        let text = view.text();
+        let locale = if cx.is_source_file {
+            Some("en")
+        } else {
+            cx.locale.as_deref()
+        };
+        let terms: Vec<_> = cx
+            .data
+            .stale_terms
+            .iter()
+            .filter(|term| term.locale == "en" || term.applies_to(locale))
+            .collect();
+        if terms.is_empty() {
+            return;
+        }
+        for block in &view.blocks {
+            for run in &block.text_runs {
+                let run_text = &text[run.clone()];
+                for term in &terms {
+                    for start in find_all(run_text, &term.term, term.case_sensitive) {
+                        let range = cx.target_original(
+                            run.start + start..run.start + start + term.term.len(),
+                        );
+                        let found = &cx.target.document.text[range.clone()];
+                        let mut diagnostic = Diagnostic::new(
+                            &Self::INFO,
+                            format!("`{found}` is an outdated name, now `{}`", term.replacement),
+                            Label::target(range.clone(), "outdated name"),
+                        )
+                        .with_help(format!("write `{}`", term.replacement))
+                        .with_fix(
+                            range,
+                            term.replacement.clone(),
+                            Applicability::Unsafe,
+                        );
+                        if let Some(note) = &term.note {
+                            diagnostic = diagnostic.with_note(note.clone());
+                        }
+                        out.push(diagnostic);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_all;
+
+    #[test]
+    fn ascii_terms_match_whole_words_only() {
+        assert_eq!(
+            find_all("the Office 365 portal.", "Office 365 Portal", false),
+            [4]
+        );
+        assert!(find_all("MyOffice 365 Portals", "Office 365 Portal", false).is_empty());
+        assert_eq!(
+            find_all("从 Office 365 门户安装", "Office 365 门户", false).len(),
+            1
+        );
+        assert!(
+            find_all(
+                "sipdir.online.microsoft.com.cn",
+                "sipdir.online.microsoft.com",
+                false
+            )
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,264 @@
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser, Tag};
+
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label};
+use crate::markdown::model::Block;
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports bold markers that a translation broke where the source has rendered bold:
+    /// markers escaped into literal `\*\*`, escaped empty pairs left beside a localized UI
+    /// label (`[網路]\*\*\*\*`), quadrupled markers (`****应用程序****`), markers with a space
+    /// on the inside (`\*\*名稱 \*\*`, `** x **`), and bold that would not render because CJK
+    /// punctuation stands next to a marker. Whether bold renders is decided by the CommonMark
+    /// parser, not by a pattern.
+    ///
+    /// ## Why is this bad?
+    /// Readers see asterisks instead of bold UI labels, which looks broken and hides which
+    /// words are the labels to click.
+    ///
+    /// ## Example
+    /// ```md en
+    /// This dialog box appears if the server is not listed in the **TrustModelData** registry key.
+    /// ```
+    /// ```md fr
+    /// 如果伺服器尚未列在 \*\*TrustModelData \*\* 登錄機碼中，就會顯示這個對話方塊。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// 如果伺服器尚未列在 **TrustModelData** 登錄機碼中，就會顯示這個對話方塊。
+    /// ```
+    ///
+    /// ## Fix safety
+    /// The fix is safe when the repaired markers are checked to render as bold; a pair that
+    /// only punctuation keeps from rendering has no automatic fix, since where the punctuation
+    /// belongs is the translator's call.
+    pub struct EscapedEmphasis;
+    code = "LD201", name = "escaped-emphasis", severity = Error, since = "0.1.0"
+}
+
+/// Counts the `**strong**` spans a Markdown snippet renders.
+fn strong_count(markdown: &str) -> usize {
+    Parser::new_ext(markdown, crate::markdown::options())
+        .filter(|event| matches!(event, Event::Start(Tag::Strong)))
+        .count()
+}
+
+/// Why a literal pair of `**` does not render, for the message.
+fn reason(text: &str, open: &Range<usize>, close: &Range<usize>) -> &'static str {
+    let inner = &text[open.end..close.start];
+    if inner.starts_with(char::is_whitespace) || inner.ends_with(char::is_whitespace) {
+        return "a space inside the markers keeps the bold from rendering";
+    }
+    "punctuation next to a marker keeps the bold from rendering (CommonMark flanking rules)"
+}
+
+impl Rule for EscapedEmphasis {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let text = cx.target_text();
+        let source_text = cx.reference.map(|r| r.view.text()).unwrap_or_default();
+        for pair in cx.pairs() {
+            let Some(target) = pair.target else { continue };
+            let source_strong = pair.source.map(|s| s.strong.as_slice()).unwrap_or_default();
+            if pair.source.is_some() && source_strong.is_empty() {
+                continue;
+            }
+            let source_label = |index: usize| {
+                let range = source_strong.get(index.min(source_strong.len().saturating_sub(1)))?;
+                cx.source_label(range.clone(), "bold in the English source")
+            };
+            check_block(cx, target, text, source_text, &source_label, out);
+        }
+        if cx.reference.is_none() && !cx.is_source_file {
+            for block in &cx.target.target.blocks {
+                check_block(cx, block, text, "", &|_| None, out);
+            }
+        }
+    }
+}
+
+fn push(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic, source: Option<Label>) {
+    out.push(match source {
+        Some(label) => diagnostic.with_secondary(label),
+        None => diagnostic,
+    });
+}
+
+fn check_block(
+    cx: &Context<'_>,
+    block: &Block,
+    text: &str,
+    _source_text: &str,
+    source_label: &dyn Fn(usize) -> Option<Label>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let block_text = &text[block.range.clone()];
+    // Escaped markers: an empty pair is removed, the others pair up in order.
+    let escaped: Vec<&Range<usize>> = block
+        .literal_markers
+        .iter()
+        .filter(|m| m.escaped)
+        .map(|m| &m.range)
+        .collect();
+    let mut open: Option<&Range<usize>> = None;
+    let mut ordinal = 0;
+    for range in escaped {
+        let stars = text[range.clone()].matches('*').count();
+        if stars == 4 {
+            let original = cx.target_original(range.clone());
+            push(
+                out,
+                Diagnostic::new(
+                    &EscapedEmphasis::INFO,
+                    "escaped empty bold markers `\\*\\*\\*\\*` show as literal asterisks",
+                    Label::target(original.clone(), "renders as `****`"),
+                )
+                .with_note("the bold label was replaced but its markers were left behind, escaped")
+                .with_help("remove the stray markers")
+                .with_fix(original, "", Applicability::Safe),
+                source_label(ordinal),
+            );
+            ordinal += 1;
+            continue;
+        }
+        if stars != 2 {
+            continue;
+        }
+        let Some(opening) = open.take() else {
+            open = Some(range);
+            continue;
+        };
+        let inner = &text[opening.end..range.start];
+        let fixed_inner = inner.trim();
+        let replacement = format!("**{fixed_inner}**");
+        let whole = opening.start..range.end;
+        let fixed_block = format!(
+            "{}{}{}",
+            &text[block.range.start..whole.start],
+            replacement,
+            &text[whole.end..block.range.end]
+        );
+        let renders = strong_count(&fixed_block) > strong_count(block_text);
+        let original = cx.target_original(whole.clone());
+        let spaced = inner != fixed_inner;
+        let message = if spaced {
+            format!(
+                "bold markers are escaped as `\\*\\*` and have a space inside: `{}`",
+                &text[whole.clone()]
+            )
+        } else {
+            format!(
+                "bold markers are escaped as `\\*\\*`: `{}`",
+                &text[whole.clone()]
+            )
+        };
+        let mut diagnostic = Diagnostic::new(
+            &EscapedEmphasis::INFO,
+            message,
+            Label::target(original.clone(), "shows literal asterisks"),
+        );
+        diagnostic = if renders {
+            diagnostic
+                .with_help(format!("write `{replacement}`"))
+                .with_fix(original, replacement, Applicability::Safe)
+        } else {
+            diagnostic.with_help(format!("unescape the markers (`{replacement}`) and move punctuation outside them so the bold renders"))
+        };
+        push(out, diagnostic, source_label(ordinal));
+        ordinal += 1;
+    }
+    if let Some(range) = open {
+        let original = cx.target_original(range.clone());
+        push(
+            out,
+            Diagnostic::new(
+                &EscapedEmphasis::INFO,
+                "an escaped bold marker `\\*\\*` has no partner",
+                Label::target(original, "shows literal asterisks"),
+            )
+            .with_help("restore the bold markers around the label, unescaped"),
+            source_label(ordinal),
+        );
+    }
+    // Quadrupled markers render as nested bold but are machine-translation debris.
+    let bytes = block_text.as_bytes();
+    let mut index = 0;
+    while let Some(found) = block_text[index..].find("****") {
+        let start = index + found;
+        let mut end = start;
+        while end < bytes.len() && bytes[end] == b'*' {
+            end += 1;
+        }
+        let escaped_before = start > 0 && bytes[start - 1] == b'\\';
+        if !escaped_before
+            && end - start == 4
+            && let Some(close_rel) = block_text[end..].find("****")
+        {
+            let close = end + close_rel;
+            let inner = &block_text[end..close];
+            if !inner.is_empty() && !inner.contains('\n') && !inner.contains('*') {
+                let whole = block.range.start + start..block.range.start + close + 4;
+                let original = cx.target_original(whole.clone());
+                let replacement = format!("**{}**", inner.trim());
+                push(
+                    out,
+                    Diagnostic::new(
+                        &EscapedEmphasis::INFO,
+                        format!("quadrupled bold markers: `{}`", &text[whole.clone()]),
+                        Label::target(original.clone(), "doubled markers"),
+                    )
+                    .with_help(format!("write `{replacement}`"))
+                    .with_fix(original, replacement, Applicability::Safe),
+                    source_label(0),
+                );
+                index = close + 4;
+                continue;
+            }
+        }
+        index = end;
+    }
+    // Unescaped `**` left as text: the parser saw them and declined to render them.
+    let literal: Vec<&Range<usize>> = block
+        .literal_markers
+        .iter()
+        .filter(|m| !m.escaped && text[m.range.clone()].len() == 2)
+        .map(|m| &m.range)
+        .collect();
+    for chunk in literal.chunks(2) {
+        let [opening, closing] = chunk else { break };
+        let whole = opening.start..closing.end;
+        let inner = &text[opening.end..closing.start];
+        let original = cx.target_original(whole.clone());
+        let why = reason(text, opening, closing);
+        let replacement = format!("**{}**", inner.trim());
+        let fixed_block = format!(
+            "{}{}{}",
+            &text[block.range.start..whole.start],
+            replacement,
+            &text[whole.end..block.range.end]
+        );
+        let renders =
+            inner != inner.trim() && strong_count(&fixed_block) > strong_count(block_text);
+        let mut diagnostic = Diagnostic::new(
+            &EscapedEmphasis::INFO,
+            format!("bold does not render: `{}`", &text[whole.clone()]),
+            Label::target(original.clone(), why),
+        );
+        diagnostic = if renders {
+            diagnostic
+                .with_help(format!("write `{replacement}`"))
+                .with_fix(original, replacement, Applicability::Safe)
+        } else {
+            diagnostic.with_help("move the punctuation outside the markers, or put a space between the marker and the letter next to it")
+        };
+        push(out, diagnostic, source_label(0));
+    }
+}

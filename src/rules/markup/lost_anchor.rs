@@ -1,0 +1,307 @@
+use std::collections::HashSet;
+
+use crate::align::anchor_key;
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label};
+use crate::markdown::View;
+use crate::markdown::model::Link;
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports anchors and in-page links that a translation broke: an `<a name>` or `{#id}`
+    /// anchor of the source that is missing or renamed in the translation
+    /// (`toc323194094` → `__toc323194094`), an in-page link whose fragment matches no anchor of
+    /// the translated document, and an in-page link that names another file than the source's
+    /// (`cdd4801a-….md` for `troubleshooting-sign-in-errors-for-admins.md`).
+    ///
+    /// ## Why is this bad?
+    /// Other articles and the page's own table of contents link to these anchors. Renamed, they
+    /// land readers at the top of the page, or on a 404 for a file name that is not published.
+    ///
+    /// ## Example
+    /// ```md en
+    /// [Update DNS settings](article.md#update-dns-service)
+    /// <a name="update-dns-service"> </a>
+    /// ```
+    /// ```md fr
+    /// [更新 DNS 设置](article.md#__update_dns_service)
+    /// <a name="__update_dns_service"> </a>
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// [更新 DNS 设置](article.md#update-dns-service)
+    /// <a name="update-dns-service"> </a>
+    /// ```
+    pub struct LostAnchor;
+    code = "LD202", name = "lost-anchor", severity = Error, since = "0.1.0"
+}
+
+/// Every id a reader's browser can jump to in a view: explicit anchors and heading slugs.
+fn jump_targets(view: &View) -> HashSet<String> {
+    let mut targets: HashSet<String> = view
+        .anchors()
+        .map(|(_, anchor)| anchor.name.clone())
+        .collect();
+    targets.extend(
+        view.blocks
+            .iter()
+            .filter_map(|block| block.heading_slug.clone()),
+    );
+    targets
+}
+
+fn split_destination(destination: &str) -> (&str, Option<&str>) {
+    match destination.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (destination, None),
+    }
+}
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+impl Rule for LostAnchor {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        if cx.is_source_file {
+            return;
+        }
+        let target_view = &cx.target.target;
+        let target_text = target_view.text();
+        let target_anchors: HashSet<String> = target_view
+            .anchors()
+            .map(|(_, anchor)| anchor.name.clone())
+            .collect();
+        let mut target_targets = jump_targets(target_view);
+        let mut renamed_to_source: Vec<(String, String)> = Vec::new();
+
+        if let Some(reference) = cx.reference {
+            let reference_anchors: HashSet<String> = reference
+                .view
+                .anchors()
+                .map(|(_, anchor)| anchor.name.clone())
+                .collect();
+            for (block_index, (_, anchor)) in
+                reference
+                    .view
+                    .blocks
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(index, block)| {
+                        block
+                            .anchors
+                            .iter()
+                            .map(move |anchor| (index, (block, anchor)))
+                    })
+            {
+                if target_anchors.contains(&anchor.name) {
+                    continue;
+                }
+                let source_label = Label::new(
+                    reference.file,
+                    reference.view.original(anchor.range.clone()),
+                    "anchor in the English source",
+                );
+                let key = anchor_key(&anchor.name);
+                let renamed = target_view.anchors().find(|(_, candidate)| {
+                    !reference_anchors.contains(&candidate.name)
+                        && anchor_key(&candidate.name) == key
+                });
+                if let Some((_, candidate)) = renamed {
+                    let range = target_view.original(candidate.range.clone());
+                    renamed_to_source.push((candidate.name.clone(), anchor.name.clone()));
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            format!(
+                                "anchor `{}` is renamed `{}` in the translation",
+                                anchor.name, candidate.name
+                            ),
+                            Label::target(
+                                range.clone(),
+                                format!("the source's anchor is `{}`", anchor.name),
+                            ),
+                        )
+                        .with_secondary(source_label)
+                        .with_note("links from other articles use the source's anchor name")
+                        .with_help(format!("name the anchor `{}`", anchor.name))
+                        .with_fix(
+                            range,
+                            anchor.name.clone(),
+                            Applicability::Safe,
+                        ),
+                    );
+                    continue;
+                }
+                // Point at the translated block aligned with the source block, or the nearest
+                // one before it.
+                let target_block = cx
+                    .alignment
+                    .iter()
+                    .take_while(|(source, _)| source.is_none_or(|s| s <= block_index))
+                    .filter_map(|(_, target)| *target)
+                    .last()
+                    .unwrap_or(0);
+                let range = target_view
+                    .blocks
+                    .get(target_block)
+                    .map(|b| target_view.original(b.range.clone()))
+                    .unwrap_or(0..0);
+                let line_end = cx.target.document.text[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                out.push(
+                    Diagnostic::new(
+                        &Self::INFO,
+                        format!("anchor `{}` is missing from the translation", anchor.name),
+                        Label::target(range.start..line_end, "expected near here"),
+                    )
+                    .with_secondary(source_label)
+                    .with_help(format!(
+                        "add `<a name=\"{}\"></a>` where the source has it",
+                        anchor.name
+                    )),
+                );
+            }
+        }
+        // The fixes above restore the source's names, so in-page links are judged against them.
+        target_targets.extend(renamed_to_source.iter().map(|(_, source)| source.clone()));
+
+        let own_names: HashSet<&str> = [
+            Some(cx.target.document.path.as_str()),
+            cx.source.map(|s| s.document.path.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(file_name)
+        .collect();
+        let mut reported_links: HashSet<usize> = HashSet::new();
+
+        // Pairwise: an in-page link of the source must stay an in-page link to the same place.
+        if let Some(reference) = cx.reference {
+            let reference_targets = jump_targets(reference.view);
+            let reference_text = reference.view.text();
+            for pair in cx.pairs() {
+                let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                    continue;
+                };
+                let source_links: Vec<&Link> =
+                    source.links.iter().filter(|l| !l.is_image).collect();
+                let target_links: Vec<&Link> =
+                    target.links.iter().filter(|l| !l.is_image).collect();
+                if source_links.len() != target_links.len() {
+                    continue;
+                }
+                for (source_link, target_link) in source_links.iter().zip(&target_links) {
+                    let (source_path, Some(source_fragment)) =
+                        split_destination(&source_link.destination)
+                    else {
+                        continue;
+                    };
+                    if !reference_targets.contains(source_fragment) {
+                        continue;
+                    }
+                    let (target_path, target_fragment) =
+                        split_destination(&target_link.destination);
+                    if file_name(target_path) == file_name(source_path)
+                        && target_fragment == Some(source_fragment)
+                    {
+                        continue;
+                    }
+                    let Some(dest_range) = target_link.destination_range.clone() else {
+                        continue;
+                    };
+                    if file_name(target_path) == file_name(source_path)
+                        && target_fragment.is_some_and(|f| target_targets.contains(f))
+                        && !renamed_to_source
+                            .iter()
+                            .any(|(from, _)| Some(from.as_str()) == target_fragment)
+                    {
+                        continue;
+                    }
+                    reported_links.insert(dest_range.start);
+                    let range = target_view.original(dest_range.clone());
+                    let written = &target_text[dest_range];
+                    let source_dest = source_link
+                        .destination_range
+                        .clone()
+                        .map(|r| &reference_text[r])
+                        .unwrap_or(source_link.destination.as_str());
+                    let message = if file_name(target_path) != file_name(source_path) {
+                        format!(
+                            "in-page link points to `{}` instead of `{}`",
+                            file_name(target_path),
+                            file_name(source_path)
+                        )
+                    } else {
+                        format!(
+                            "in-page link fragment `#{}` differs from the source's `#{source_fragment}`",
+                            target_fragment.unwrap_or("")
+                        )
+                    };
+                    let applicability = if target_targets.contains(source_fragment) {
+                        Applicability::Safe
+                    } else {
+                        Applicability::Unsafe
+                    };
+                    let mut diagnostic = Diagnostic::new(
+                        &Self::INFO,
+                        message,
+                        Label::target(
+                            range.clone(),
+                            format!("the source links to `{source_dest}`"),
+                        ),
+                    )
+                    .with_help(format!("link to `{source_dest}` as the source does"))
+                    .with_fix(range, source_dest, applicability);
+                    if let Some(label) = source_link
+                        .destination_range
+                        .clone()
+                        .and_then(|r| cx.source_label(r, "link in the English source"))
+                    {
+                        diagnostic = diagnostic.with_secondary(label);
+                    }
+                    if written.is_empty() {
+                        continue;
+                    }
+                    out.push(diagnostic);
+                }
+            }
+        }
+
+        // Any in-page link whose fragment the translation does not define.
+        for block in &target_view.blocks {
+            for link in block.links.iter().filter(|l| !l.is_image) {
+                let (path, Some(fragment)) = split_destination(&link.destination) else {
+                    continue;
+                };
+                let in_page = path.is_empty() || own_names.contains(file_name(path));
+                let Some(dest_range) = link.destination_range.clone() else {
+                    continue;
+                };
+                if !in_page
+                    || fragment.is_empty()
+                    || reported_links.contains(&dest_range.start)
+                    || target_targets.contains(fragment)
+                {
+                    continue;
+                }
+                let range = target_view.original(dest_range);
+                out.push(
+                    Diagnostic::new(
+                        &Self::INFO,
+                        format!("link fragment `#{fragment}` matches no anchor in the translation"),
+                        Label::target(range, "no such anchor"),
+                    )
+                    .with_help("link to an anchor that the translated page defines"),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! LD2xx: Markdown markup that a translation broke: emphasis, anchors, structure.
+pub mod escaped_emphasis;
+pub mod lost_anchor;

@@ -1,0 +1,2 @@
+//! LD0xx: findings about the check itself rather than the text.
+pub mod missing_source;

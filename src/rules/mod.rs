@@ -1,0 +1,167 @@
+//! The rule catalogue: the [`Rule`] trait, [`RuleInfo`], [`declare_rule!`] and what a rule may
+//! look at ([`Context`]).
+//!
+//! One rule per file under a family folder: `tokens` (LD1xx), `markup` (LD2xx), `language`
+//! (LD3xx), `revisions` (LD4xx), and `meta` (LD0xx, findings about the run itself). A rule does
+//! no I/O and cannot fail: it reads the context and pushes findings.
+
+pub mod language;
+pub mod markup;
+pub mod meta;
+pub mod registry;
+pub mod revisions;
+pub mod tokens;
+
+use crate::analysis::Parsed;
+use crate::data::RuleData;
+use crate::diagnostic::{Diagnostic, FileSide, Severity};
+use crate::markdown::View;
+use crate::markdown::model::Block;
+
+/// What `locdrift explain` prints and the registry lists.
+#[derive(Debug)]
+pub struct RuleInfo {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Severity,
+    /// The version that added the rule.
+    pub since: &'static str,
+    /// The rule's documentation: its `///` lines, Markdown.
+    pub docs: &'static str,
+    pub file: &'static str,
+    pub line: u32,
+}
+
+impl RuleInfo {
+    /// The first sentence of the `## What it does` section.
+    pub fn summary(&self) -> &'static str {
+        let body = self
+            .docs
+            .split("## What it does")
+            .nth(1)
+            .unwrap_or(self.docs)
+            .trim_start();
+        let paragraph = body.split("\n\n").next().unwrap_or(body);
+        let end = paragraph
+            .find(". ")
+            .map_or(paragraph.len(), |index| index + 1);
+        paragraph[..end].trim()
+    }
+}
+
+/// Declares a rule: its doc comment, code, kebab-case name, default severity and the version
+/// that added it. The `///` lines become [`RuleInfo::docs`], as in clippy's
+/// `declare_clippy_lint!`, so the user documentation lives next to the check.
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* pub struct $name:ident; code = $code:literal, name = $kebab:literal, severity = $severity:ident, since = $since:literal $(,)?) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            pub const INFO: $crate::rules::RuleInfo = $crate::rules::RuleInfo {
+                code: $code,
+                name: $kebab,
+                severity: $crate::diagnostic::Severity::$severity,
+                since: $since,
+                docs: concat!($($doc, "\n"),*),
+                file: file!(),
+                line: line!(),
+            };
+        }
+    };
+}
+
+/// A check.
+pub trait Rule: Sync + Send {
+    fn info(&self) -> &'static RuleInfo;
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>);
+}
+
+/// The text a translation is compared with.
+#[derive(Clone, Copy)]
+pub struct Reference<'a> {
+    pub view: &'a View,
+    /// The file the view's ranges belong to.
+    pub file: FileSide,
+    /// True when this is the current English source, false for a side-by-side file's embedded
+    /// English.
+    pub is_current_source: bool,
+}
+
+/// A source block, a target block, or both.
+#[derive(Clone, Copy)]
+pub struct BlockPair<'a> {
+    pub source: Option<&'a Block>,
+    pub target: Option<&'a Block>,
+    pub source_index: Option<usize>,
+    pub target_index: Option<usize>,
+}
+
+/// What a rule sees of one check.
+pub struct Context<'a> {
+    /// The file checked.
+    pub target: &'a Parsed,
+    /// The current English source given with `--source`, if any.
+    pub source: Option<&'a Parsed>,
+    /// The English the target's blocks were aligned with: the current source if given, else the
+    /// embedded English of a side-by-side file.
+    pub reference: Option<Reference<'a>>,
+    /// The alignment of `reference` blocks with `target.target` blocks.
+    pub alignment: &'a [crate::align::Pair],
+    pub data: &'a RuleData,
+    /// The target's locale (`zh-cn`), from front matter or its folder.
+    pub locale: Option<String>,
+    /// True when the checked file is itself an English source.
+    pub is_source_file: bool,
+    /// True when the run was given source files, so a translation without one is a finding.
+    pub source_expected: bool,
+}
+
+impl<'a> Context<'a> {
+    /// The aligned pairs.
+    pub fn pairs(&self) -> impl Iterator<Item = BlockPair<'a>> + '_ {
+        let reference = self.reference;
+        let target = &self.target.target;
+        self.alignment
+            .iter()
+            .map(move |&(source_index, target_index)| BlockPair {
+                source: source_index.and_then(|index| reference.map(|r| &r.view.blocks[index])),
+                target: target_index.map(|index| &target.blocks[index]),
+                source_index,
+                target_index,
+            })
+    }
+
+    /// The target view's text.
+    pub fn target_text(&self) -> &'a str {
+        self.target.target.text()
+    }
+
+    /// A target-view range as a range of the checked file.
+    pub fn target_original(&self, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.target.target.original(range)
+    }
+
+    /// A reference-view range as a label in its file.
+    pub fn source_label(
+        &self,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Option<crate::diagnostic::Label> {
+        let reference = self.reference?;
+        Some(crate::diagnostic::Label::new(
+            reference.file,
+            reference.view.original(range),
+            message,
+        ))
+    }
+
+    /// Whether the target is in a CJK locale, whose script tells translated text apart.
+    pub fn is_cjk(&self) -> bool {
+        self.locale.as_deref().is_some_and(|locale| {
+            let locale = locale.to_ascii_lowercase();
+            locale.starts_with("zh") || locale.starts_with("ja") || locale.starts_with("ko")
+        })
+    }
+}

@@ -1,0 +1,25 @@
+//! The one ordered list of rules. Codes are never reused: a removed rule stays here, marked.
+
+use super::Rule;
+use super::{language, markup, meta, revisions, tokens};
+
+pub static RULES: &[&dyn Rule] = &[
+    &meta::missing_source::MissingSource,
+    &tokens::host_drift::HostDrift,
+    &markup::escaped_emphasis::EscapedEmphasis,
+    &markup::lost_anchor::LostAnchor,
+    &language::untranslated::Untranslated,
+    &language::machine_translation::MachineTranslation,
+    &language::stale_term::StaleTermRule,
+    &revisions::stale_translation::StaleTranslation,
+    &revisions::missing_segment::MissingSegment,
+    &revisions::extra_segment::ExtraSegment,
+];
+
+/// The rule with this code or name.
+pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
+    RULES.iter().copied().find(|rule| {
+        let info = rule.info();
+        info.code.eq_ignore_ascii_case(code_or_name) || info.name == code_or_name
+    })
+}

@@ -1,0 +1,84 @@
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::rules::revisions::runs;
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports source blocks that have no counterpart in the translation: a section, a
+    /// paragraph or a table row that alignment could not pair with any translated block.
+    /// Consecutive blocks are reported together, as one section.
+    ///
+    /// ## Why is this bad?
+    /// Readers of the translation miss content that readers of the English get: a dropped
+    /// "Related topics" section, a step, a warning.
+    ///
+    /// ## Example
+    /// ```md en
+    /// ## Related topics
+    /// [Set up the service](set-up.md)
+    /// ```
+    /// ```md fr
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// ## 相关主题
+    /// [设置服务](set-up.md)
+    /// ```
+    ///
+    /// ## Known limitations
+    /// A translated block that shares no language-neutral token with its source and sits where
+    /// the structure differs can be reported as missing (and the translated text as extra).
+    pub struct MissingSegment;
+    code = "LD402", name = "missing-segment", severity = Warning, since = "0.1.0"
+}
+
+impl Rule for MissingSegment {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        let target_view = &cx.target.target;
+        for run in runs(cx.alignment, true) {
+            let first = &reference.view.blocks[run.blocks.start];
+            let last = &reference.view.blocks[run.blocks.end - 1];
+            let source_range = reference.view.original(first.range.start..last.range.end);
+            let what = match &first.kind {
+                crate::markdown::model::BlockKind::Heading(_) => {
+                    let title = first.prose(reference.view.text());
+                    format!("section `{}`", title.trim())
+                }
+                kind if run.blocks.len() == 1 => format!("a {}", kind.noun()),
+                _ => format!("{} blocks", run.blocks.len()),
+            };
+            // The translated block that follows the gap, or the last one before it.
+            let anchor_block = run
+                .next_other
+                .or(run.previous_other)
+                .and_then(|index| target_view.blocks.get(index));
+            let Some(anchor_block) = anchor_block else {
+                continue;
+            };
+            let range = target_view.original(anchor_block.range.clone());
+            let line_end = cx.target.document.text[range.clone()]
+                .find('\n')
+                .map_or(range.end, |i| range.start + i);
+            let where_ = if run.next_other.is_some() {
+                "missing before this"
+            } else {
+                "missing after this"
+            };
+            let message = format!("{what} of the source has no translation");
+            out.push(
+                Diagnostic::new(&Self::INFO, message, Label::target(range.start..line_end, where_))
+                    .with_secondary(Label::new(reference.file, source_range, "not in the translation"))
+                    .with_help("translate the missing text, or check that the translation follows the current source"),
+            );
+        }
+    }
+}

@@ -1,0 +1,311 @@
+use std::ops::Range;
+
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label};
+use crate::markdown::model::Block;
+use crate::markdown::tokens::{self, TokenKind};
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a host name, URL host, e-mail address, file name or Windows path of the source
+    /// that is missing or altered in the aligned block of the translation: a different host
+    /// (`sipdir.online.microsoft.com` for `sipdir.online.lync.com`), a host split by a space
+    /// (`domainName. contoso`) or glued to the next word (`domainName.contoso.comto`).
+    ///
+    /// Link destinations are left to the link rules, except the host of an absolute URL.
+    ///
+    /// ## Why is this bad?
+    /// Readers copy these values into DNS records, browsers and consoles. A translated,
+    /// mangled or outdated value does not work, and nothing on the page says so.
+    ///
+    /// ## Example
+    /// ```md en
+    /// - **Value/Destination**: sipdir.online.lync.com
+    /// ```
+    /// ```md fr
+    /// - **值/目标**：sipdir.online.microsoft.com
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// - **值/目标**：sipdir.online.lync.com
+    /// ```
+    ///
+    /// ## Known limitations
+    /// A value that moved to a block that alignment did not pair with its source is reported as
+    /// missing only when it appears nowhere else in the translation.
+    pub struct HostDrift;
+    code = "LD101", name = "host-drift", severity = Error, since = "0.1.0"
+}
+
+/// A token to compare, with its comparison class and key.
+#[derive(Debug, Clone)]
+struct Value {
+    kind: TokenKind,
+    key: String,
+    /// Range in the view text.
+    range: Range<usize>,
+}
+
+/// Hosts of URLs compare with bare hosts: a URL's host is what drifts.
+fn values(block: &Block, text: &str) -> Vec<Value> {
+    let mut values = Vec::new();
+    for run in &block.text_runs {
+        let run_text = &text[run.clone()];
+        for token in tokens::scan(run_text) {
+            let range = run.start + token.range.start..run.start + token.range.end;
+            match token.kind {
+                TokenKind::Number => {}
+                TokenKind::Url => {
+                    if let Some(host) = url_host(&text[range.clone()], range.start) {
+                        values.push(host);
+                    }
+                }
+                kind => values.push(Value {
+                    kind,
+                    key: tokens::normalize(kind, &text[range.clone()]),
+                    range,
+                }),
+            }
+        }
+    }
+    for link in &block.links {
+        if let Some(dest) = &link.destination_range
+            && let Some(host) = url_host(&text[dest.clone()], dest.start)
+        {
+            values.push(host);
+        }
+    }
+    values
+}
+
+fn url_host(url: &str, offset: usize) -> Option<Value> {
+    let after_scheme = url.find("://")? + 3;
+    let rest = &url[after_scheme..];
+    let end = rest.find(['/', '?', '#', ':']).unwrap_or(rest.len());
+    let host = &rest[..end];
+    let host = host.rsplit('@').next().unwrap_or(host);
+    let start = offset + after_scheme + (rest[..end].len() - host.len());
+    (!host.is_empty()).then(|| Value {
+        kind: TokenKind::Host,
+        key: host.to_ascii_lowercase(),
+        range: start..start + host.len(),
+    })
+}
+
+fn class(kind: TokenKind) -> u8 {
+    match kind {
+        TokenKind::Host | TokenKind::Url => 0,
+        TokenKind::Email => 1,
+        TokenKind::Path => 2,
+        TokenKind::FileName => 3,
+        TokenKind::Number => 4,
+    }
+}
+
+/// Similarity of two values: the share of the longer one covered by their common prefix and
+/// suffix. `sipdir.online.microsoft.com` and `sipdir.online.lync.com` share `sipdir.online.`
+/// and `.com`.
+fn similarity(a: &str, b: &str) -> f32 {
+    let a = a.as_bytes();
+    let b = b.as_bytes();
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let suffix = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let shared = (prefix + suffix).min(a.len().min(b.len()));
+    shared as f32 / a.len().max(b.len()) as f32
+}
+
+/// Looks for a source value that a translation split with spaces: `domainName. contoso`.
+fn find_split(value: &str, text: &str) -> Option<Range<usize>> {
+    let labels: Vec<&str> = value.split('.').filter(|l| !l.is_empty()).collect();
+    if labels.len() < 2 {
+        return None;
+    }
+    let first = labels[0];
+    let lower = text.to_ascii_lowercase();
+    let mut cursor = 0;
+    while let Some(index) = lower[cursor..].find(&first.to_ascii_lowercase()) {
+        let start = cursor + index;
+        let mut end = start + first.len();
+        let mut matched = 1;
+        for label in &labels[1..] {
+            let rest = &lower[end..];
+            let trimmed = rest.trim_start_matches(' ');
+            let Some(after_dot) = trimmed.strip_prefix('.') else {
+                break;
+            };
+            let after_space = after_dot.trim_start_matches(' ');
+            let label = label.to_ascii_lowercase();
+            if after_space.starts_with(&label) {
+                end += (rest.len() - after_space.len()) + label.len();
+                matched += 1;
+            } else {
+                break;
+            }
+        }
+        let candidate = &text[start..end];
+        if matched >= 2 && candidate.contains(' ') {
+            return Some(start..end);
+        }
+        cursor = start + first.len();
+    }
+    None
+}
+
+impl Rule for HostDrift {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        let source_text = reference.view.text();
+        let target_text = cx.target_text();
+        let whole_target = target_text.to_ascii_lowercase();
+        for pair in cx.pairs() {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                continue;
+            };
+            let source_values = values(source, source_text);
+            if source_values.is_empty() {
+                continue;
+            }
+            let mut target_values = values(target, target_text);
+            let mut unmatched = Vec::new();
+            for value in source_values {
+                match target_values
+                    .iter()
+                    .position(|t| class(t.kind) == class(value.kind) && t.key == value.key)
+                {
+                    Some(index) => {
+                        target_values.remove(index);
+                    }
+                    None => unmatched.push(value),
+                }
+            }
+            for value in unmatched {
+                let written = &source_text[value.range.clone()];
+                let source_label = Label::new(
+                    reference.file,
+                    reference.view.original(value.range.clone()),
+                    format!("{} in the English source", value.kind.noun()),
+                );
+                let candidate = target_values
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| {
+                        class(t.kind) == class(value.kind)
+                            || (class(value.kind) == 0 && t.kind == TokenKind::FileName)
+                    })
+                    .map(|(index, t)| (index, similarity(&t.key, &value.key)))
+                    .filter(|(_, similarity)| *similarity >= 0.5)
+                    .max_by(|a, b| a.1.total_cmp(&b.1));
+                if let Some((index, _)) = candidate {
+                    let altered = target_values.remove(index);
+                    let found = &target_text[altered.range.clone()];
+                    let glued = found.to_ascii_lowercase().starts_with(&value.key)
+                        || value.key.starts_with(&found.to_ascii_lowercase());
+                    let range = cx.target_original(altered.range.clone());
+                    let message = if glued {
+                        format!(
+                            "{} `{written}` is glued to other text: `{found}`",
+                            value.kind.noun()
+                        )
+                    } else {
+                        format!(
+                            "{} `{found}` differs from the source's `{written}`",
+                            value.kind.noun()
+                        )
+                    };
+                    let applicability = if glued {
+                        Applicability::Unsafe
+                    } else {
+                        Applicability::Safe
+                    };
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            message,
+                            Label::target(range.clone(), format!("the source has `{written}`")),
+                        )
+                        .with_secondary(source_label)
+                        .with_help(format!("write `{written}` as in the source"))
+                        .with_fix(range, written, applicability),
+                    );
+                    continue;
+                }
+                if let Some(split) = target.text_runs.iter().find_map(|run| {
+                    find_split(written, &target_text[run.clone()])
+                        .map(|r| run.start + r.start..run.start + r.end)
+                }) {
+                    let found = &target_text[split.clone()];
+                    let range = cx.target_original(split);
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            format!(
+                                "{} `{written}` is broken up in the translation: `{found}`",
+                                value.kind.noun()
+                            ),
+                            Label::target(range.clone(), "split by a space"),
+                        )
+                        .with_secondary(source_label)
+                        .with_help(format!("write `{written}` as in the source"))
+                        .with_fix(range, written, Applicability::Unsafe),
+                    );
+                    continue;
+                }
+                // Alignment is not perfect: a value written anywhere else in the translation
+                // moved rather than drifted.
+                if whole_target.contains(&value.key)
+                    || whole_target.contains(&written.to_ascii_lowercase())
+                {
+                    continue;
+                }
+                let range = cx.target_original(target.range.clone());
+                let line_end = cx.target.document.text[range.clone()]
+                    .find('\n')
+                    .map_or(range.end, |i| range.start + i);
+                out.push(
+                    Diagnostic::new(
+                        &Self::INFO,
+                        format!(
+                            "{} `{written}` is missing from the translation",
+                            value.kind.noun()
+                        ),
+                        Label::target(range.start..line_end, format!("no `{written}` here")),
+                    )
+                    .with_secondary(source_label)
+                    .with_help(format!("keep `{written}` verbatim in the translation")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_hosts_are_found() {
+        let text = "例如 domainName. contoso) 附加";
+        let range = find_split("domainName.contoso.com", text).unwrap();
+        assert_eq!(&text[range], "domainName. contoso");
+        assert!(find_split("domainName.contoso.com", "domainName.contoso.com").is_none());
+    }
+
+    #[test]
+    fn similar_hosts() {
+        assert!(similarity("sipdir.online.microsoft.com", "sipdir.online.lync.com") >= 0.5);
+        assert!(similarity("bobk@contoso.com", "sipdir.online.lync.com") < 0.5);
+    }
+}

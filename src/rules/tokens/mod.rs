@@ -1,0 +1,2 @@
+//! LD1xx: language-neutral tokens that a translation must carry over unchanged.
+pub mod host_drift;
