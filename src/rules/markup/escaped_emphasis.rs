@@ -48,6 +48,18 @@ fn strong_count(markdown: &str) -> usize {
         .count()
 }
 
+/// Whether replacing `whole` with `replacement` makes the block render more bold.
+fn renders_more(text: &str, block: &Block, whole: &Range<usize>, replacement: &str) -> bool {
+    let span = block.range.start.min(whole.start)..block.range.end.max(whole.end);
+    let fixed = format!(
+        "{}{}{}",
+        &text[span.start..whole.start],
+        replacement,
+        &text[whole.end..span.end]
+    );
+    strong_count(&fixed) > strong_count(&text[span])
+}
+
 /// Why a literal pair of `**` does not render, for the message.
 fn reason(text: &str, open: &Range<usize>, close: &Range<usize>) -> &'static str {
     let inner = &text[open.end..close.start];
@@ -136,17 +148,14 @@ fn check_block(
             open = Some(range);
             continue;
         };
+        if opening.end > range.start {
+            continue;
+        }
         let inner = &text[opening.end..range.start];
         let fixed_inner = inner.trim();
         let replacement = format!("**{fixed_inner}**");
         let whole = opening.start..range.end;
-        let fixed_block = format!(
-            "{}{}{}",
-            &text[block.range.start..whole.start],
-            replacement,
-            &text[whole.end..block.range.end]
-        );
-        let renders = strong_count(&fixed_block) > strong_count(block_text);
+        let renders = renders_more(text, block, &whole, &replacement);
         let original = cx.target_original(whole.clone());
         let spaced = inner != fixed_inner;
         let message = if spaced {
@@ -234,19 +243,15 @@ fn check_block(
         .collect();
     for chunk in literal.chunks(2) {
         let [opening, closing] = chunk else { break };
+        if opening.end > closing.start {
+            continue;
+        }
         let whole = opening.start..closing.end;
         let inner = &text[opening.end..closing.start];
         let original = cx.target_original(whole.clone());
         let why = reason(text, opening, closing);
         let replacement = format!("**{}**", inner.trim());
-        let fixed_block = format!(
-            "{}{}{}",
-            &text[block.range.start..whole.start],
-            replacement,
-            &text[whole.end..block.range.end]
-        );
-        let renders =
-            inner != inner.trim() && strong_count(&fixed_block) > strong_count(block_text);
+        let renders = inner != inner.trim() && renders_more(text, block, &whole, &replacement);
         let mut diagnostic = Diagnostic::new(
             &EscapedEmphasis::INFO,
             format!("bold does not render: `{}`", &text[whole.clone()]),

@@ -55,6 +55,13 @@ pub fn word_tokens(text: &str, offset: usize) -> Vec<(String, Range<usize>)> {
             }
             continue;
         }
+        // Dots and hyphens inside a word keep it whole, so a host name changes as one word.
+        if word_start.is_some()
+            && matches!(character, '.' | '-')
+            && masked[index + 1..].starts_with(|c: char| c.is_alphanumeric())
+        {
+            continue;
+        }
         if let Some(start) = word_start.take() {
             tokens.push((
                 masked[start..index].to_string(),
@@ -74,6 +81,9 @@ pub fn word_tokens(text: &str, offset: usize) -> Vec<(String, Range<usize>)> {
     }
     tokens
 }
+
+/// A change: a range of old tokens replaced by a range of new tokens.
+type Change = (Range<usize>, Range<usize>);
 
 /// Joins tokens back into readable text: no space before punctuation.
 fn join(tokens: &[(String, Range<usize>)], text: &str) -> String {
@@ -129,7 +139,7 @@ impl Rule for StaleTranslation {
                 continue;
             }
             // Changes grouped by the segment whose English they touch.
-            let mut changes: BTreeMap<usize, Vec<(Range<usize>, Range<usize>)>> = BTreeMap::new();
+            let mut changes: BTreeMap<usize, Vec<Change>> = BTreeMap::new();
             for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
                 let (old, new) = match op {
                     DiffOp::Equal { .. } => continue,
@@ -160,14 +170,14 @@ impl Rule for StaleTranslation {
                 let original = embedded.original(token.1.clone()).start;
                 let segment = segments
                     .iter()
+                    .rev()
                     .copied()
-                    .filter(|&s| {
+                    .find(|&s| {
                         cx.target.segments[s]
                             .source
                             .as_ref()
                             .is_some_and(|r| r.start <= original)
                     })
-                    .last()
                     .unwrap_or(first_segment);
                 changes.entry(segment).or_default().push((old, new));
             }
@@ -255,6 +265,6 @@ mod tests {
             .into_iter()
             .map(|t| t.0)
             .collect();
-        assert_eq!(urls, ["http", ":", "/", "/", "a", ".", "com"]);
+        assert_eq!(urls, ["http", ":", "/", "/", "a.com"]);
     }
 }
