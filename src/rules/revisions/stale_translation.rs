@@ -140,6 +140,9 @@ impl Rule for StaleTranslation {
             }
             // Changes grouped by the segment whose English they touch.
             let mut changes: BTreeMap<usize, Vec<Change>> = BTreeMap::new();
+            // Changes a word or two apart read as one: `Microsoft 365 admin center` →
+            // `Office 365 Portal`, not two edits around `365`.
+            let mut merged: Vec<Change> = Vec::new();
             for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
                 let (old, new) = match op {
                     DiffOp::Equal { .. } => continue,
@@ -163,6 +166,15 @@ impl Rule for StaleTranslation {
                         new_index..new_index + new_len,
                     ),
                 };
+                match merged.last_mut() {
+                    Some(last) if old.start <= last.0.end + 2 && new.start <= last.1.end + 2 => {
+                        last.0.end = old.end;
+                        last.1.end = new.end;
+                    }
+                    _ => merged.push((old, new)),
+                }
+            }
+            for (old, new) in merged {
                 let anchor_token = old.start.min(old_tokens.len().saturating_sub(1));
                 let Some(token) = old_tokens.get(anchor_token) else {
                     continue;
@@ -193,7 +205,11 @@ impl Rule for StaleTranslation {
                         (_, true) => format!("removed `{old_text}`"),
                         _ => format!("`{old_text}` → `{new_text}`"),
                     });
-                    diff_note.push(format!("[-{old_text}-]{{+{new_text}+}}"));
+                    diff_note.push(match (old_text.is_empty(), new_text.is_empty()) {
+                        (true, _) => format!("{{+{new_text}+}}"),
+                        (_, true) => format!("[-{old_text}-]"),
+                        _ => format!("[-{old_text}-]{{+{new_text}+}}"),
+                    });
                 }
                 let shown = if summary.len() > 3 {
                     format!(
@@ -207,10 +223,13 @@ impl Rule for StaleTranslation {
                 let mut diagnostic = Diagnostic::new(
                     &Self::INFO,
                     format!(
-                        "segment `{}` was translated from an older English text: {shown}",
+                        "the English of segment `{}` differs from the current source: {shown}",
                         segment.id
                     ),
-                    Label::target(segment.target.clone(), "translated from the older text"),
+                    Label::target(
+                        segment.target.clone(),
+                        "translated from the English at hand-off",
+                    ),
                 );
                 if let Some(range) = &segment.source {
                     let shown_range = if range.is_empty() {
