@@ -275,20 +275,82 @@ impl Rule for LostAnchor {
             }
         }
 
-        // Any in-page link whose fragment the translation does not define.
+        // The file name the source uses for its own in-page links.
+        let source_self_name: Option<String> = cx.reference.and_then(|reference| {
+            let reference_targets = jump_targets(reference.view);
+            reference
+                .view
+                .blocks
+                .iter()
+                .flat_map(|b| &b.links)
+                .find_map(|link| {
+                    let (path, fragment) = split_destination(&link.destination);
+                    (!path.is_empty() && fragment.is_some_and(|f| reference_targets.contains(f)))
+                        .then(|| file_name(path).to_string())
+                })
+        });
+        let reference_links: HashSet<&str> = cx
+            .reference
+            .map(|r| {
+                r.view
+                    .blocks
+                    .iter()
+                    .flat_map(|b| &b.links)
+                    .map(|l| l.destination.as_str())
+                    .collect()
+            })
+            .unwrap_or_default();
+
         for block in &target_view.blocks {
             for link in block.links.iter().filter(|l| !l.is_image) {
                 let (path, Some(fragment)) = split_destination(&link.destination) else {
                     continue;
                 };
-                let in_page = path.is_empty() || own_names.contains(file_name(path));
                 let Some(dest_range) = link.destination_range.clone() else {
                     continue;
                 };
+                if fragment.is_empty() || reported_links.contains(&dest_range.start) {
+                    continue;
+                }
+                let in_page = path.is_empty() || own_names.contains(file_name(path));
+                // A link into this page under another file name: its fragment is one of the
+                // page's own anchors, but the name is not the source's.
                 if !in_page
-                    || fragment.is_empty()
-                    || reported_links.contains(&dest_range.start)
+                    && let Some(self_name) = &source_self_name
+                    && file_name(path) != self_name.as_str()
+                    && target_targets.contains(fragment)
+                {
+                    let fixed_fragment = renamed_to_source
+                        .iter()
+                        .find(|(from, _)| from == fragment)
+                        .map_or(fragment, |(_, to)| to.as_str());
+                    let replacement = format!(
+                        "{}{self_name}#{fixed_fragment}",
+                        &path[..path.len() - file_name(path).len()]
+                    );
+                    let range = target_view.original(dest_range);
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            format!(
+                                "in-page link points to `{}` instead of `{self_name}`",
+                                file_name(path)
+                            ),
+                            Label::target(
+                                range.clone(),
+                                format!("the source's links into this page use `{self_name}`"),
+                            ),
+                        )
+                        .with_help(format!("link to `{replacement}`"))
+                        .with_fix(range, replacement, Applicability::Safe),
+                    );
+                    continue;
+                }
+                // Any in-page link whose fragment the translation does not define, unless the
+                // source has the same broken link (then it is not drift).
+                if !in_page
                     || target_targets.contains(fragment)
+                    || reference_links.contains(link.destination.as_str())
                 {
                     continue;
                 }

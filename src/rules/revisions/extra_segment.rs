@@ -55,7 +55,10 @@ impl Rule for ExtraSegment {
             };
             let mut diagnostic = Diagnostic::new(
                 &Self::INFO,
-                format!("{what} of the translation has no counterpart in the source"),
+                format!(
+                    "{what} of the translation {} no counterpart in the source",
+                    if run.blocks.len() == 1 { "has" } else { "have" }
+                ),
                 Label::target(range, "not in the source"),
             );
             if let (Some(reference), Some(index)) = (cx.reference, run.previous_other)

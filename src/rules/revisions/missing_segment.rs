@@ -73,7 +73,14 @@ impl Rule for MissingSegment {
             } else {
                 "missing after this"
             };
-            let message = format!("{what} of the source has no translation");
+            let verb = if run.blocks.len() > 1
+                && !matches!(first.kind, crate::markdown::model::BlockKind::Heading(_))
+            {
+                "have"
+            } else {
+                "has"
+            };
+            let message = format!("{what} of the source {verb} no translation");
             out.push(
                 Diagnostic::new(&Self::INFO, message, Label::target(range.start..line_end, where_))
                     .with_secondary(Label::new(reference.file, source_range, "not in the translation"))

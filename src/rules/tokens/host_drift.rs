@@ -51,7 +51,14 @@ struct Value {
 /// Hosts of URLs compare with bare hosts: a URL's host is what drifts.
 fn values(block: &Block, text: &str) -> Vec<Value> {
     let mut values = Vec::new();
-    for run in &block.text_runs {
+    // Code spans hold host names too (`sipdir.online.lync.com`); their backticks are skipped.
+    let code_contents = block.code_spans.iter().map(|code| {
+        let raw = &text[code.clone()];
+        let inner = raw.trim_start_matches('`');
+        let start = code.start + (raw.len() - inner.len());
+        start..start + inner.trim_end_matches('`').len()
+    });
+    for run in block.text_runs.iter().cloned().chain(code_contents) {
         let run_text = &text[run.clone()];
         for token in tokens::scan(run_text) {
             let range = run.start + token.range.start..run.start + token.range.end;

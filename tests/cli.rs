@@ -1,0 +1,616 @@
+//! End-to-end tests of the `locdrift` binary: exit statuses, the JSON contract, columns, bad
+//! input, `explain` and `rules`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+const SOURCE: &str =
+    "# Title\n\nConnect to sipdir.online.lync.com on port 443 and read the guide.\n";
+const CLEAN: &str = "# 标题\n\n连接到 sipdir.online.lync.com 的端口 443 并阅读指南。\n";
+const DRIFTED: &str = "# 标题\n\n连接到 sipdir.online.microsoft.com 的端口 443 并阅读指南。\n";
+
+fn locdrift() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_locdrift"));
+    command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    locdrift()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("running locdrift")
+}
+
+fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    )
+}
+
+/// A tempdir with `en-us/a.md` (SOURCE), `zh-cn/clean.md` and `zh-cn/drift.md`.
+fn fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/clean.md", CLEAN);
+    write(dir.path(), "zh-cn/drift.md", DRIFTED);
+    dir
+}
+
+fn findings_json(dir: &Path, args: &[&str]) -> (Output, Vec<Value>) {
+    let output = run(dir, args);
+    let parsed: Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", describe(&output)));
+    let array = parsed
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array:\n{}", describe(&output)))
+        .clone();
+    (output, array)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit statuses
+
+#[test]
+fn clean_pair_exits_0() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/clean.md",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn host_drift_exits_1() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/drift.md",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let out = stdout(&output);
+    assert!(out.contains("error[LD101]"), "{}", describe(&output));
+    assert!(
+        out.contains("sipdir.online.microsoft.com"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn missing_file_exits_2() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &["check", "--source", "en-us/a.md", "zh-cn/does-not-exist.md"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("does-not-exist.md"),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+/// A host written in inline code is still a host readers copy; the rule's documentation does
+/// not exempt code spans.
+#[test]
+fn host_drift_inside_inline_code_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nConnect to `sipdir.online.lync.com` on port 443.\n",
+    );
+    write(
+        dir.path(),
+        "zh-cn/a.md",
+        "# 标题\n\n连接到 `sipdir.online.lync.org` 的端口 443。\n",
+    );
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/a.md",
+            "--color",
+            "never",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(stdout(&output).contains("LD101"), "{}", describe(&output));
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON contract
+
+const KEYS: [&str; 11] = [
+    "code",
+    "rule",
+    "severity",
+    "message",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "source",
+    "fix",
+];
+
+fn assert_finding_shape(finding: &Value) {
+    let object = finding
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {finding}"));
+    let keys: BTreeSet<&str> = object.keys().map(String::as_str).collect();
+    let expected: BTreeSet<&str> = KEYS.into_iter().collect();
+    assert_eq!(keys, expected, "finding keys: {finding}");
+    for key in ["code", "rule", "severity", "message", "path"] {
+        assert!(object[key].is_string(), "{key} is not a string: {finding}");
+    }
+    assert!(
+        ["error", "warning", "info"].contains(&object["severity"].as_str().unwrap()),
+        "{finding}"
+    );
+    for key in ["line", "column", "end_line", "end_column"] {
+        let n = object[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} is not a number: {finding}"));
+        assert!(n >= 1, "{key} is not 1-based: {finding}");
+    }
+    let start = (object["line"].as_u64(), object["column"].as_u64());
+    let end = (object["end_line"].as_u64(), object["end_column"].as_u64());
+    assert!(start <= end, "end before start: {finding}");
+    match &object["source"] {
+        Value::Null => {}
+        Value::Object(source) => {
+            let keys: BTreeSet<&str> = source.keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                BTreeSet::from(["path", "line", "column"]),
+                "{finding}"
+            );
+            assert!(source["path"].is_string(), "{finding}");
+            assert!(source["line"].as_u64().is_some_and(|n| n >= 1), "{finding}");
+            assert!(
+                source["column"].as_u64().is_some_and(|n| n >= 1),
+                "{finding}"
+            );
+        }
+        other => panic!("source is neither null nor an object: {other}"),
+    }
+    match &object["fix"] {
+        Value::Null => {}
+        Value::Object(fix) => {
+            let keys: BTreeSet<&str> = fix.keys().map(String::as_str).collect();
+            assert_eq!(
+                keys,
+                BTreeSet::from(["replacement", "applicability"]),
+                "{finding}"
+            );
+            assert!(fix["replacement"].is_string(), "{finding}");
+            assert!(
+                ["safe", "unsafe"].contains(&fix["applicability"].as_str().unwrap_or("")),
+                "{finding}"
+            );
+        }
+        other => panic!("fix is neither null nor an object: {other}"),
+    }
+}
+
+#[test]
+fn json_findings_have_exactly_the_documented_keys() {
+    let dir = fixture();
+    let (output, findings) = findings_json(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/drift.md",
+            "zh-cn/clean.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(!findings.is_empty(), "{}", describe(&output));
+    for finding in &findings {
+        assert_finding_shape(finding);
+    }
+    let drift = findings
+        .iter()
+        .find(|f| f["code"] == "LD101")
+        .unwrap_or_else(|| panic!("no LD101:\n{}", describe(&output)));
+    assert_eq!(drift["rule"], "host-drift");
+    assert_eq!(drift["severity"], "error");
+    assert_eq!(drift["path"], "zh-cn/drift.md");
+    assert_eq!(drift["line"], 3);
+    assert_eq!(drift["column"], 5);
+    assert_eq!(drift["end_line"], 3);
+    assert_eq!(
+        drift["end_column"],
+        5 + "sipdir.online.microsoft.com".chars().count() as u64
+    );
+    assert_eq!(drift["source"]["path"], "en-us/a.md");
+    assert_eq!(drift["source"]["line"], 3);
+    assert_eq!(drift["source"]["column"], 12);
+}
+
+#[test]
+fn json_of_a_clean_pair_is_an_empty_array() {
+    let dir = fixture();
+    let (output, findings) = findings_json(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/clean.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(findings.is_empty(), "{}", describe(&output));
+}
+
+#[test]
+fn jsonl_is_one_object_per_line_and_matches_json() {
+    let dir = fixture();
+    let args = [
+        "check",
+        "--source",
+        "en-us/a.md",
+        "zh-cn/drift.md",
+        "zh-cn/clean.md",
+    ];
+    let (_, array) = findings_json(dir.path(), &[&args[..], &["--format", "json"]].concat());
+    let output = run(dir.path(), &[&args[..], &["--format", "jsonl"]].concat());
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let out = stdout(&output);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(!lines.is_empty(), "{}", describe(&output));
+    let mut objects = Vec::new();
+    for line in &lines {
+        let value: Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("line is not JSON ({e}): {line:?}\n{}", describe(&output)));
+        assert!(value.is_object(), "{line}");
+        assert_finding_shape(&value);
+        objects.push(value);
+    }
+    assert_eq!(objects, array, "jsonl and json disagree");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns count Unicode scalar values
+
+#[test]
+fn columns_count_scalar_values_after_cjk() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    // 8 CJK characters, a space, then the drifted host: it starts at column 10 (but at byte 25).
+    let line = "请连接到下列服务器 sipdir.online.microsoft.com 的端口 443 并阅读指南。";
+    write(dir.path(), "zh-cn/a.md", format!("# 标题\n\n{line}\n"));
+    let prefix = "请连接到下列服务器 ";
+    let expected_column = prefix.chars().count() as u64 + 1;
+    assert_eq!(expected_column, 11);
+    let (output, findings) = findings_json(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/a.md",
+            "--format",
+            "json",
+        ],
+    );
+    let drift = findings
+        .iter()
+        .find(|f| f["code"] == "LD101")
+        .unwrap_or_else(|| panic!("no LD101:\n{}", describe(&output)));
+    assert_eq!(drift["line"], 3, "{drift}");
+    assert_eq!(drift["column"], expected_column, "{drift}");
+    assert_eq!(
+        drift["end_column"],
+        expected_column + "sipdir.online.microsoft.com".chars().count() as u64,
+        "{drift}"
+    );
+}
+
+#[test]
+fn columns_count_scalar_values_with_host_glued_to_cjk() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(
+        dir.path(),
+        "zh-cn/a.md",
+        "# 标题\n\n连接到sipdir.online.microsoft.com的端口 443 并阅读指南。\n",
+    );
+    let (output, findings) = findings_json(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/a.md",
+            "--format",
+            "json",
+        ],
+    );
+    let drift = findings
+        .iter()
+        .find(|f| f["code"] == "LD101")
+        .unwrap_or_else(|| panic!("no LD101:\n{}", describe(&output)));
+    assert_eq!(drift["line"], 3, "{drift}");
+    assert_eq!(drift["column"], 4, "{drift}");
+    assert_eq!(drift["end_column"], 4 + 27, "{drift}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input: exit 2, the path on stderr, no panic, the run goes on.
+
+fn assert_bad_input(relative: &str, contents: &[u8]) {
+    let dir = fixture();
+    write(dir.path(), relative, contents);
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            relative,
+            "zh-cn/drift.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "{relative}: {}",
+        describe(&output)
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(relative),
+        "stderr does not name {relative}: {}",
+        describe(&output)
+    );
+    assert!(!err.contains("panicked"), "{}", describe(&output));
+    assert!(!err.contains("internal error"), "{}", describe(&output));
+    // The run continued: the other file was still checked.
+    let findings: Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", describe(&output)));
+    assert!(
+        findings
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "zh-cn/drift.md" && f["code"] == "LD101"),
+        "the run did not go on after {relative}: {}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn not_utf8_exits_2() {
+    assert_bad_input(
+        "zh-cn/latin1.md",
+        b"# Caf\xe9\n\nConnect to sipdir.online.lync.com.\n",
+    );
+}
+
+#[test]
+fn binary_with_nul_exits_2() {
+    assert_bad_input(
+        "zh-cn/binary.md",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+    );
+}
+
+#[test]
+fn utf16_exits_2() {
+    let mut bytes = vec![0xFF, 0xFE];
+    for unit in "# 标题\n".encode_utf16() {
+        bytes.extend(unit.to_le_bytes());
+    }
+    assert_bad_input("zh-cn/utf16.md", &bytes);
+}
+
+#[test]
+fn unclosed_side_by_side_span_exits_2() {
+    let text = "# <span data-ttu-id=\"x-1\">标题</span><span class=\"sxs-lookup\"><span data-stu-id=\"x-1\">Title</span></span>\n\n\
+                <span data-ttu-id=\"x-2\">连接到 sipdir.online.lync.com。<span class=\"sxs-lookup\"><span data-stu-id=\"x-2\">Connect to sipdir.online.lync.com.</span></span>\n\n\
+                <span data-ttu-id=\"x-1\">未闭合\n";
+    assert_bad_input("zh-cn/sxs.md", text.as_bytes());
+}
+
+#[test]
+fn unclosed_span_only_exits_2() {
+    let text = "# Title\n\n<span data-ttu-id=\"x-1\">标题 <span class=\"sxs-lookup\">\n";
+    assert_bad_input("zh-cn/sxs-open.md", text.as_bytes());
+}
+
+#[test]
+fn missing_translation_among_others_exits_2_and_goes_on() {
+    assert_bad_input_missing("zh-cn/nowhere.md");
+}
+
+fn assert_bad_input_missing(relative: &str) {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            relative,
+            "zh-cn/drift.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(stderr(&output).contains(relative), "{}", describe(&output));
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn missing_source_exits_2() {
+    let dir = fixture();
+    let output = run(
+        dir.path(),
+        &["check", "--source", "en-us/missing.md", "zh-cn/clean.md"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("en-us/missing.md"),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn bad_source_exits_2() {
+    let dir = fixture();
+    write(dir.path(), "en-us/bad.md", b"# Title\xff\n");
+    let output = run(
+        dir.path(),
+        &["check", "--source", "en-us/bad.md", "zh-cn/clean.md"],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("en-us/bad.md"),
+        "{}",
+        describe(&output)
+    );
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// explain and rules
+
+#[test]
+fn explain_ld101() {
+    let output = locdrift().args(["explain", "LD101"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(
+        stdout(&output).contains("# host-drift (LD101)"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn explain_by_name() {
+    let output = locdrift().args(["explain", "host-drift"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(
+        stdout(&output).contains("# host-drift (LD101)"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn explain_unknown_exits_2() {
+    let output = locdrift().args(["explain", "nope"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+}
+
+#[test]
+fn rules_lists_every_code() {
+    let output = locdrift().arg("rules").output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let out = stdout(&output);
+    let codes: Vec<&str> = locdrift::engine::rules().map(|r| r.info().code).collect();
+    assert!(codes.len() >= 10, "{codes:?}");
+    for code in [
+        "LD001", "LD101", "LD201", "LD202", "LD301", "LD302", "LD303", "LD401", "LD402", "LD403",
+    ] {
+        assert!(codes.contains(&code), "{code} is not registered: {codes:?}");
+    }
+    for code in &codes {
+        assert!(out.contains(code), "`rules` does not list {code}:\n{out}");
+        let explain = locdrift().args(["explain", code]).output().unwrap();
+        assert_eq!(
+            explain.status.code(),
+            Some(0),
+            "explain {code}: {}",
+            describe(&explain)
+        );
+        assert!(
+            stdout(&explain).contains(&format!("({code})")),
+            "{}",
+            describe(&explain)
+        );
+    }
+}
