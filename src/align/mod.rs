@@ -62,6 +62,22 @@ pub fn anchor_key(name: &str) -> String {
     trimmed.replace('_', "-").to_ascii_lowercase()
 }
 
+/// What a link contributes to alignment: the anchor of an in-page link (its file name and
+/// decorations are what translations break, LD202's business), otherwise the destination
+/// without its scheme (`http` → `https` is LD401's business).
+fn link_key(destination: &str) -> String {
+    if let Some((_, fragment)) = destination.split_once('#')
+        && !fragment.is_empty()
+    {
+        return format!("#{}", anchor_key(fragment));
+    }
+    let destination = destination.replace("&amp;", "&");
+    match destination.split_once("://") {
+        Some((_, rest)) => rest.to_string(),
+        None => destination,
+    }
+}
+
 impl Features {
     /// Features of a block of `text`; `english` is the block's English when it is known.
     pub fn of(block: &Block, text: &str, english: Option<&str>, segment_ids: &[&str]) -> Features {
@@ -74,7 +90,7 @@ impl Features {
             hard.push(hash(text[code.clone()].trim_matches('`').trim()));
         }
         for link in &block.links {
-            hard.push(hash(&link.destination.replace("&amp;", "&")));
+            hard.push(hash(&link_key(&link.destination)));
         }
         for anchor in &block.anchors {
             hard.push(hash(&anchor_key(&anchor.name)));

@@ -71,6 +71,25 @@ fn translatable_words(text: &str, names: &[String]) -> Vec<String> {
         .collect()
 }
 
+/// Whether a text with these translatable words is something a translator translates. In a
+/// heading or a table header a single word is a label; elsewhere a single word is usually a
+/// value (`Disable`), and a short run of capitalised words is a product name (`Contoso
+/// Authenticator`).
+fn is_translatable(words: &[String], kind: &BlockKind) -> bool {
+    let is_label = matches!(
+        kind,
+        BlockKind::Heading(_) | BlockKind::TableCell { header: true, .. }
+    );
+    if is_label {
+        return !words.is_empty();
+    }
+    let is_name = words.len() <= 3
+        && words
+            .iter()
+            .all(|word| word.starts_with(|c: char| c.is_ascii_uppercase()));
+    words.len() >= 2 && !is_name
+}
+
 fn normalized(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -118,12 +137,6 @@ impl Rule for Untranslated {
         let cjk = cx.is_cjk();
         let mut findings = Vec::new();
         let mut candidates = 0usize;
-        let counts_as_label = |kind: &BlockKind| {
-            matches!(
-                kind,
-                BlockKind::Heading(_) | BlockKind::TableCell { header: true, .. }
-            )
-        };
         if cx.target.is_side_by_side() {
             for (block_index, segments) in cx.target.block_segments.iter().enumerate() {
                 let kind = &cx.target.target.blocks[block_index].kind;
@@ -133,7 +146,7 @@ impl Rule for Untranslated {
                     };
                     let target = cx.target.segment_target(segment_index);
                     let words = translatable_words(source, &names);
-                    if words.len() < 2 && !(words.len() == 1 && counts_as_label(kind)) {
+                    if !is_translatable(&words, kind) {
                         continue;
                     }
                     candidates += 1;
@@ -162,7 +175,7 @@ impl Rule for Untranslated {
                 }
                 let source_prose = source.prose(source_text);
                 let words = translatable_words(&source_prose, &names);
-                if words.len() < 2 && !(words.len() == 1 && counts_as_label(&target.kind)) {
+                if !is_translatable(&words, &target.kind) {
                     continue;
                 }
                 candidates += 1;

@@ -60,6 +60,44 @@ fn renders_more(text: &str, block: &Block, whole: &Range<usize>, replacement: &s
     strong_count(&fixed) > strong_count(&text[span])
 }
 
+/// Attaches the repair of a broken pair: `**inner**` when that renders (safe); otherwise the
+/// same with a space beside a marker, which CommonMark needs where a marker touches
+/// punctuation and a letter (unsafe: it changes the spacing of the sentence); otherwise advice.
+fn with_repair(
+    diagnostic: Diagnostic,
+    text: &str,
+    block: &Block,
+    whole: &Range<usize>,
+    inner: &str,
+    original: Range<usize>,
+) -> Diagnostic {
+    let inner = inner.trim();
+    let plain = format!("**{inner}**");
+    if renders_more(text, block, whole, &plain) {
+        return diagnostic.with_help(format!("write `{plain}`")).with_fix(
+            original,
+            plain,
+            Applicability::Safe,
+        );
+    }
+    for spaced in [
+        format!("{plain} "),
+        format!(" {plain}"),
+        format!(" {plain} "),
+    ] {
+        if renders_more(text, block, whole, &spaced) {
+            return diagnostic
+                .with_help(format!(
+                    "write `{plain}` with a space beside the marker that touches punctuation, so that it renders"
+                ))
+                .with_fix(original, spaced, Applicability::Unsafe);
+        }
+    }
+    diagnostic.with_help(format!(
+        "write `{plain}` and move punctuation next to the markers outside them, so that it renders"
+    ))
+}
+
 /// Why a literal pair of `**` does not render, for the message.
 fn reason(text: &str, open: &Range<usize>, close: &Range<usize>) -> &'static str {
     let inner = &text[open.end..close.start];
@@ -152,12 +190,9 @@ fn check_block(
             continue;
         }
         let inner = &text[opening.end..range.start];
-        let fixed_inner = inner.trim();
-        let replacement = format!("**{fixed_inner}**");
         let whole = opening.start..range.end;
-        let renders = renders_more(text, block, &whole, &replacement);
         let original = cx.target_original(whole.clone());
-        let spaced = inner != fixed_inner;
+        let spaced = inner != inner.trim();
         let message = if spaced {
             format!(
                 "bold markers are escaped as `\\*\\*` and have a space inside: `{}`",
@@ -169,19 +204,16 @@ fn check_block(
                 &text[whole.clone()]
             )
         };
-        let mut diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::new(
             &EscapedEmphasis::INFO,
             message,
             Label::target(original.clone(), "shows literal asterisks"),
         );
-        diagnostic = if renders {
-            diagnostic
-                .with_help(format!("write `{replacement}`"))
-                .with_fix(original, replacement, Applicability::Safe)
-        } else {
-            diagnostic.with_help(format!("unescape the markers (`{replacement}`) and move punctuation outside them so the bold renders"))
-        };
-        push(out, diagnostic, source_label(ordinal));
+        push(
+            out,
+            with_repair(diagnostic, text, block, &whole, inner, original),
+            source_label(ordinal),
+        );
         ordinal += 1;
     }
     if let Some(range) = open {
@@ -250,20 +282,15 @@ fn check_block(
         let inner = &text[opening.end..closing.start];
         let original = cx.target_original(whole.clone());
         let why = reason(text, opening, closing);
-        let replacement = format!("**{}**", inner.trim());
-        let renders = inner != inner.trim() && renders_more(text, block, &whole, &replacement);
-        let mut diagnostic = Diagnostic::new(
+        let diagnostic = Diagnostic::new(
             &EscapedEmphasis::INFO,
             format!("bold does not render: `{}`", &text[whole.clone()]),
             Label::target(original.clone(), why),
         );
-        diagnostic = if renders {
-            diagnostic
-                .with_help(format!("write `{replacement}`"))
-                .with_fix(original, replacement, Applicability::Safe)
-        } else {
-            diagnostic.with_help("move the punctuation outside the markers, or put a space between the marker and the letter next to it")
-        };
-        push(out, diagnostic, source_label(0));
+        push(
+            out,
+            with_repair(diagnostic, text, block, &whole, inner, original),
+            source_label(0),
+        );
     }
 }

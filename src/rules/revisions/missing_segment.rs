@@ -45,8 +45,16 @@ impl Rule for MissingSegment {
         };
         let target_view = &cx.target.target;
         for run in runs(cx.alignment, true) {
-            let first = &reference.view.blocks[run.blocks.start];
-            let last = &reference.view.blocks[run.blocks.end - 1];
+            let blocks = &reference.view.blocks[run.blocks.clone()];
+            // A run of bare anchors is LD202's finding (`anchor … is missing`), not a gap in
+            // the text.
+            if blocks.iter().all(|block| {
+                !block.anchors.is_empty() && block.prose(reference.view.text()).trim().is_empty()
+            }) {
+                continue;
+            }
+            let first = &blocks[0];
+            let last = &blocks[blocks.len() - 1];
             let source_range = reference.view.original(first.range.start..last.range.end);
             let what = match &first.kind {
                 crate::markdown::model::BlockKind::Heading(_) => {

@@ -205,7 +205,7 @@ impl Rule for HostDrift {
                     reference.view.original(value.range.clone()),
                     format!("{} in the English source", value.kind.noun()),
                 );
-                let candidate = target_values
+                let comparable: Vec<(usize, f32)> = target_values
                     .iter()
                     .enumerate()
                     .filter(|(_, t)| {
@@ -213,7 +213,20 @@ impl Rule for HostDrift {
                             || (class(value.kind) == 0 && t.kind == TokenKind::FileName)
                     })
                     .map(|(index, t)| (index, similarity(&t.key, &value.key)))
-                    .filter(|(_, similarity)| *similarity >= 0.5)
+                    .collect();
+                // A lone unmatched value of the same kind in the aligned block is the altered
+                // one however little it resembles the source's (`syncsvc.contoso.com` for
+                // `sync.contoso.net`); among several, resemblance decides.
+                // A value split by a space (`autodiscover. fabrikam.net`) leaves a fragment that
+                // looks like a lone altered value; the split is the truer finding.
+                let split = target.text_runs.iter().find_map(|run| {
+                    find_split(written, &target_text[run.clone()])
+                        .map(|r| run.start + r.start..run.start + r.end)
+                });
+                let only_one = comparable.len() == 1 && split.is_none();
+                let candidate = comparable
+                    .into_iter()
+                    .filter(|(_, similarity)| only_one || *similarity >= 0.5)
                     .max_by(|a, b| a.1.total_cmp(&b.1));
                 if let Some((index, _)) = candidate {
                     let altered = target_values.remove(index);
@@ -249,10 +262,7 @@ impl Rule for HostDrift {
                     );
                     continue;
                 }
-                if let Some(split) = target.text_runs.iter().find_map(|run| {
-                    find_split(written, &target_text[run.clone()])
-                        .map(|r| run.start + r.start..run.start + r.end)
-                }) {
+                if let Some(split) = split {
                     let found = &target_text[split.clone()];
                     let range = cx.target_original(split);
                     out.push(
