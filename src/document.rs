@@ -70,6 +70,15 @@ impl Document {
         start..start + trimmed.len()
     }
 
+    /// The part of `range` on its first line, so that a label on a whole block underlines one
+    /// line rather than every line of it.
+    pub fn first_line_of(&self, range: Range<usize>) -> Range<usize> {
+        let end = self.text[range.clone()]
+            .find('\n')
+            .map_or(range.end, |index| range.start + index);
+        range.start..end
+    }
+
     /// The line and column of a byte offset. An offset inside a multi-byte character is moved
     /// back to the character's start; an offset past the end is clamped.
     pub fn line_column(&self, offset: usize) -> LineColumn {

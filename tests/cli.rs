@@ -50,6 +50,13 @@ fn describe(output: &Output) -> String {
     )
 }
 
+/// Bad input: exit status 2, a message that names the offending file, and no panic.
+fn assert_fails_naming(output: &Output, needle: &str) {
+    assert_eq!(output.status.code(), Some(2), "{}", describe(output));
+    assert!(stderr(output).contains(needle), "{}", describe(output));
+    assert!(!stderr(output).contains("panicked"), "{}", describe(output));
+}
+
 /// A tempdir with `en-us/a.md` (SOURCE), `zh-cn/clean.md` and `zh-cn/drift.md`.
 fn fixture() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -126,17 +133,7 @@ fn missing_file_exits_2() {
         dir.path(),
         &["check", "--source", "en-us/a.md", "zh-cn/does-not-exist.md"],
     );
-    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("does-not-exist.md"),
-        "{}",
-        describe(&output)
-    );
-    assert!(
-        !stderr(&output).contains("panicked"),
-        "{}",
-        describe(&output)
-    );
+    assert_fails_naming(&output, "does-not-exist.md");
 }
 
 /// A host written in inline code is still a host readers copy; the rule's documentation does
@@ -500,13 +497,7 @@ fn assert_bad_input_missing(relative: &str) {
             "json",
         ],
     );
-    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-    assert!(stderr(&output).contains(relative), "{}", describe(&output));
-    assert!(
-        !stderr(&output).contains("panicked"),
-        "{}",
-        describe(&output)
-    );
+    assert_fails_naming(&output, relative);
 }
 
 #[test]
@@ -516,17 +507,7 @@ fn missing_source_exits_2() {
         dir.path(),
         &["check", "--source", "en-us/missing.md", "zh-cn/clean.md"],
     );
-    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("en-us/missing.md"),
-        "{}",
-        describe(&output)
-    );
-    assert!(
-        !stderr(&output).contains("panicked"),
-        "{}",
-        describe(&output)
-    );
+    assert_fails_naming(&output, "en-us/missing.md");
 }
 
 #[test]
@@ -537,17 +518,7 @@ fn bad_source_exits_2() {
         dir.path(),
         &["check", "--source", "en-us/bad.md", "zh-cn/clean.md"],
     );
-    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
-    assert!(
-        stderr(&output).contains("en-us/bad.md"),
-        "{}",
-        describe(&output)
-    );
-    assert!(
-        !stderr(&output).contains("panicked"),
-        "{}",
-        describe(&output)
-    );
+    assert_fails_naming(&output, "en-us/bad.md");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,6 +89,17 @@ pub struct Reference<'a> {
     pub is_current_source: bool,
 }
 
+impl Reference<'_> {
+    /// A label on a range of the reference view, in the file the view belongs to.
+    pub fn label(
+        &self,
+        range: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> crate::diagnostic::Label {
+        crate::diagnostic::Label::new(self.file, self.view.original(range), message)
+    }
+}
+
 /// A source block, a target block, or both.
 #[derive(Clone, Copy)]
 pub struct BlockPair<'a> {
@@ -149,12 +160,7 @@ impl<'a> Context<'a> {
         range: std::ops::Range<usize>,
         message: impl Into<String>,
     ) -> Option<crate::diagnostic::Label> {
-        let reference = self.reference?;
-        Some(crate::diagnostic::Label::new(
-            reference.file,
-            reference.view.original(range),
-            message,
-        ))
+        Some(self.reference?.label(range, message))
     }
 
     /// Whether the target is in a CJK locale, whose script tells translated text apart.

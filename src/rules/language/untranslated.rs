@@ -56,7 +56,7 @@ fn has_cjk(text: &str) -> bool {
 /// do-not-translate names removed.
 fn translatable_words(text: &str, names: &[String]) -> Vec<String> {
     let mut stripped = MARKUP.replace_all(text, " ").into_owned();
-    for token in tokens::scan(&stripped.clone()).into_iter().rev() {
+    for token in tokens::scan(&stripped).into_iter().rev() {
         stripped.replace_range(token.range, " ");
     }
     for name in names {

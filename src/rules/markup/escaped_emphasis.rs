@@ -114,7 +114,6 @@ impl Rule for EscapedEmphasis {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.target_text();
-        let source_text = cx.reference.map(|r| r.view.text()).unwrap_or_default();
         for pair in cx.pairs() {
             let Some(target) = pair.target else { continue };
             let source_strong = pair.source.map(|s| s.strong.as_slice()).unwrap_or_default();
@@ -125,11 +124,11 @@ impl Rule for EscapedEmphasis {
                 let range = source_strong.get(index.min(source_strong.len().saturating_sub(1)))?;
                 cx.source_label(range.clone(), "bold in the English source")
             };
-            check_block(cx, target, text, source_text, &source_label, out);
+            check_block(cx, target, text, &source_label, out);
         }
         if cx.reference.is_none() && !cx.is_source_file {
             for block in &cx.target.target.blocks {
-                check_block(cx, block, text, "", &|_| None, out);
+                check_block(cx, block, text, &|_| None, out);
             }
         }
     }
@@ -146,7 +145,6 @@ fn check_block(
     cx: &Context<'_>,
     block: &Block,
     text: &str,
-    _source_text: &str,
     source_label: &dyn Fn(usize) -> Option<Label>,
     out: &mut Vec<Diagnostic>,
 ) {

@@ -103,11 +103,8 @@ impl Rule for LostAnchor {
                 if target_anchors.contains(&anchor.name) {
                     continue;
                 }
-                let source_label = Label::new(
-                    reference.file,
-                    reference.view.original(anchor.range.clone()),
-                    "anchor in the English source",
-                );
+                let source_label =
+                    reference.label(anchor.range.clone(), "anchor in the English source");
                 let key = anchor_key(&anchor.name);
                 let renamed = target_view.anchors().find(|(_, candidate)| {
                     !reference_anchors.contains(&candidate.name)
@@ -153,14 +150,12 @@ impl Rule for LostAnchor {
                     .get(target_block)
                     .map(|b| target_view.original(b.range.clone()))
                     .unwrap_or(0..0);
-                let line_end = cx.target.document.text[range.clone()]
-                    .find('\n')
-                    .map_or(range.end, |i| range.start + i);
+                let first_line = cx.target.document.first_line_of(range.clone());
                 out.push(
                     Diagnostic::new(
                         &Self::INFO,
                         format!("anchor `{}` is missing from the translation", anchor.name),
-                        Label::target(range.start..line_end, "expected near here"),
+                        Label::target(first_line, "expected near here"),
                     )
                     .with_secondary(source_label)
                     .with_help(format!(

@@ -32,12 +32,12 @@ impl Rule for MissingSource {
         if !cx.source_expected || cx.source.is_some() || cx.is_source_file {
             return;
         }
-        let text = &cx.target.document.text;
-        let first_line = text.find('\n').unwrap_or(text.len());
+        let document = &cx.target.document;
+        let first_line = document.first_line_of(0..document.text.len());
         let mut diagnostic = Diagnostic::new(
             &Self::INFO,
             "no English source found for this translation",
-            Label::target(0..first_line, "translation with no source"),
+            Label::target(first_line, "translation with no source"),
         );
         diagnostic = match cx.target.meta("ms.assetid") {
             Some(asset) => diagnostic.with_note(format!(

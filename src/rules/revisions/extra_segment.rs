@@ -64,11 +64,9 @@ impl Rule for ExtraSegment {
             if let (Some(reference), Some(index)) = (cx.reference, run.previous_other)
                 && let Some(block) = reference.view.blocks.get(index)
             {
-                diagnostic = diagnostic.with_secondary(Label::new(
-                    reference.file,
-                    reference.view.original(block.range.clone()),
-                    "the source block before it",
-                ));
+                diagnostic = diagnostic.with_secondary(
+                    reference.label(block.range.clone(), "the source block before it"),
+                );
             }
             out.push(
                 diagnostic

@@ -73,9 +73,7 @@ impl Rule for MissingSegment {
                 continue;
             };
             let range = target_view.original(anchor_block.range.clone());
-            let line_end = cx.target.document.text[range.clone()]
-                .find('\n')
-                .map_or(range.end, |i| range.start + i);
+            let first_line = cx.target.document.first_line_of(range.clone());
             let where_ = if run.next_other.is_some() {
                 "missing before this"
             } else {
@@ -90,7 +88,7 @@ impl Rule for MissingSegment {
             };
             let message = format!("{what} of the source {verb} no translation");
             out.push(
-                Diagnostic::new(&Self::INFO, message, Label::target(range.start..line_end, where_))
+                Diagnostic::new(&Self::INFO, message, Label::target(first_line, where_))
                     .with_secondary(Label::new(reference.file, source_range, "not in the translation"))
                     .with_help("translate the missing text, or check that the translation follows the current source"),
             );

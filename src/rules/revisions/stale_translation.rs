@@ -6,7 +6,7 @@ use regex::Regex;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, FileSide, Label};
+use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -108,7 +108,6 @@ impl Rule for StaleTranslation {
         if !reference.is_current_source {
             return;
         }
-        let file_text = &cx.target.document.text;
         let source_text = reference.view.text();
         for pair in cx.pairs() {
             let (Some(source), Some(target_index)) = (pair.source, pair.target_index) else {
@@ -249,12 +248,7 @@ impl Rule for StaleTranslation {
                     (Some(first), Some(last)) => first.start..last.end,
                     _ => source.range.clone(),
                 };
-                diagnostic = diagnostic.with_secondary(Label::new(
-                    FileSide::Source,
-                    reference.view.original(current),
-                    "current English",
-                ));
-                let _ = file_text;
+                diagnostic = diagnostic.with_secondary(reference.label(current, "current English"));
                 out.push(
                     diagnostic
                         .with_note(format!("word diff: {}", diff_note.join(" ")))

@@ -200,9 +200,8 @@ impl Rule for HostDrift {
             }
             for value in unmatched {
                 let written = &source_text[value.range.clone()];
-                let source_label = Label::new(
-                    reference.file,
-                    reference.view.original(value.range.clone()),
+                let source_label = reference.label(
+                    value.range.clone(),
                     format!("{} in the English source", value.kind.noun()),
                 );
                 let comparable: Vec<(usize, f32)> = target_values
@@ -288,9 +287,7 @@ impl Rule for HostDrift {
                     continue;
                 }
                 let range = cx.target_original(target.range.clone());
-                let line_end = cx.target.document.text[range.clone()]
-                    .find('\n')
-                    .map_or(range.end, |i| range.start + i);
+                let first_line = cx.target.document.first_line_of(range.clone());
                 out.push(
                     Diagnostic::new(
                         &Self::INFO,
@@ -298,7 +295,7 @@ impl Rule for HostDrift {
                             "{} `{written}` is missing from the translation",
                             value.kind.noun()
                         ),
-                        Label::target(range.start..line_end, format!("no `{written}` here")),
+                        Label::target(first_line, format!("no `{written}` here")),
                     )
                     .with_secondary(source_label)
                     .with_help(format!("keep `{written}` verbatim in the translation")),
