@@ -326,6 +326,14 @@ fn guarded<T>(path: &Path, check: impl FnOnce() -> T) -> Result<T> {
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        // A slicing panic quotes the text it sliced, which can be the whole file.
+        let message: String = message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(160)
+            .collect();
         anyhow::anyhow!(
             "internal error while checking `{}`: {message}; please report this as a bug",
             path.display()
