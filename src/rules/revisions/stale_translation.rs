@@ -173,6 +173,29 @@ impl Rule for StaleTranslation {
                     _ => merged.push((old, new)),
                 }
             }
+            // Text outside the segments (link destinations, anchors, markup) is the same file
+            // text in translation and embedded English; the link and anchor rules compare it
+            // with the source directly, so a change there does not make a segment stale.
+            let inside_segment = |token: &(String, Range<usize>)| {
+                let original = embedded.original(token.1.clone());
+                segments.iter().any(|&s| {
+                    cx.target.segments[s]
+                        .source
+                        .as_ref()
+                        .is_some_and(|r| r.start <= original.start && original.end <= r.end)
+                })
+            };
+            merged.retain(|(old, _)| {
+                if old.is_empty() {
+                    let before = old.start.checked_sub(1).and_then(|i| old_tokens.get(i));
+                    before
+                        .into_iter()
+                        .chain(old_tokens.get(old.start))
+                        .any(inside_segment)
+                } else {
+                    old_tokens[old.clone()].iter().any(inside_segment)
+                }
+            });
             for (old, new) in merged {
                 let anchor_token = old.start.min(old_tokens.len().saturating_sub(1));
                 let Some(token) = old_tokens.get(anchor_token) else {

@@ -165,6 +165,34 @@ fn find_split(value: &str, text: &str) -> Option<Range<usize>> {
     None
 }
 
+/// Looks for a source value glued to the next word: `setup.exeto`. The tokenizer does not see
+/// such a value (a file name must end where the word ends), so it is searched for verbatim.
+/// Returns the range of the whole glued word.
+fn find_glued(value: &str, text: &str) -> Option<Range<usize>> {
+    if value.is_empty() || !value.is_ascii() {
+        return None;
+    }
+    let lower = text.to_ascii_lowercase();
+    let needle = value.to_ascii_lowercase();
+    let mut cursor = 0;
+    while let Some(index) = lower[cursor..].find(&needle) {
+        let start = cursor + index;
+        let end = start + needle.len();
+        let before = text[..start].chars().next_back();
+        let glued_end = end
+            + text[end..]
+                .find(|c: char| !c.is_ascii_alphanumeric())
+                .unwrap_or(text.len() - end);
+        let continues_before =
+            before.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        if !continues_before && glued_end > end {
+            return Some(start..glued_end);
+        }
+        cursor = end;
+    }
+    None
+}
+
 impl Rule for HostDrift {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -261,6 +289,30 @@ impl Rule for HostDrift {
                     );
                     continue;
                 }
+                let glued = target.text_runs.iter().find_map(|run| {
+                    find_glued(written, &target_text[run.clone()])
+                        .map(|r| run.start + r.start..run.start + r.end)
+                });
+                if let Some(glued) = glued {
+                    let found = &target_text[glued.clone()];
+                    let range = cx.target_original(glued);
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            format!(
+                                "{} `{written}` is glued to other text: `{found}`",
+                                value.kind.noun()
+                            ),
+                            Label::target(range.clone(), format!("the source has `{written}`")),
+                        )
+                        .with_secondary(source_label)
+                        .with_help(format!(
+                            "separate `{written}` from the word that follows it"
+                        ))
+                        .with_fix(range, written, Applicability::Unsafe),
+                    );
+                    continue;
+                }
                 if let Some(split) = split {
                     let found = &target_text[split.clone()];
                     let range = cx.target_original(split);
@@ -315,6 +367,14 @@ mod tests {
         let range = find_split("domainName.contoso.com", text).unwrap();
         assert_eq!(&text[range], "domainName. contoso");
         assert!(find_split("domainName.contoso.com", "domainName.contoso.com").is_none());
+    }
+
+    #[test]
+    fn glued_values_are_found() {
+        let text = "下载最新的 setup.exe，然后运行 setup.exeto 重新安装";
+        let range = find_glued("setup.exe", text).unwrap();
+        assert_eq!(&text[range], "setup.exeto");
+        assert!(find_glued("setup.exe", "运行 setup.exe 和 mysetup.exe").is_none());
     }
 
     #[test]
