@@ -4,7 +4,8 @@ use crate::align::{self, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide};
-use crate::rules::{Context, Reference, Rule, RuleInfo, registry};
+use crate::revisions::{self, Handoff};
+use crate::rules::{Context, HandoffView, Reference, Rule, RuleInfo, registry};
 
 /// What a run checks and with which data.
 #[derive(Debug, Clone)]
@@ -73,6 +74,24 @@ pub struct CheckOptions {
     pub is_source_file: bool,
     /// The run was given sources, so a translation without one is reported.
     pub source_expected: bool,
+    /// The English the translation was made from, read from the source repository.
+    pub handoff: Option<std::sync::Arc<Handoff>>,
+}
+
+/// The source features used for alignment: the English blocks with their prose.
+fn english_features(view: &crate::markdown::View) -> Vec<Features> {
+    view.blocks
+        .iter()
+        .map(|block| {
+            let prose = block.prose(view.text());
+            Features::of(block, view.text(), Some(&prose), &[])
+        })
+        .collect()
+}
+
+/// Aligns the blocks of an English text with those of a translation.
+pub fn align_with_english(english: &crate::markdown::View, target: &Parsed) -> Vec<align::Pair> {
+    align::align(&english_features(english), &target_features(target, true))
 }
 
 /// Checks `target` (against `source` when given) and returns its findings, sorted by position
@@ -85,22 +104,13 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let (reference, alignment) = if let Some(source) = source {
         let view = &source.target;
-        let source_features: Vec<Features> = view
-            .blocks
-            .iter()
-            .map(|block| {
-                let prose = block.prose(view.text());
-                Features::of(block, view.text(), Some(&prose), &[])
-            })
-            .collect();
-        let target_features = target_features(target, true);
         (
             Some(Reference {
                 view,
                 file: FileSide::Source,
                 is_current_source: true,
             }),
-            align::align(&source_features, &target_features),
+            align_with_english(view, target),
         )
     } else if let Some(embedded) = &target.embedded {
         let embedded_features: Vec<Features> = embedded
@@ -127,6 +137,22 @@ pub fn check(
     } else {
         (None, Vec::new())
     };
+    let handoff = options
+        .handoff
+        .as_deref()
+        .map(|handoff| match (handoff, source) {
+            (Handoff::Found { commit, old }, Some(source)) => HandoffView::Found {
+                commit,
+                old,
+                comparison: revisions::compare(&old.target, &source.target),
+                alignment: align_with_english(&old.target, target),
+            },
+            (Handoff::Found { commit, .. }, None) => HandoffView::Missing {
+                commit,
+                reason: "no current source to compare it with",
+            },
+            (Handoff::Missing { commit, reason }, _) => HandoffView::Missing { commit, reason },
+        });
     let cx = Context {
         target,
         source,
@@ -136,6 +162,7 @@ pub fn check(
         locale: options.locale,
         is_source_file: options.is_source_file,
         source_expected: options.source_expected,
+        handoff,
     };
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {

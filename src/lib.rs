@@ -14,6 +14,7 @@
 //! - [`align`]: pairs source and target blocks; keeps the unmatched.
 //! - [`rules`]: one rule per file, the registry, `declare_rule!`.
 //! - [`engine`]: runs the selected rules on one check, sorts the findings.
+//! - [`revisions`]: compares two revisions of an English text, block by block and word by word.
 //! - [`emit`]: text and JSON output. `cli` (binary side) touches disk and terminal.
 //!
 //! # Invariants
@@ -35,4 +36,5 @@ pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod markdown;
+pub mod revisions;
 pub mod rules;

@@ -203,6 +203,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                     locale: Some("en-us".into()),
                     is_source_file: true,
                     source_expected: false,
+                    handoff: None,
                 };
                 match guarded(path, || engine::check(parsed, None, &settings, options)) {
                     Ok(diagnostics) => reports.push(FileReport {
@@ -257,6 +258,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             locale,
             is_source_file: false,
             source_expected: !args.source.is_empty(),
+            handoff: None,
         };
         match guarded(file, || {
             engine::check(&parsed, source.as_deref(), &settings, options)

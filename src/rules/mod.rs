@@ -127,6 +127,26 @@ pub struct Context<'a> {
     pub is_source_file: bool,
     /// True when the run was given source files, so a translation without one is a finding.
     pub source_expected: bool,
+    /// The English at hand-off, when `--source-repo` found the commit the translation records.
+    pub handoff: Option<HandoffView<'a>>,
+}
+
+/// The English a translation was made from, compared with the current source.
+pub enum HandoffView<'a> {
+    Found {
+        /// The commit recorded in `ms.sourcegitcommit`.
+        commit: &'a str,
+        /// The English file at that commit.
+        old: &'a Parsed,
+        /// The English at hand-off compared with the current source.
+        comparison: crate::revisions::Comparison,
+        /// The blocks of the English at hand-off aligned with the translation's blocks.
+        alignment: Vec<crate::align::Pair>,
+    },
+    Missing {
+        commit: &'a str,
+        reason: &'a str,
+    },
 }
 
 impl<'a> Context<'a> {

@@ -14,6 +14,7 @@ pub static RULES: &[&dyn Rule] = &[
     &revisions::stale_translation::StaleTranslation,
     &revisions::missing_segment::MissingSegment,
     &revisions::extra_segment::ExtraSegment,
+    &revisions::unknown_handoff::UnknownHandoff,
 ];
 
 /// The rule with this code or name.

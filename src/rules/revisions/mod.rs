@@ -2,6 +2,7 @@
 pub mod extra_segment;
 pub mod missing_segment;
 pub mod stale_translation;
+pub mod unknown_handoff;
 
 use std::ops::Range;
 

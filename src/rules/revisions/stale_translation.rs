@@ -1,13 +1,7 @@
-use std::collections::BTreeMap;
-use std::ops::Range;
-use std::sync::LazyLock;
-
-use regex::Regex;
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
 use crate::declare_rule;
-use crate::diagnostic::{Diagnostic, Label};
-use crate::rules::{Context, Rule, RuleInfo};
+use crate::diagnostic::{Diagnostic, FileSide, Label, Severity};
+use crate::revisions;
+use crate::rules::{Context, HandoffView, Rule, RuleInfo};
 
 declare_rule! {
     /// ## What it does
@@ -15,6 +9,12 @@ declare_rule! {
     /// source given with `--source`: the segment was translated from an older revision. The
     /// message shows what changed, word by word. Changes of white space or line wrapping alone
     /// do not make a segment stale, nor do anchors that the English dropped.
+    ///
+    /// With `--source-repo`, plain translations are checked too: the English file is read at the
+    /// commit that the translation's `ms.sourcegitcommit` records, compared block by block with
+    /// the current source, and each translated block whose English changed since is reported
+    /// with the word diff. When the English changed only in formatting (re-wrapped lines, white
+    /// space, `*` or `-` bullets, table padding) one note says so, and nothing is stale.
     ///
     /// ## Why is this bad?
     /// The translation says what the English used to say: an old host name, an `http` link, a
@@ -34,219 +34,35 @@ declare_rule! {
     code = "LD401", name = "stale-translation", severity = Warning, since = "0.1.0"
 }
 
-static ANCHOR_TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)<a\s+(?:name|id)=["'][^"']*["']\s*>\s*</a>"#)
-        .expect("anchor-tag pattern is valid")
-});
-
-/// Words and single punctuation characters, with their ranges; white space separates and
-/// anchors are dropped.
-pub fn word_tokens(text: &str, offset: usize) -> Vec<(String, Range<usize>)> {
-    let mut masked = text.to_string();
-    for m in ANCHOR_TAG.find_iter(text) {
-        masked.replace_range(m.range(), &" ".repeat(m.len()));
-    }
-    let mut tokens = Vec::new();
-    let mut word_start: Option<usize> = None;
-    for (index, character) in masked.char_indices() {
-        if character.is_alphanumeric() || character == '_' {
-            if word_start.is_none() {
-                word_start = Some(index);
-            }
-            continue;
-        }
-        // Dots and hyphens inside a word keep it whole, so a host name changes as one word.
-        if word_start.is_some()
-            && matches!(character, '.' | '-')
-            && masked[index + 1..].starts_with(|c: char| c.is_alphanumeric())
-        {
-            continue;
-        }
-        if let Some(start) = word_start.take() {
-            tokens.push((
-                masked[start..index].to_string(),
-                offset + start..offset + index,
-            ));
-        }
-        if !character.is_whitespace() {
-            let end = index + character.len_utf8();
-            tokens.push((masked[index..end].to_string(), offset + index..offset + end));
-        }
-    }
-    if let Some(start) = word_start {
-        tokens.push((
-            masked[start..].to_string(),
-            offset + start..offset + masked.len(),
-        ));
-    }
-    tokens
-}
-
-/// A change: a range of old tokens replaced by a range of new tokens.
-type Change = (Range<usize>, Range<usize>);
-
-/// Joins tokens back into readable text: no space before punctuation.
-fn join(tokens: &[(String, Range<usize>)], text: &str) -> String {
-    match (tokens.first(), tokens.last()) {
-        (Some(first), Some(last)) => text[first.1.start..last.1.end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => String::new(),
-    }
-}
-
 impl Rule for StaleTranslation {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (Some(reference), Some(embedded)) = (cx.reference, cx.target.embedded.as_ref()) else {
+        if let Some(handoff) = &cx.handoff {
+            check_handoff(cx, handoff, out);
+        }
+        let Some(reference) = cx.reference else {
             return;
         };
-        if !reference.is_current_source {
+        if !reference.is_current_source || !cx.target.is_side_by_side() {
             return;
         }
-        let source_text = reference.view.text();
         for pair in cx.pairs() {
             let (Some(source), Some(target_index)) = (pair.source, pair.target_index) else {
                 continue;
             };
-            let segments = &cx.target.block_segments[target_index];
-            let Some(&first_segment) = segments.first() else {
-                continue;
-            };
-            // The embedded block that holds the same segments: the English at hand-off.
-            let Some(embedded_index) = cx
-                .target
-                .embedded_block_segments
-                .iter()
-                .position(|s| s.contains(&first_segment))
-            else {
-                continue;
-            };
-            let embedded_block = &embedded.blocks[embedded_index];
-            let old_tokens = word_tokens(
-                &embedded.text()[embedded_block.range.clone()],
-                embedded_block.range.start,
-            );
-            let new_tokens = word_tokens(&source_text[source.range.clone()], source.range.start);
-            let old_words: Vec<&str> = old_tokens.iter().map(|t| t.0.as_str()).collect();
-            let new_words: Vec<&str> = new_tokens.iter().map(|t| t.0.as_str()).collect();
-            if old_words == new_words {
-                continue;
-            }
-            // Changes grouped by the segment whose English they touch.
-            let mut changes: BTreeMap<usize, Vec<Change>> = BTreeMap::new();
-            // Changes a word or two apart read as one: `Microsoft 365 admin center` →
-            // `Office 365 Portal`, not two edits around `365`.
-            let mut merged: Vec<Change> = Vec::new();
-            for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
-                let (old, new) = match op {
-                    DiffOp::Equal { .. } => continue,
-                    DiffOp::Delete {
-                        old_index,
-                        old_len,
-                        new_index,
-                    } => (old_index..old_index + old_len, new_index..new_index),
-                    DiffOp::Insert {
-                        old_index,
-                        new_index,
-                        new_len,
-                    } => (old_index..old_index, new_index..new_index + new_len),
-                    DiffOp::Replace {
-                        old_index,
-                        old_len,
-                        new_index,
-                        new_len,
-                    } => (
-                        old_index..old_index + old_len,
-                        new_index..new_index + new_len,
-                    ),
-                };
-                match merged.last_mut() {
-                    Some(last) if old.start <= last.0.end + 2 && new.start <= last.1.end + 2 => {
-                        last.0.end = old.end;
-                        last.1.end = new.end;
-                    }
-                    _ => merged.push((old, new)),
-                }
-            }
-            // Text outside the segments (link destinations, anchors, markup) is the same file
-            // text in translation and embedded English; the link and anchor rules compare it
-            // with the source directly, so a change there does not make a segment stale.
-            let inside_segment = |token: &(String, Range<usize>)| {
-                let original = embedded.original(token.1.clone());
-                segments.iter().any(|&s| {
-                    cx.target.segments[s]
-                        .source
-                        .as_ref()
-                        .is_some_and(|r| r.start <= original.start && original.end <= r.end)
-                })
-            };
-            merged.retain(|(old, _)| {
-                if old.is_empty() {
-                    let before = old.start.checked_sub(1).and_then(|i| old_tokens.get(i));
-                    before
-                        .into_iter()
-                        .chain(old_tokens.get(old.start))
-                        .any(inside_segment)
-                } else {
-                    old_tokens[old.clone()].iter().any(inside_segment)
-                }
-            });
-            for (old, new) in merged {
-                let anchor_token = old.start.min(old_tokens.len().saturating_sub(1));
-                let Some(token) = old_tokens.get(anchor_token) else {
-                    continue;
-                };
-                let original = embedded.original(token.1.clone()).start;
-                let segment = segments
-                    .iter()
-                    .rev()
-                    .copied()
-                    .find(|&s| {
-                        cx.target.segments[s]
-                            .source
-                            .as_ref()
-                            .is_some_and(|r| r.start <= original)
-                    })
-                    .unwrap_or(first_segment);
-                changes.entry(segment).or_default().push((old, new));
-            }
-            for (segment_index, ops) in changes {
-                let segment = &cx.target.segments[segment_index];
-                let mut summary = Vec::new();
-                let mut diff_note = Vec::new();
-                for (old, new) in &ops {
-                    let old_text = join(&old_tokens[old.clone()], embedded.text());
-                    let new_text = join(&new_tokens[new.clone()], source_text);
-                    summary.push(match (old_text.is_empty(), new_text.is_empty()) {
-                        (true, _) => format!("added `{new_text}`"),
-                        (_, true) => format!("removed `{old_text}`"),
-                        _ => format!("`{old_text}` → `{new_text}`"),
-                    });
-                    diff_note.push(match (old_text.is_empty(), new_text.is_empty()) {
-                        (true, _) => format!("{{+{new_text}+}}"),
-                        (_, true) => format!("[-{old_text}-]"),
-                        _ => format!("[-{old_text}-]{{+{new_text}+}}"),
-                    });
-                }
-                let shown = if summary.len() > 3 {
-                    format!(
-                        "{} and {} more changes",
-                        summary[..3].join(", "),
-                        summary.len() - 3
-                    )
-                } else {
-                    summary.join(", ")
-                };
+            for change in
+                revisions::segment_changes(cx.target, target_index, reference.view, source)
+            {
+                let segment = &cx.target.segments[change.segment];
                 let mut diagnostic = Diagnostic::new(
-                    &Self::INFO,
+                    &StaleTranslation::INFO,
                     format!(
-                        "the English of segment `{}` differs from the current source: {shown}",
-                        segment.id
+                        "the English of segment `{}` differs from the current source: {}",
+                        segment.id,
+                        revisions::summarize(&change.changes)
                     ),
                     Label::target(
                         segment.target.clone(),
@@ -262,45 +78,113 @@ impl Rule for StaleTranslation {
                     diagnostic = diagnostic
                         .with_secondary(Label::target(shown_range, "English at hand-off"));
                 }
-                let changed: Vec<Range<usize>> = ops
-                    .iter()
-                    .filter(|(_, new)| !new.is_empty())
-                    .map(|(_, new)| new_tokens[new.start].1.start..new_tokens[new.end - 1].1.end)
-                    .collect();
-                let current = match (changed.first(), changed.last()) {
-                    (Some(first), Some(last)) => first.start..last.end,
-                    _ => source.range.clone(),
-                };
-                diagnostic = diagnostic.with_secondary(reference.label(current, "current English"));
                 out.push(
                     diagnostic
-                        .with_note(format!("word diff: {}", diff_note.join(" ")))
-                        .with_help("update the translation to the current English, then refresh the segment's embedded source"),
+                        .with_secondary(reference.label(change.new_range, "current English"))
+                        .with_note(format!("word diff: {}", revisions::marked(&change.changes)))
+                        .with_help(HELP_SEGMENT),
                 );
             }
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::word_tokens;
+const HELP_SEGMENT: &str =
+    "update the translation to the current English, then refresh the segment's embedded source";
 
-    #[test]
-    fn white_space_and_anchors_do_not_count() {
-        let a: Vec<String> = word_tokens("See  the\n<a name=\"x\"></a>docs.", 0)
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        let b: Vec<String> = word_tokens("See the docs.", 0)
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        assert_eq!(a, b);
-        let urls: Vec<String> = word_tokens("http://a.com", 0)
-            .into_iter()
-            .map(|t| t.0)
-            .collect();
-        assert_eq!(urls, ["http", ":", "/", "/", "a.com"]);
+fn short(commit: &str) -> &str {
+    &commit[..commit.len().min(12)]
+}
+
+/// With `--source-repo`: the English at the commit the translation records, compared with the
+/// current source. Plain translations are reported block by block; side-by-side ones carry
+/// their English and are compared segment by segment above.
+fn check_handoff(cx: &Context<'_>, handoff: &HandoffView<'_>, out: &mut Vec<Diagnostic>) {
+    let HandoffView::Found {
+        commit,
+        old,
+        comparison,
+        alignment,
+    } = handoff
+    else {
+        return;
+    };
+    let Some(source) = cx.source else {
+        return;
+    };
+    let commit_label = cx
+        .target
+        .front_matter
+        .as_ref()
+        .and_then(|fm| fm.get("ms.sourcegitcommit"))
+        .map(|entry| entry.value_range.clone());
+    if comparison.is_formatting_only() {
+        if old.document.text != source.document.text
+            && let Some(range) = commit_label
+        {
+            let reformatted = comparison
+                .blocks
+                .iter()
+                .filter(|b| b.status == revisions::Status::Reformatted)
+                .count();
+            let mut diagnostic = Diagnostic::new(
+                &StaleTranslation::INFO,
+                format!(
+                    "the English changed since hand-off commit `{}` in formatting only; the translation is not stale",
+                    short(commit)
+                ),
+                Label::target(range, "English at hand-off"),
+            )
+            .with_note(format!(
+                "{reformatted} blocks were re-wrapped or re-formatted; no words changed"
+            ));
+            diagnostic.severity = Severity::Info;
+            out.push(diagnostic);
+        }
+        return;
+    }
+    if cx.target.is_side_by_side() {
+        return;
+    }
+    let view = &source.target;
+    for &(old_index, target_index) in alignment {
+        let (Some(old_index), Some(target_index)) = (old_index, target_index) else {
+            continue;
+        };
+        let Some(change) = comparison.of_old(old_index) else {
+            continue;
+        };
+        let Some(new_index) = change.new else {
+            continue;
+        };
+        if change.status != revisions::Status::Changed || change.words.is_empty() {
+            continue;
+        }
+        let target_block = &cx.target.target.blocks[target_index];
+        let new_block = &view.blocks[new_index];
+        let range = cx.target_original(target_block.range.clone());
+        let current = revisions::changed_range(view, new_block, &change.words);
+        out.push(
+            Diagnostic::new(
+                &StaleTranslation::INFO,
+                format!(
+                    "the English of this {} changed since hand-off commit `{}`: {}",
+                    target_block.kind.noun(),
+                    short(commit),
+                    revisions::summarize(&change.words)
+                ),
+                Label::target(
+                    cx.target.document.first_line_of(range),
+                    "translated from the English at hand-off",
+                ),
+            )
+            .with_secondary(Label::new(
+                FileSide::Source,
+                view.original(current),
+                "current English",
+            ))
+            .with_note(format!("word diff: {}", revisions::marked(&change.words)))
+            .with_help("update the translation to the current English"),
+        );
     }
 }

@@ -1,0 +1,1011 @@
+//! Revisions of an English article: what changed between two of them, block by block and word
+//! by word, and what that means for a translation made from the older one.
+//!
+//! A block's identity is its words: white space, line wrapping, list bullets and table padding
+//! lie outside the words (or outside the block's content range), so an edit of formatting alone
+//! leaves every block equal and makes no translation stale. Blocks that only carry anchors have
+//! no words and are compared through the anchor list instead.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::analysis::Parsed;
+use crate::markdown::View;
+use crate::markdown::model::{Block, BlockKind};
+
+static ANCHOR_TAG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?i)<a\s+(?:name|id)=["'][^"']*["']\s*>\s*</a>"#)
+        .expect("anchor-tag pattern is valid")
+});
+
+/// A word or a single punctuation character, and its byte range.
+pub type WordToken = (String, Range<usize>);
+
+/// Words and single punctuation characters of `text`, ranges shifted by `offset`; white space
+/// separates and anchors are dropped.
+pub fn word_tokens(text: &str, offset: usize) -> Vec<WordToken> {
+    let mut masked = text.to_string();
+    for m in ANCHOR_TAG.find_iter(text) {
+        masked.replace_range(m.range(), &" ".repeat(m.len()));
+    }
+    let mut tokens = Vec::new();
+    let mut word_start: Option<usize> = None;
+    for (index, character) in masked.char_indices() {
+        if character.is_alphanumeric() || character == '_' {
+            if word_start.is_none() {
+                word_start = Some(index);
+            }
+            continue;
+        }
+        // Dots and hyphens inside a word keep it whole, so a host name changes as one word.
+        if word_start.is_some()
+            && matches!(character, '.' | '-')
+            && masked[index + 1..].starts_with(|c: char| c.is_alphanumeric())
+        {
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            tokens.push((
+                masked[start..index].to_string(),
+                offset + start..offset + index,
+            ));
+        }
+        if !character.is_whitespace() {
+            let end = index + character.len_utf8();
+            tokens.push((masked[index..end].to_string(), offset + index..offset + end));
+        }
+    }
+    if let Some(start) = word_start {
+        tokens.push((
+            masked[start..].to_string(),
+            offset + start..offset + masked.len(),
+        ));
+    }
+    tokens
+}
+
+/// The word tokens of a block of `view`.
+pub fn block_tokens(view: &View, block: &Block) -> Vec<WordToken> {
+    word_tokens(&view.text()[block.range.clone()], block.range.start)
+}
+
+/// One edit of a word diff: old tokens replaced by new tokens (either side may be empty).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WordChange {
+    /// Token indices in the old block.
+    pub old: Range<usize>,
+    /// Token indices in the new block.
+    pub new: Range<usize>,
+    pub old_text: String,
+    pub new_text: String,
+}
+
+impl WordChange {
+    /// `` `a` → `b` ``, `` added `b` `` or `` removed `a` ``.
+    pub fn summary(&self) -> String {
+        match (self.old_text.is_empty(), self.new_text.is_empty()) {
+            (true, _) => format!("added `{}`", self.new_text),
+            (_, true) => format!("removed `{}`", self.old_text),
+            _ => format!("`{}` → `{}`", self.old_text, self.new_text),
+        }
+    }
+
+    /// `[-a-]{+b+}`, as `git diff --word-diff` writes it.
+    pub fn marked(&self) -> String {
+        let mut marked = String::new();
+        if !self.old_text.is_empty() {
+            marked.push_str(&format!("[-{}-]", self.old_text));
+        }
+        if !self.new_text.is_empty() {
+            marked.push_str(&format!("{{+{}+}}", self.new_text));
+        }
+        marked
+    }
+}
+
+/// The first three changes and how many more.
+pub fn summarize(changes: &[WordChange]) -> String {
+    let shown: Vec<String> = changes.iter().take(3).map(WordChange::summary).collect();
+    if changes.len() > 3 {
+        format!(
+            "{} and {} more changes",
+            shown.join(", "),
+            changes.len() - 3
+        )
+    } else {
+        shown.join(", ")
+    }
+}
+
+/// The word diff of every change, for a note.
+pub fn marked(changes: &[WordChange]) -> String {
+    changes
+        .iter()
+        .map(WordChange::marked)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Joins tokens back into readable text: the text they span, white space collapsed.
+fn join(tokens: &[WordToken], text: &str) -> String {
+    match (tokens.first(), tokens.last()) {
+        (Some(first), Some(last)) => text[first.1.start..last.1.end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+        _ => String::new(),
+    }
+}
+
+/// The word diff of two token lists. Changes a word or two apart read as one:
+/// `Microsoft 365 admin center` → `Office 365 Portal`, not two edits around `365`.
+pub fn word_changes(
+    old_tokens: &[WordToken],
+    old_text: &str,
+    new_tokens: &[WordToken],
+    new_text: &str,
+) -> Vec<WordChange> {
+    let old_words: Vec<&str> = old_tokens.iter().map(|t| t.0.as_str()).collect();
+    let new_words: Vec<&str> = new_tokens.iter().map(|t| t.0.as_str()).collect();
+    if old_words == new_words {
+        return Vec::new();
+    }
+    let mut merged: Vec<(Range<usize>, Range<usize>)> = Vec::new();
+    for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
+        let (old, new) = match op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => (old_index..old_index + old_len, new_index..new_index),
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => (old_index..old_index, new_index..new_index + new_len),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                old_index..old_index + old_len,
+                new_index..new_index + new_len,
+            ),
+        };
+        match merged.last_mut() {
+            Some(last) if old.start <= last.0.end + 2 && new.start <= last.1.end + 2 => {
+                last.0.end = old.end;
+                last.1.end = new.end;
+            }
+            _ => merged.push((old, new)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(old, new)| WordChange {
+            old_text: join(&old_tokens[old.clone()], old_text),
+            new_text: join(&new_tokens[new.clone()], new_text),
+            old,
+            new,
+        })
+        .collect()
+}
+
+/// What happened to a block between two revisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Same words, same text.
+    Unchanged,
+    /// Same words; white space, wrapping or block kind changed.
+    Reformatted,
+    /// Words changed.
+    Changed,
+    /// Same words at another place.
+    Moved,
+    /// Only in the new revision.
+    Added,
+    /// Only in the old revision.
+    Removed,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Unchanged => "unchanged",
+            Status::Reformatted => "reformatted",
+            Status::Changed => "changed",
+            Status::Moved => "moved",
+            Status::Added => "added",
+            Status::Removed => "removed",
+        }
+    }
+}
+
+/// A block of either revision and what happened to it.
+#[derive(Debug, Clone)]
+pub struct BlockChange {
+    pub status: Status,
+    pub old: Option<usize>,
+    pub new: Option<usize>,
+    /// The word diff of a changed block.
+    pub words: Vec<WordChange>,
+}
+
+/// What happened to an anchor (an `<a name>`/`{#id}` anchor or a heading's generated id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorChange {
+    pub kind: AnchorKind,
+    /// Name and block of the old revision's anchor.
+    pub old: Option<(String, usize)>,
+    /// Name and block of the new revision's anchor.
+    pub new: Option<(String, usize)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnchorKind {
+    /// `<a name="…">` or `{#…}`.
+    Explicit,
+    /// The id DocFX makes of a heading's text.
+    Heading,
+}
+
+/// A link whose destination differs between the two revisions of a block.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkChange {
+    pub old_block: usize,
+    pub new_block: usize,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// Two revisions compared.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    /// Every block with words, in reading order of the new revision (removed blocks where they
+    /// stood).
+    pub blocks: Vec<BlockChange>,
+    /// For each old block, its entry in `blocks` (`None` for blocks without words).
+    pub old_entry: Vec<Option<usize>>,
+    /// For each new block, its entry in `blocks`.
+    pub new_entry: Vec<Option<usize>>,
+    pub anchors: Vec<AnchorChange>,
+    pub links: Vec<LinkChange>,
+}
+
+impl Comparison {
+    /// The change of an old block.
+    pub fn of_old(&self, old: usize) -> Option<&BlockChange> {
+        self.old_entry
+            .get(old)
+            .copied()
+            .flatten()
+            .map(|i| &self.blocks[i])
+    }
+
+    /// The change of a new block.
+    pub fn of_new(&self, new: usize) -> Option<&BlockChange> {
+        self.new_entry
+            .get(new)
+            .copied()
+            .flatten()
+            .map(|i| &self.blocks[i])
+    }
+
+    /// Counts by status.
+    pub fn counts(&self) -> BTreeMap<Status, usize> {
+        let mut counts = BTreeMap::new();
+        for block in &self.blocks {
+            *counts.entry(block.status).or_insert(0) += 1;
+        }
+        counts
+    }
+
+    /// True when no block's words changed, moved, appeared or disappeared, and no anchor or
+    /// link changed: a translation of the old revision is a translation of the new one.
+    pub fn is_formatting_only(&self) -> bool {
+        self.anchors.is_empty()
+            && self.links.is_empty()
+            && self
+                .blocks
+                .iter()
+                .all(|b| matches!(b.status, Status::Unchanged | Status::Reformatted))
+    }
+}
+
+/// Sorted, deduplicated hashes of a token list, for a cheap similarity.
+fn token_set(tokens: &[WordToken]) -> Vec<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut set: Vec<u64> = tokens
+        .iter()
+        .filter(|t| t.0.chars().any(char::is_alphanumeric))
+        .map(|t| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            t.0.to_lowercase().hash(&mut hasher);
+            hasher.finish()
+        })
+        .collect();
+    set.sort_unstable();
+    set.dedup();
+    set
+}
+
+fn dice(left: &[u64], right: &[u64]) -> f32 {
+    if left.is_empty() || right.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0);
+    while i < left.len() && j < right.len() {
+        match left[i].cmp(&right[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * shared as f32 / (left.len() + right.len()) as f32
+}
+
+fn kind_class(kind: &BlockKind) -> u8 {
+    match kind {
+        BlockKind::Heading(_) => 0,
+        BlockKind::Paragraph | BlockKind::TableCell { .. } | BlockKind::Html => 1,
+        BlockKind::CodeBlock => 2,
+    }
+}
+
+/// Pairs the old and new blocks of a changed region: a monotone matching that maximises the
+/// summed similarity, pairs below `0.4` never made.
+fn pair_region(
+    old: &[usize],
+    new: &[usize],
+    similarity: impl Fn(usize, usize) -> Option<f32>,
+) -> Vec<(usize, usize)> {
+    let (n, m) = (old.len(), new.len());
+    if n == 0 || m == 0 {
+        return Vec::new();
+    }
+    // Very large rewritten regions pair by position of equal-looking blocks only; the quadratic
+    // matching would cost more than the diff is worth.
+    if n * m > 250_000 {
+        return Vec::new();
+    }
+    let width = m + 1;
+    let mut best = vec![0f32; (n + 1) * width];
+    let mut score = vec![f32::NEG_INFINITY; n * m];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            let skip = best[(i + 1) * width + j].max(best[i * width + j + 1]);
+            let take = match similarity(old[i], new[j]) {
+                Some(s) if s >= 0.4 => {
+                    score[i * m + j] = s;
+                    s + best[(i + 1) * width + j + 1]
+                }
+                _ => f32::NEG_INFINITY,
+            };
+            best[i * width + j] = skip.max(take);
+        }
+    }
+    let mut pairs = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < n && j < m {
+        let here = best[i * width + j];
+        let take = score[i * m + j];
+        if take.is_finite() && (take + best[(i + 1) * width + j + 1] - here).abs() < 1e-4 {
+            pairs.push((old[i], new[j]));
+            i += 1;
+            j += 1;
+        } else if (best[(i + 1) * width + j] - here).abs() < 1e-4 {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    pairs
+}
+
+/// Compares two revisions of an English text.
+pub fn compare(old: &View, new: &View) -> Comparison {
+    let old_tokens: Vec<Vec<WordToken>> = old.blocks.iter().map(|b| block_tokens(old, b)).collect();
+    let new_tokens: Vec<Vec<WordToken>> = new.blocks.iter().map(|b| block_tokens(new, b)).collect();
+    let key = |tokens: &[WordToken]| -> String {
+        tokens
+            .iter()
+            .map(|t| t.0.as_str())
+            .collect::<Vec<_>>()
+            .join("\u{1f}")
+    };
+    let old_with_words: Vec<usize> = (0..old.blocks.len())
+        .filter(|&i| !old_tokens[i].is_empty())
+        .collect();
+    let new_with_words: Vec<usize> = (0..new.blocks.len())
+        .filter(|&i| !new_tokens[i].is_empty())
+        .collect();
+    let old_keys: Vec<String> = old_with_words
+        .iter()
+        .map(|&i| key(&old_tokens[i]))
+        .collect();
+    let new_keys: Vec<String> = new_with_words
+        .iter()
+        .map(|&i| key(&new_tokens[i]))
+        .collect();
+    let old_sets: Vec<Vec<u64>> = old_tokens.iter().map(|t| token_set(t)).collect();
+    let new_sets: Vec<Vec<u64>> = new_tokens.iter().map(|t| token_set(t)).collect();
+
+    let mut blocks: Vec<BlockChange> = Vec::new();
+    let equal = |o: usize, n: usize| -> Status {
+        let same_text =
+            old.text()[old.blocks[o].range.clone()] == new.text()[new.blocks[n].range.clone()];
+        let same_kind = old.blocks[o].kind == new.blocks[n].kind
+            && old.blocks[o].containers == new.blocks[n].containers;
+        if same_text && same_kind {
+            Status::Unchanged
+        } else {
+            Status::Reformatted
+        }
+    };
+    let changed = |o: usize, n: usize| BlockChange {
+        status: Status::Changed,
+        old: Some(o),
+        new: Some(n),
+        words: word_changes(&old_tokens[o], old.text(), &new_tokens[n], new.text()),
+    };
+    let ops = capture_diff_slices(Algorithm::Patience, &old_keys, &new_keys);
+    let mut region_old: Vec<usize> = Vec::new();
+    let mut region_new: Vec<usize> = Vec::new();
+    let flush = |region_old: &mut Vec<usize>,
+                 region_new: &mut Vec<usize>,
+                 blocks: &mut Vec<BlockChange>| {
+        let pairs = pair_region(region_old, region_new, |o, n| {
+            (kind_class(&old.blocks[o].kind) == kind_class(&new.blocks[n].kind))
+                .then(|| dice(&old_sets[o], &new_sets[n]))
+        });
+        let (mut i, mut j) = (0, 0);
+        for (o, n) in pairs
+            .into_iter()
+            .chain(std::iter::once((usize::MAX, usize::MAX)))
+        {
+            while i < region_old.len() && region_old[i] != o {
+                blocks.push(BlockChange {
+                    status: Status::Removed,
+                    old: Some(region_old[i]),
+                    new: None,
+                    words: Vec::new(),
+                });
+                i += 1;
+            }
+            while j < region_new.len() && region_new[j] != n {
+                blocks.push(BlockChange {
+                    status: Status::Added,
+                    old: None,
+                    new: Some(region_new[j]),
+                    words: Vec::new(),
+                });
+                j += 1;
+            }
+            if o != usize::MAX {
+                blocks.push(changed(o, n));
+                i += 1;
+                j += 1;
+            }
+        }
+        region_old.clear();
+        region_new.clear();
+    };
+    for op in ops {
+        match op {
+            DiffOp::Equal {
+                old_index,
+                new_index,
+                len,
+            } => {
+                flush(&mut region_old, &mut region_new, &mut blocks);
+                for k in 0..len {
+                    let (o, n) = (old_with_words[old_index + k], new_with_words[new_index + k]);
+                    blocks.push(BlockChange {
+                        status: equal(o, n),
+                        old: Some(o),
+                        new: Some(n),
+                        words: Vec::new(),
+                    });
+                }
+            }
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => region_old.extend(&old_with_words[old_index..old_index + old_len]),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => region_new.extend(&new_with_words[new_index..new_index + new_len]),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                region_old.extend(&old_with_words[old_index..old_index + old_len]);
+                region_new.extend(&new_with_words[new_index..new_index + new_len]);
+            }
+        }
+    }
+    flush(&mut region_old, &mut region_new, &mut blocks);
+
+    // A removed block whose words reappear as an added block elsewhere moved.
+    let mut added_by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    for (entry, block) in blocks.iter().enumerate() {
+        if block.status == Status::Added
+            && let Some(n) = block.new
+        {
+            added_by_key
+                .entry(key(&new_tokens[n]))
+                .or_default()
+                .push(entry);
+        }
+    }
+    let mut moved_from: HashMap<usize, usize> = HashMap::new();
+    let mut dropped: Vec<usize> = Vec::new();
+    for (entry, block) in blocks.iter().enumerate() {
+        if block.status == Status::Removed
+            && let Some(o) = block.old
+            && let Some(candidates) = added_by_key.get_mut(&key(&old_tokens[o]))
+            && !candidates.is_empty()
+        {
+            let added = candidates.remove(0);
+            moved_from.insert(added, o);
+            dropped.push(entry);
+        }
+    }
+    for (&entry, &o) in &moved_from {
+        blocks[entry].status = Status::Moved;
+        blocks[entry].old = Some(o);
+    }
+    let mut index = 0;
+    blocks.retain(|_| {
+        let keep = !dropped.contains(&index);
+        index += 1;
+        keep
+    });
+
+    let mut old_entry = vec![None; old.blocks.len()];
+    let mut new_entry = vec![None; new.blocks.len()];
+    for (entry, block) in blocks.iter().enumerate() {
+        if let Some(o) = block.old {
+            old_entry[o] = Some(entry);
+        }
+        if let Some(n) = block.new {
+            new_entry[n] = Some(entry);
+        }
+    }
+    let mut comparison = Comparison {
+        blocks,
+        old_entry,
+        new_entry,
+        anchors: Vec::new(),
+        links: Vec::new(),
+    };
+    comparison.anchors = compare_anchors(old, new, &comparison);
+    comparison.links = compare_links(old, new, &comparison);
+    comparison
+}
+
+/// Anchors of a view: explicit ones and heading ids, with their blocks.
+fn anchors_of(view: &View) -> Vec<(AnchorKind, String, usize)> {
+    let mut anchors = Vec::new();
+    for (index, block) in view.blocks.iter().enumerate() {
+        for anchor in &block.anchors {
+            anchors.push((AnchorKind::Explicit, anchor.name.clone(), index));
+        }
+        if let Some(slug) = &block.heading_slug
+            && !slug.is_empty()
+        {
+            anchors.push((AnchorKind::Heading, slug.clone(), index));
+        }
+    }
+    anchors
+}
+
+/// The new block that an old block became, through the comparison; an anchor-only block (no
+/// words) follows the block after it.
+fn partner(comparison: &Comparison, old: usize) -> Option<usize> {
+    comparison.of_old(old).and_then(|change| change.new)
+}
+
+fn compare_anchors(old: &View, new: &View, comparison: &Comparison) -> Vec<AnchorChange> {
+    let old_anchors = anchors_of(old);
+    let new_anchors = anchors_of(new);
+    let in_new = |kind: AnchorKind, name: &str| {
+        new_anchors
+            .iter()
+            .any(|(k, n, _)| *k == kind && n.eq_ignore_ascii_case(name))
+    };
+    let in_old = |kind: AnchorKind, name: &str| {
+        old_anchors
+            .iter()
+            .any(|(k, n, _)| *k == kind && n.eq_ignore_ascii_case(name))
+    };
+    let mut added: Vec<(AnchorKind, String, usize)> = new_anchors
+        .iter()
+        .filter(|(kind, name, _)| !in_old(*kind, name))
+        .cloned()
+        .collect();
+    let mut changes = Vec::new();
+    for (kind, name, block) in &old_anchors {
+        if in_new(*kind, name) {
+            continue;
+        }
+        // Renamed when the block it sat in (or, for an anchor-only block, the next block with
+        // words) now holds a new anchor of the same kind.
+        let mut candidate_blocks = Vec::new();
+        if let Some(n) = partner(comparison, *block) {
+            candidate_blocks.push(n);
+        } else if let Some(next) =
+            (*block + 1..old.blocks.len()).find_map(|b| partner(comparison, b))
+        {
+            candidate_blocks.extend(next.saturating_sub(2)..=next);
+        }
+        let renamed = added
+            .iter()
+            .position(|(k, _, b)| *k == *kind && candidate_blocks.contains(b));
+        match renamed {
+            Some(position) => {
+                let (_, new_name, new_block) = added.remove(position);
+                changes.push(AnchorChange {
+                    kind: *kind,
+                    old: Some((name.clone(), *block)),
+                    new: Some((new_name, new_block)),
+                });
+            }
+            None => changes.push(AnchorChange {
+                kind: *kind,
+                old: Some((name.clone(), *block)),
+                new: None,
+            }),
+        }
+    }
+    for (kind, name, block) in added {
+        changes.push(AnchorChange {
+            kind,
+            old: None,
+            new: Some((name, block)),
+        });
+    }
+    changes
+}
+
+fn normalized_destination(destination: &str) -> String {
+    destination.replace("&amp;", "&")
+}
+
+fn compare_links(old: &View, new: &View, comparison: &Comparison) -> Vec<LinkChange> {
+    let mut changes = Vec::new();
+    for block in &comparison.blocks {
+        let (Some(o), Some(n)) = (block.old, block.new) else {
+            continue;
+        };
+        let old_links: Vec<String> = old.blocks[o]
+            .links
+            .iter()
+            .map(|l| normalized_destination(&l.destination))
+            .collect();
+        let new_links: Vec<String> = new.blocks[n]
+            .links
+            .iter()
+            .map(|l| normalized_destination(&l.destination))
+            .collect();
+        if old_links == new_links {
+            continue;
+        }
+        for op in capture_diff_slices(Algorithm::Myers, &old_links, &new_links) {
+            match op {
+                DiffOp::Equal { .. } => {}
+                DiffOp::Delete {
+                    old_index, old_len, ..
+                } => {
+                    for link in &old_links[old_index..old_index + old_len] {
+                        changes.push(LinkChange {
+                            old_block: o,
+                            new_block: n,
+                            old: Some(link.clone()),
+                            new: None,
+                        });
+                    }
+                }
+                DiffOp::Insert {
+                    new_index, new_len, ..
+                } => {
+                    for link in &new_links[new_index..new_index + new_len] {
+                        changes.push(LinkChange {
+                            old_block: o,
+                            new_block: n,
+                            old: None,
+                            new: Some(link.clone()),
+                        });
+                    }
+                }
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => {
+                    for k in 0..old_len.max(new_len) {
+                        changes.push(LinkChange {
+                            old_block: o,
+                            new_block: n,
+                            old: (k < old_len).then(|| old_links[old_index + k].clone()),
+                            new: (k < new_len).then(|| new_links[new_index + k].clone()),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    changes
+}
+
+/// The changes of one side-by-side segment: the word diff of its embedded English against a
+/// newer English block.
+#[derive(Debug, Clone)]
+pub struct SegmentChange {
+    /// Index into [`Parsed::segments`].
+    pub segment: usize,
+    pub changes: Vec<WordChange>,
+    /// Byte range in the new view's text of the changed words (the block when only words were
+    /// removed).
+    pub new_range: Range<usize>,
+}
+
+/// Compares the embedded English of a side-by-side target block with a newer English block and
+/// groups the word changes by the segment they touch. Changes outside every segment (a link
+/// destination after it, markup around it) are the same file text in both views and are left
+/// to the link and anchor rules.
+pub fn segment_changes(
+    target: &Parsed,
+    target_block: usize,
+    new_view: &View,
+    new_block: &Block,
+) -> Vec<SegmentChange> {
+    let Some(embedded) = target.embedded.as_ref() else {
+        return Vec::new();
+    };
+    let segments = &target.block_segments[target_block];
+    let Some(&first_segment) = segments.first() else {
+        return Vec::new();
+    };
+    let Some(embedded_index) = target
+        .embedded_block_segments
+        .iter()
+        .position(|s| s.contains(&first_segment))
+    else {
+        return Vec::new();
+    };
+    let old_tokens = block_tokens(embedded, &embedded.blocks[embedded_index]);
+    let new_tokens = block_tokens(new_view, new_block);
+    let mut changes = word_changes(&old_tokens, embedded.text(), &new_tokens, new_view.text());
+    let inside_segment = |token: &WordToken| {
+        let original = embedded.original(token.1.clone());
+        segments.iter().any(|&s| {
+            target.segments[s]
+                .source
+                .as_ref()
+                .is_some_and(|r| r.start <= original.start && original.end <= r.end)
+        })
+    };
+    changes.retain(|change| {
+        if change.old.is_empty() {
+            let before = change
+                .old
+                .start
+                .checked_sub(1)
+                .and_then(|i| old_tokens.get(i));
+            before
+                .into_iter()
+                .chain(old_tokens.get(change.old.start))
+                .any(inside_segment)
+        } else {
+            old_tokens[change.old.clone()].iter().any(inside_segment)
+        }
+    });
+    let mut grouped: BTreeMap<usize, Vec<WordChange>> = BTreeMap::new();
+    for change in changes {
+        let anchor_token = change.old.start.min(old_tokens.len().saturating_sub(1));
+        let Some(token) = old_tokens.get(anchor_token) else {
+            continue;
+        };
+        let original = embedded.original(token.1.clone()).start;
+        let segment = segments
+            .iter()
+            .rev()
+            .copied()
+            .find(|&s| {
+                target.segments[s]
+                    .source
+                    .as_ref()
+                    .is_some_and(|r| r.start <= original)
+            })
+            .unwrap_or(first_segment);
+        grouped.entry(segment).or_default().push(change);
+    }
+    grouped
+        .into_iter()
+        .map(|(segment, changes)| {
+            let changed: Vec<Range<usize>> = changes
+                .iter()
+                .filter(|c| !c.new.is_empty())
+                .map(|c| new_tokens[c.new.start].1.start..new_tokens[c.new.end - 1].1.end)
+                .collect();
+            let new_range = match (changed.first(), changed.last()) {
+                (Some(first), Some(last)) => first.start..last.end,
+                _ => new_block.range.clone(),
+            };
+            SegmentChange {
+                segment,
+                changes,
+                new_range,
+            }
+        })
+        .collect()
+}
+
+/// The changed words of a new block, as one range of the new view's text.
+pub fn changed_range(new_view: &View, new_block: &Block, changes: &[WordChange]) -> Range<usize> {
+    let tokens = block_tokens(new_view, new_block);
+    let changed: Vec<Range<usize>> = changes
+        .iter()
+        .filter(|c| !c.new.is_empty() && c.new.end <= tokens.len())
+        .map(|c| tokens[c.new.start].1.start..tokens[c.new.end - 1].1.end)
+        .collect();
+    match (changed.first(), changed.last()) {
+        (Some(first), Some(last)) => first.start..last.end,
+        _ => new_block.range.clone(),
+    }
+}
+
+/// The English a translation was made from, as recorded in its front matter
+/// (`ms.sourcegitcommit`) and read from the source repository.
+#[derive(Debug, Clone)]
+pub enum Handoff {
+    /// The English file at the recorded commit.
+    Found {
+        commit: String,
+        old: std::sync::Arc<Parsed>,
+    },
+    /// The commit, or the file at it, could not be read.
+    Missing { commit: String, reason: String },
+}
+
+impl Handoff {
+    pub fn commit(&self) -> &str {
+        match self {
+            Handoff::Found { commit, .. } | Handoff::Missing { commit, .. } => commit,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::Projection;
+
+    fn view(text: &str) -> View {
+        View::new(Projection::identity(text))
+    }
+
+    fn statuses(comparison: &Comparison) -> Vec<&'static str> {
+        comparison
+            .blocks
+            .iter()
+            .map(|b| b.status.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn white_space_and_anchors_do_not_count() {
+        let a: Vec<String> = word_tokens("See  the\n<a name=\"x\"></a>docs.", 0)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        let b: Vec<String> = word_tokens("See the docs.", 0)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(a, b);
+        let urls: Vec<String> = word_tokens("http://a.com", 0)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(urls, ["http", ":", "/", "/", "a.com"]);
+    }
+
+    #[test]
+    fn formatting_only_edits_change_nothing() {
+        let old = view(
+            "# Title\n\n* one item\n* two\n\n| a | b |\n|---|---|\n| x | y |\n\nA long\nwrapped line.\n",
+        );
+        let new = view(
+            "# Title\n\n- one item\n- two\n\n| a   | b |\n| --- | - |\n| x   | y |\n\nA long wrapped line.\n",
+        );
+        let comparison = compare(&old, &new);
+        assert!(
+            comparison.is_formatting_only(),
+            "{:?}",
+            statuses(&comparison)
+        );
+        assert!(statuses(&comparison).contains(&"reformatted"));
+    }
+
+    #[test]
+    fn changes_additions_removals_and_moves() {
+        let old = view(
+            "# Title\n\nFirst paragraph stays.\n\nThe host is sipdir.online.microsoft.com today.\n\nThis goes away entirely.\n\nA paragraph that moves later.\n\nLast words.\n",
+        );
+        let new = view(
+            "# Title\n\nFirst paragraph stays.\n\nThe host is sipdir.online.lync.com today.\n\nLast words.\n\nA paragraph that moves later.\n\nA brand new closing note.\n",
+        );
+        let comparison = compare(&old, &new);
+        let changed: Vec<_> = comparison
+            .blocks
+            .iter()
+            .filter(|b| b.status != Status::Unchanged)
+            .map(|b| {
+                (
+                    b.status,
+                    b.words.iter().map(WordChange::summary).collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                (
+                    Status::Changed,
+                    vec!["`sipdir.online.microsoft.com` → `sipdir.online.lync.com`".to_string()]
+                ),
+                (Status::Removed, vec![]),
+                (Status::Moved, vec![]),
+                (Status::Added, vec![]),
+            ]
+        );
+        assert!(!comparison.is_formatting_only());
+    }
+
+    #[test]
+    fn anchors_renamed_and_links_changed() {
+        let old = view(
+            "## Setup {#setup}\n\nSee [the guide](http://contoso.com/guide) and <a name=\"old-name\"></a>more.\n",
+        );
+        let new = view(
+            "## Setup {#install}\n\nSee [the guide](https://contoso.com/guide) and <a name=\"new-name\"></a>more.\n",
+        );
+        let comparison = compare(&old, &new);
+        let renamed: Vec<(String, String)> = comparison
+            .anchors
+            .iter()
+            .filter_map(|a| Some((a.old.clone()?.0, a.new.clone()?.0)))
+            .collect();
+        assert!(
+            renamed.contains(&("setup".into(), "install".into())),
+            "{renamed:?}"
+        );
+        assert!(
+            renamed.contains(&("old-name".into(), "new-name".into())),
+            "{renamed:?}"
+        );
+        assert_eq!(
+            comparison.links,
+            [LinkChange {
+                old_block: 1,
+                new_block: 1,
+                old: Some("http://contoso.com/guide".into()),
+                new: Some("https://contoso.com/guide".into()),
+            }]
+        );
+    }
+}
