@@ -641,18 +641,21 @@ fn compare_anchors(old: &View, new: &View, comparison: &Comparison) -> Vec<Ancho
             continue;
         }
         // Renamed when the block it sat in (or, for an anchor-only block, the next block with
-        // words) now holds a new anchor of the same kind.
-        let mut candidate_blocks = Vec::new();
-        if let Some(n) = partner(comparison, *block) {
-            candidate_blocks.push(n);
-        } else if let Some(next) =
-            (*block + 1..old.blocks.len()).find_map(|b| partner(comparison, b))
-        {
-            candidate_blocks.extend(next.saturating_sub(2)..=next);
-        }
+        // words) now holds a new anchor of the same kind, or an anchor-only block right beside
+        // it does: `## <a name="x"></a>Title` often becomes `<a name="y"></a>` + `## Title`.
+        let home = partner(comparison, *block)
+            .or_else(|| (*block + 1..old.blocks.len()).find_map(|b| partner(comparison, b)));
+        let is_near = |b: usize| {
+            home.is_some_and(|n| {
+                b == n
+                    || (b + 2 >= n
+                        && b <= n + 2
+                        && comparison.new_entry.get(b).is_some_and(Option::is_none))
+            })
+        };
         let renamed = added
             .iter()
-            .position(|(k, _, b)| *k == *kind && candidate_blocks.contains(b));
+            .position(|(k, _, b)| *k == *kind && is_near(*b));
         match renamed {
             Some(position) => {
                 let (_, new_name, new_block) = added.remove(position);
@@ -868,6 +871,69 @@ pub fn changed_range(new_view: &View, new_block: &Block, changes: &[WordChange])
     }
 }
 
+/// A word diff inline, with `context` unchanged tokens around each change and `…` where
+/// tokens are left out: `The host is [-a.com-]{+b.com+} today.`
+pub fn inline_diff(
+    new_tokens: &[WordToken],
+    new_text: &str,
+    changes: &[WordChange],
+    context: usize,
+) -> String {
+    // Whether white space separates new token `index - 1` from new token `index`.
+    let gap = |index: usize| -> &'static str {
+        if index == 0 || index >= new_tokens.len() {
+            return "";
+        }
+        let between = &new_text[new_tokens[index - 1].1.end..new_tokens[index].1.start];
+        if between.chars().any(char::is_whitespace) {
+            " "
+        } else {
+            ""
+        }
+    };
+    let span = |range: Range<usize>| -> String {
+        if range.is_empty() {
+            return String::new();
+        }
+        new_text[new_tokens[range.start].1.start..new_tokens[range.end - 1].1.end]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut out = String::new();
+    let mut cursor = 0;
+    for (number, change) in changes.iter().enumerate() {
+        let start = change.new.start.max(cursor);
+        let before = start.saturating_sub(context).max(cursor);
+        if before > cursor || (number == 0 && before > 0) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push('…');
+            out.push_str(gap(before));
+        } else if number > 0 {
+            out.push_str(gap(before));
+        }
+        out.push_str(&span(before..start));
+        out.push_str(gap(start));
+        out.push_str(&change.marked());
+        cursor = change.new.end.max(start);
+        let next = changes
+            .get(number + 1)
+            .map_or(new_tokens.len(), |c| c.new.start);
+        let after = (cursor + context).min(next).min(new_tokens.len());
+        if after > cursor {
+            out.push_str(gap(cursor));
+            out.push_str(&span(cursor..after));
+        }
+        cursor = after;
+    }
+    if cursor < new_tokens.len() {
+        out.push_str(" …");
+    }
+    out.trim().to_string()
+}
+
 /// The English a translation was made from, as recorded in its front matter
 /// (`ms.sourcegitcommit`) and read from the source repository.
 #[derive(Debug, Clone)]
@@ -974,6 +1040,19 @@ mod tests {
             ]
         );
         assert!(!comparison.is_formatting_only());
+    }
+
+    #[test]
+    fn inline_diffs_keep_context() {
+        let old_text = "Set the value to sipdir.online.microsoft.com, then restart every client in the whole organization.";
+        let new_text = "Set the value to sipdir.online.lync.com, then restart every client in the whole organization.";
+        let old = word_tokens(old_text, 0);
+        let new = word_tokens(new_text, 0);
+        let changes = word_changes(&old, old_text, &new, new_text);
+        assert_eq!(
+            inline_diff(&new, new_text, &changes, 3),
+            "… the value to [-sipdir.online.microsoft.com-]{+sipdir.online.lync.com+}, then restart …"
+        );
     }
 
     #[test]

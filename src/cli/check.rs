@@ -10,6 +10,8 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 use codespan_reporting::term::termcolor::{ColorChoice as TermColor, StandardStream};
 
+use super::git::Repo;
+use super::handoff::Handoffs;
 use super::{CheckArgs, ColorChoice, FailOn, OutputFormat};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
@@ -133,6 +135,10 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
+    let handoffs = match &args.source_repo {
+        Some(path) => Some(Handoffs::new(Repo::open(path)?)),
+        None => None,
+    };
     let mut failed = false;
     let mut report_error = |errors: &mut dyn Write, error: anyhow::Error| {
         let _ = writeln!(errors, "error: {error:#}");
@@ -254,11 +260,15 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             .map(str::to_ascii_lowercase)
             .or_else(|| args.locale.clone())
             .or_else(|| locale_from_path(file));
+        let handoff = match (&handoffs, &source_path) {
+            (Some(handoffs), Some(source_path)) => handoffs.for_translation(&parsed, source_path),
+            _ => None,
+        };
         let options = CheckOptions {
             locale,
             is_source_file: false,
             source_expected: !args.source.is_empty(),
-            handoff: None,
+            handoff,
         };
         match guarded(file, || {
             engine::check(&parsed, source.as_deref(), &settings, options)

@@ -2,7 +2,10 @@
 //! disk and terminal.
 
 pub mod check;
+pub mod diff;
 pub mod explain;
+pub mod git;
+pub mod handoff;
 
 use std::path::PathBuf;
 
@@ -29,6 +32,38 @@ pub enum Command {
     },
     /// List every rule.
     Rules,
+    /// Compare two revisions of an English article, and what they mean for its translations.
+    Diff(DiffArgs),
+}
+
+/// `locdrift diff OLD NEW [TRANSLATION…]`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// The older English: a file, `REV:path` in a git repository, or a side-by-side
+    /// translation (its embedded English).
+    pub old: std::ffi::OsString,
+    /// The newer English: a file, `REV:path`, or a side-by-side translation.
+    pub new: std::ffi::OsString,
+    /// Translations made from the older English: which segments are now stale, orphaned or
+    /// missing.
+    pub translations: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// When to use colour. `NO_COLOR` in the environment turns `auto` off.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// The git work tree that `REV:path` revisions are read from (default: the current folder).
+    #[arg(long, value_name = "PATH", default_value = ".")]
+    pub repo: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Readable text with word diffs.
+    Human,
+    /// One JSON object.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,6 +87,24 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// The colour choice for standard output: `auto` is off when `NO_COLOR` is set or standard
+/// output is not a terminal.
+pub fn terminal_color(choice: ColorChoice) -> codespan_reporting::term::termcolor::ColorChoice {
+    use codespan_reporting::term::termcolor::ColorChoice as TermColor;
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => TermColor::Always,
+        ColorChoice::Never => TermColor::Never,
+        ColorChoice::Auto
+            if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || !std::io::stdout().is_terminal() =>
+        {
+            TermColor::Never
+        }
+        ColorChoice::Auto => TermColor::Auto,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -92,4 +145,8 @@ pub struct CheckArgs {
     /// The translations' locale (`zh-cn`), when neither front matter nor folder names it.
     #[arg(long)]
     pub locale: Option<String>,
+    /// A git work tree of the English sources: each translation is also compared with the
+    /// English at the commit its `ms.sourcegitcommit` records (LD401, LD405).
+    #[arg(long, value_name = "PATH")]
+    pub source_repo: Option<PathBuf>,
 }

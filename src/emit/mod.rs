@@ -1,6 +1,7 @@
 //! Output formats. Each emitter turns the reports of a run into bytes; only `json` derives
 //! `Serialize`.
 
+pub mod diff;
 pub mod json;
 pub mod text;
 
