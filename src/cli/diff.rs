@@ -264,11 +264,15 @@ fn translation_entry(
             });
         }
     }
+    // A plain translation of the old revision cannot hold a block that only the new one has;
+    // a side-by-side file made from a newer English can, and its embedded English tells.
     let translated: Vec<bool> = {
         let mut translated = vec![false; new_view.blocks.len()];
-        for &(n, t) in &with_new {
-            if let (Some(n), Some(_)) = (n, t) {
-                translated[n] = true;
+        if translation.is_side_by_side() {
+            for &(n, t) in &with_new {
+                if let (Some(n), Some(_)) = (n, t) {
+                    translated[n] = true;
+                }
             }
         }
         translated

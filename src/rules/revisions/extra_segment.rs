@@ -48,6 +48,12 @@ impl Rule for ExtraSegment {
             if cx.target.document.text[range.clone()].trim().is_empty() {
                 continue;
             }
+            // A run of bare anchors is LD202's finding (a renamed or extra anchor), not text.
+            if target_view.blocks[run.blocks.clone()].iter().all(|block| {
+                !block.anchors.is_empty() && block.prose(target_view.text()).trim().is_empty()
+            }) {
+                continue;
+            }
             let what = if run.blocks.len() == 1 {
                 format!("this {}", first.kind.noun())
             } else {
