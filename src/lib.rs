@@ -35,6 +35,7 @@ pub mod document;
 pub mod emit;
 pub mod engine;
 pub mod error;
+pub mod fingerprint;
 pub mod markdown;
 pub mod revisions;
 pub mod rules;
