@@ -25,6 +25,14 @@ fn main() -> ExitCode {
         }
         Command::Rules => cli::explain::list(&mut out).map(|()| Outcome::Clean),
         Command::Diff(args) => cli::diff::run(args, &mut out),
+        Command::Completions { shell } => {
+            cli::generate::completions(*shell, &mut out).map(|()| Outcome::Clean)
+        }
+        Command::Man { command, out_dir } => match out_dir {
+            Some(dir) => cli::generate::man_to_dir(dir, &mut out),
+            None => cli::generate::man(command.as_deref(), &mut out),
+        }
+        .map(|()| Outcome::Clean),
     }));
     let result = run.unwrap_or_else(|_| {
         Err(anyhow::anyhow!(

@@ -17,7 +17,7 @@ use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::Severity;
 use crate::document::Document;
-use crate::emit::{FileReport, Totals, json, text};
+use crate::emit::{FileReport, Totals, github, html, json, junit, sarif, text};
 use crate::engine::{self, CheckOptions, Settings};
 
 /// What a run ended with, for the exit status.
@@ -306,6 +306,17 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         }
         OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
         OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
+        OutputFormat::Sarif => writeln!(stdout, "{}", sarif::render(&reports, cwd().as_deref()))?,
+        OutputFormat::Github => write!(stdout, "{}", github::render(&reports, cwd().as_deref()))?,
+        OutputFormat::Junit => {
+            let threshold = args.fail_on.threshold();
+            write!(
+                stdout,
+                "{}",
+                junit::render(&reports, threshold, cwd().as_deref())
+            )?
+        }
+        OutputFormat::Html => write!(stdout, "{}", html::render(&reports, cwd().as_deref()))?,
     }
     stdout.flush()?;
 
@@ -328,6 +339,11 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     } else {
         Outcome::Clean
     })
+}
+
+/// The working directory, which CI formats make paths relative to.
+fn cwd() -> Option<PathBuf> {
+    std::env::current_dir().ok()
 }
 
 /// Runs a check, turning a panic into an error that names the file.

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod generate;
 pub mod git;
 pub mod handoff;
 
@@ -32,6 +33,28 @@ pub enum Command {
     },
     /// List every rule.
     Rules,
+    /// Print a shell completion script for `locdrift`.
+    ///
+    /// For example `locdrift completions bash > ~/.local/share/bash-completion/completions/locdrift`,
+    /// `locdrift completions zsh > ~/.zfunc/_locdrift`, or
+    /// `locdrift completions fish > ~/.config/fish/completions/locdrift.fish`.
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print a manual page (roff), or write one page per command to a folder.
+    ///
+    /// `locdrift man | man -l -` shows the main page, `locdrift man check | man -l -` the page of
+    /// `check`; `locdrift man --out-dir share/man/man1` writes `locdrift.1`, `locdrift-check.1`
+    /// and the others.
+    Man {
+        /// The subcommand whose page to print (`check`); the main page without it.
+        command: Option<String>,
+        /// Write `locdrift.1` and a page per subcommand into this folder instead of printing.
+        #[arg(long, value_name = "DIR", conflicts_with = "command")]
+        out_dir: Option<PathBuf>,
+    },
     /// Compare two revisions of an English article, and what they mean for its translations.
     Diff(DiffArgs),
 }
@@ -74,6 +97,14 @@ pub enum OutputFormat {
     Json,
     /// One JSON object per finding, per line.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands: annotations on the changed files.
+    Github,
+    /// JUnit XML: a test suite per locale, a test case per file, a failure per finding.
+    Junit,
+    /// One self-contained HTML page for audits: totals, charts and every finding.
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -113,6 +144,19 @@ pub enum FailOn {
     Warning,
     Info,
     Never,
+}
+
+impl FailOn {
+    /// The lowest severity that fails a run, `None` for `never`.
+    pub fn threshold(self) -> Option<crate::diagnostic::Severity> {
+        use crate::diagnostic::Severity;
+        match self {
+            FailOn::Error => Some(Severity::Error),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Never => None,
+        }
+    }
 }
 
 #[derive(Debug, clap::Args)]

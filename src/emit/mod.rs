@@ -1,14 +1,21 @@
-//! Output formats. Each emitter turns the reports of a run into bytes; only `json` derives
-//! `Serialize`.
+//! Output formats. Each emitter turns the reports of a run into bytes: `text` (human), `json`,
+//! `sarif`, `github`, `junit` and `html`. Emitters do no I/O of their own; what they need of
+//! the run (the working directory, the `--fail-on` threshold) is passed in.
 
 pub mod diff;
+pub mod github;
+pub mod html;
 pub mod json;
+pub mod junit;
+pub mod sarif;
 pub mod text;
 
+use std::path::{Component, Path};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::document::Document;
+use crate::rules::RuleInfo;
 
 /// The findings of one checked file, with the files their labels point into.
 #[derive(Debug, Clone)]
@@ -84,5 +91,177 @@ impl Totals {
                 self.files_with_findings
             )
         }
+    }
+}
+
+/// A rule's documentation as Markdown: its `///` lines without the leading space.
+pub fn rule_docs(info: &RuleInfo) -> String {
+    let mut docs = String::new();
+    for line in info.docs.lines() {
+        docs.push_str(line.strip_prefix(' ').unwrap_or(line));
+        docs.push('\n');
+    }
+    docs.trim_end().to_string()
+}
+
+/// The paragraphs of a rule's `## What it does` section, each on one line.
+pub fn what_it_does(info: &RuleInfo) -> String {
+    let docs = rule_docs(info);
+    let body = docs.split("## What it does").nth(1).unwrap_or(&docs);
+    let section = body.split("\n## ").next().unwrap_or(body);
+    section
+        .split("\n\n")
+        .map(|paragraph| paragraph.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|paragraph| !paragraph.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// A rule's first sentence, on one line: the first paragraph of `## What it does` up to a
+/// full stop that is followed by a capital letter (so that `domainName. contoso` inside a
+/// sentence does not end it).
+pub fn rule_summary(info: &RuleInfo) -> String {
+    let what = what_it_does(info);
+    let paragraph = what.split("\n\n").next().unwrap_or_default();
+    let mut end = paragraph.len();
+    for (index, _) in paragraph.match_indices(". ") {
+        if paragraph[index + 2..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_uppercase())
+        {
+            end = index + 1;
+            break;
+        }
+    }
+    paragraph[..end].to_string()
+}
+
+/// The locale of a report's file: its front matter `ms.contentlocale`, else the nearest folder
+/// named like a locale (`zh-cn`, `ja_JP`), lower-cased. `None` when neither names one.
+pub fn locale_of(report: &FileReport) -> Option<String> {
+    let from_front_matter = crate::markdown::frontmatter::parse(&report.target.text)
+        .ok()
+        .flatten()
+        .and_then(|front_matter| {
+            let value = front_matter
+                .get("ms.contentlocale")?
+                .value
+                .trim()
+                .to_string();
+            (!value.is_empty()).then(|| value.to_ascii_lowercase())
+        });
+    from_front_matter.or_else(|| {
+        Path::new(&report.target.path)
+            .components()
+            .rev()
+            .skip(1)
+            .find_map(|component| {
+                let name = component.as_os_str().to_str()?;
+                let (language, region) = name.split_once(['-', '_'])?;
+                let ok = language.len() == 2
+                    && language.chars().all(|c| c.is_ascii_alphabetic())
+                    && (2..=4).contains(&region.len())
+                    && region.chars().all(|c| c.is_ascii_alphanumeric());
+                ok.then(|| name.to_ascii_lowercase().replace('_', "-"))
+            })
+    })
+}
+
+/// A file's path for CI annotations: relative to `cwd` when it lies below it, with `/`
+/// separators and no `./` segments. A relative path is taken as relative to `cwd` already; an
+/// absolute path outside `cwd` stays absolute.
+pub fn relative_path(path: &str, cwd: Option<&Path>) -> String {
+    let path = Path::new(path);
+    let relative = match cwd {
+        Some(cwd) if path.is_absolute() => path.strip_prefix(cwd).unwrap_or(path),
+        _ => path,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for component in relative.components() {
+        match component {
+            Component::RootDir => absolute = true,
+            Component::Prefix(prefix) => parts.push(prefix.as_os_str().to_string_lossy().into()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|last| last != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..".into());
+                }
+            }
+            Component::Normal(name) => parts.push(name.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The text a label points at, on its first line, for snippets and fingerprints.
+pub fn pointed_text(document: &Document, range: std::ops::Range<usize>) -> &str {
+    let range = document.first_line_of(range);
+    let start = crate::document::floor_char_boundary(&document.text, range.start);
+    let end = crate::document::ceil_char_boundary(&document.text, range.end.max(start));
+    &document.text[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_are_one_sentence_on_one_line() {
+        use crate::rules::tokens::host_drift::HostDrift;
+        let summary = rule_summary(&HostDrift::INFO);
+        assert!(
+            summary.starts_with("Reports a host name, URL host"),
+            "{summary}"
+        );
+        assert!(summary.contains("(`domainName. contoso`)"), "{summary}");
+        assert!(
+            summary.ends_with("(`domainName.contoso.comto`)."),
+            "{summary}"
+        );
+        assert!(!summary.contains('\n'));
+        for rule in crate::engine::rules() {
+            let summary = rule_summary(rule.info());
+            assert!(!summary.is_empty() && !summary.contains('\n'), "{summary}");
+        }
+    }
+
+    #[test]
+    fn relative_paths() {
+        let cwd = Path::new("/work/docs");
+        assert_eq!(relative_path("zh-cn/a.md", Some(cwd)), "zh-cn/a.md");
+        assert_eq!(relative_path("./zh-cn/./a.md", Some(cwd)), "zh-cn/a.md");
+        assert_eq!(
+            relative_path("/work/docs/zh-cn/a.md", Some(cwd)),
+            "zh-cn/a.md"
+        );
+        assert_eq!(
+            relative_path("/elsewhere/a.md", Some(cwd)),
+            "/elsewhere/a.md"
+        );
+        assert_eq!(relative_path("../x/a.md", Some(cwd)), "../x/a.md");
+        assert_eq!(relative_path("zh-cn/../ja-jp/a.md", None), "ja-jp/a.md");
+    }
+
+    #[test]
+    fn locales_from_front_matter_then_folder() {
+        let report = |path: &str, text: &str| FileReport {
+            target: Arc::new(Document::new(path, text)),
+            source: None,
+            diagnostics: Vec::new(),
+        };
+        let with_meta = report("docs/a.md", "---\nms.contentlocale: zh-TW\n---\n# x\n");
+        assert_eq!(locale_of(&with_meta).as_deref(), Some("zh-tw"));
+        let by_folder = report("docs/ja_JP/sub/a.md", "# x\n");
+        assert_eq!(locale_of(&by_folder).as_deref(), Some("ja-jp"));
+        assert_eq!(locale_of(&report("docs/a.md", "# x\n")), None);
     }
 }

@@ -1,0 +1,174 @@
+//! `--format github`: one GitHub Actions workflow command per finding, which the runner turns
+//! into an annotation on the file in the pull request:
+//!
+//! ```text
+//! ::error file=zh-cn/a.md,line=12,col=9,endLine=12,endColumn=31,title=LD101 host-drift::message
+//! ```
+//!
+//! Errors are `::error`, warnings `::warning`, infos `::notice`. `file` is relative to the
+//! working directory (run from the repository root). Columns count Unicode code points and
+//! `endColumn` is exclusive, as in every locdrift output; `col` and `endColumn` are left out
+//! when a finding spans lines, since GitHub only honours them on one line. The message is the
+//! finding's message, then the source location and the help on lines of their own.
+//!
+//! Escaping follows the runner's rules: in the message `%`, `\r` and `\n` become `%25`, `%0D`
+//! and `%0A`; in properties `:` and `,` also become `%3A` and `%2C`.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{FileReport, relative_path};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Escapes a command's message.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property's value.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+fn command(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "notice",
+    }
+}
+
+/// The workflow command of one finding, without the newline.
+pub fn annotation(
+    report: &FileReport,
+    diagnostic: &Diagnostic,
+    working_dir: Option<&Path>,
+) -> String {
+    let document = report.document(diagnostic.primary.file);
+    let start = document.line_column(diagnostic.primary.range.start);
+    let end = document.line_column(diagnostic.primary.range.end);
+    let mut properties = format!(
+        "file={},line={}",
+        escape_property(&relative_path(&document.path, working_dir)),
+        start.line
+    );
+    if start.line == end.line {
+        let _ = write!(
+            properties,
+            ",col={},endLine={},endColumn={}",
+            start.column, end.line, end.column
+        );
+    } else {
+        let _ = write!(properties, ",endLine={}", end.line);
+    }
+    let _ = write!(
+        properties,
+        ",title={}",
+        escape_property(&format!("{} {}", diagnostic.code, diagnostic.rule))
+    );
+
+    let mut message = diagnostic.message.clone();
+    if let Some(label) = diagnostic.secondary.first() {
+        let document = report.document(label.file);
+        let position = document.line_column(label.range.start);
+        let _ = write!(
+            message,
+            "\n{}:{}:{}",
+            relative_path(&document.path, working_dir),
+            position.line,
+            position.column
+        );
+        if !label.message.is_empty() {
+            let _ = write!(message, ": {}", label.message);
+        }
+    }
+    for note in &diagnostic.notes {
+        let _ = write!(message, "\nnote: {note}");
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = write!(message, "\nhelp: {help}");
+    }
+    format!(
+        "::{} {properties}::{}",
+        command(diagnostic.severity),
+        escape_data(&message)
+    )
+}
+
+/// Every finding of a run, one command per line.
+pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
+    let mut out = String::new();
+    for report in reports {
+        for diagnostic in &report.diagnostics {
+            out.push_str(&annotation(report, diagnostic, working_dir));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::diagnostic::{FileSide, Label};
+    use crate::document::Document;
+    use crate::rules::tokens::host_drift::HostDrift;
+
+    #[test]
+    fn data_escapes_percent_and_line_breaks_only() {
+        assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");
+        // `%` first: an escape sequence already in the text stays literal.
+        assert_eq!(escape_data("%0A"), "%250A");
+    }
+
+    #[test]
+    fn properties_also_escape_colon_and_comma() {
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn annotation_escapes_path_title_and_message() {
+        let target = Document::new("zh-cn/a,b:c.md", "# 标题\n\n连接 x.example.com 100%\n");
+        let source = Document::new("en-us/a.md", "# Title\n\nConnect y.example.com\n");
+        let start = target.text.find('x').unwrap();
+        let diagnostic = Diagnostic::new(
+            &HostDrift::INFO,
+            "host `y.example.com` changed:\nnow `x.example.com` (100%)",
+            Label::target(start..start + "x.example.com".len(), "here"),
+        )
+        .with_secondary(Label::new(FileSide::Source, 17..30, "source, here"))
+        .with_help("restore it");
+        let report = FileReport {
+            target: Arc::new(target),
+            source: Some(Arc::new(source)),
+            diagnostics: vec![diagnostic],
+        };
+        let line = annotation(&report, &report.diagnostics[0], None);
+        assert_eq!(
+            line,
+            "::error file=zh-cn/a%2Cb%3Ac.md,line=3,col=4,endLine=3,endColumn=17,\
+             title=LD101 host-drift::host `y.example.com` changed:%0Anow `x.example.com` \
+             (100%25)%0Aen-us/a.md:3:9: source, here%0Ahelp: restore it"
+        );
+        assert!(!line.contains('\n'));
+    }
+
+    #[test]
+    fn multi_line_spans_have_no_columns() {
+        let target = Document::new("a.md", "one\ntwo\n");
+        let diagnostic = Diagnostic::new(&HostDrift::INFO, "m", Label::target(1..6, ""));
+        let report = FileReport {
+            target: Arc::new(target),
+            source: None,
+            diagnostics: vec![diagnostic],
+        };
+        assert_eq!(
+            annotation(&report, &report.diagnostics[0], None),
+            "::error file=a.md,line=1,endLine=2,title=LD101 host-drift::m"
+        );
+    }
+}

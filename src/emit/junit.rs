@@ -1,0 +1,182 @@
+//! `--format junit`: JUnit XML, for CI systems that show test reports (GitLab, Jenkins, Azure
+//! Pipelines, CircleCI).
+//!
+//! One `<testsuite>` per locale (`zh-cn`; files whose locale is unknown go to `unknown`), one
+//! `<testcase>` per checked file, and one `<failure>` per finding at or above the `--fail-on`
+//! severity; `tests` and `failures` count files. Findings below that severity are listed in the
+//! test case's `<system-out>`, so the file passes but the findings are still there to read. There are no timestamps or durations: the output
+//! of a run depends only on its input.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{FileReport, locale_of, relative_path};
+use crate::diagnostic::{Diagnostic, Severity};
+
+/// Escapes text for an XML attribute value or element content. Characters XML 1.0 does not
+/// allow at all (most C0 controls) are written as `\u{…}` so the document stays well-formed.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes element content in which line breaks must survive (`\r` becomes `&#13;`, which an
+/// XML parser would otherwise normalise away).
+fn escape_content(text: &str) -> String {
+    escape(text).replace('\r', "&#13;")
+}
+
+/// One finding as plain text: `path:line:col: severity[CODE rule]: message`, then its source
+/// location, notes and help.
+fn describe(report: &FileReport, diagnostic: &Diagnostic, working_dir: Option<&Path>) -> String {
+    let document = report.document(diagnostic.primary.file);
+    let start = document.line_column(diagnostic.primary.range.start);
+    let mut text = format!(
+        "{}:{}:{}: {}[{} {}]: {}",
+        relative_path(&document.path, working_dir),
+        start.line,
+        start.column,
+        diagnostic.severity.as_str(),
+        diagnostic.code,
+        diagnostic.rule,
+        diagnostic.message
+    );
+    for label in &diagnostic.secondary {
+        let document = report.document(label.file);
+        let position = document.line_column(label.range.start);
+        let _ = write!(
+            text,
+            "\n  source: {}:{}:{}",
+            relative_path(&document.path, working_dir),
+            position.line,
+            position.column
+        );
+        if !label.message.is_empty() {
+            let _ = write!(text, ": {}", label.message);
+        }
+    }
+    for note in &diagnostic.notes {
+        let _ = write!(text, "\n  note: {note}");
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = write!(text, "\n  help: {help}");
+    }
+    text
+}
+
+/// The JUnit report of a run. `fail_on` is the lowest severity that fails a test case; `None`
+/// (`--fail-on never`) fails none.
+pub fn render(
+    reports: &[FileReport],
+    fail_on: Option<Severity>,
+    working_dir: Option<&Path>,
+) -> String {
+    let fails = |severity: Severity| fail_on.is_some_and(|threshold| severity >= threshold);
+    let mut suites: BTreeMap<String, Vec<&FileReport>> = BTreeMap::new();
+    for report in reports {
+        let locale = locale_of(report).unwrap_or_else(|| "unknown".into());
+        suites.entry(locale).or_default().push(report);
+    }
+    let failures_of = |report: &FileReport| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| fails(d.severity))
+            .count()
+    };
+    let failed_files = reports.iter().filter(|r| failures_of(r) > 0).count();
+
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"locdrift\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
+        reports.len(),
+        failed_files
+    );
+    for (locale, reports) in &suites {
+        let failed_files = reports.iter().filter(|r| failures_of(r) > 0).count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            escape(locale),
+            reports.len(),
+            failed_files
+        );
+        for report in reports {
+            let path = relative_path(&report.target.path, working_dir);
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"locdrift.{}\" file=\"{}\"",
+                escape(&path),
+                escape(locale),
+                escape(&path)
+            );
+            if report.diagnostics.is_empty() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            let mut below = Vec::new();
+            for diagnostic in &report.diagnostics {
+                if !fails(diagnostic.severity) {
+                    below.push(describe(report, diagnostic, working_dir));
+                    continue;
+                }
+                let document = report.document(diagnostic.primary.file);
+                let start = document.line_column(diagnostic.primary.range.start);
+                let _ = writeln!(
+                    out,
+                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                    escape(&format!(
+                        "line {}, column {}: {}",
+                        start.line, start.column, diagnostic.message
+                    )),
+                    escape(&format!("{} {}", diagnostic.code, diagnostic.rule)),
+                    escape_content(&describe(report, diagnostic, working_dir))
+                );
+            }
+            if !below.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape_content(&below.join("\n"))
+                );
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_controls() {
+        assert_eq!(
+            escape("<a href=\"x\">&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;"
+        );
+        assert_eq!(escape("a\u{1}b\u{b}c\td"), "a\\u{1}b\\u{b}c\td");
+        assert_eq!(escape("网络"), "网络");
+        assert_eq!(escape_content("a\r\nb"), "a&#13;\nb");
+    }
+}
