@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fix;
 
 use std::path::PathBuf;
 
@@ -92,4 +93,17 @@ pub struct CheckArgs {
     /// The translations' locale (`zh-cn`), when neither front matter nor folder names it.
     #[arg(long)]
     pub locale: Option<String>,
+    /// Apply the safe fixes, write the files changed, and report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (review the result).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Print how many findings each rule made (and how many are fixable) instead of the
+    /// findings.
+    #[arg(long)]
+    pub statistics: bool,
 }

@@ -2,6 +2,7 @@
 //! `Serialize`.
 
 pub mod json;
+pub mod statistics;
 pub mod text;
 
 use std::sync::Arc;
