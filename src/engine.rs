@@ -4,7 +4,9 @@ use crate::align::{self, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide};
+use crate::rules::meta::unused_suppression::UnusedSuppression;
 use crate::rules::{Context, Reference, Rule, RuleInfo, registry};
+use crate::suppress;
 
 /// What a run checks and with which data.
 #[derive(Debug, Clone)]
@@ -143,6 +145,12 @@ pub fn check(
             rule.check(&cx, &mut diagnostics);
         }
     }
+    suppress::apply(
+        target,
+        &mut diagnostics,
+        |info| settings.is_enabled(info),
+        settings.is_enabled(&UnusedSuppression::INFO),
+    );
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }

@@ -14,6 +14,7 @@
 //! - [`align`]: pairs source and target blocks; keeps the unmatched.
 //! - [`rules`]: one rule per file, the registry, `declare_rule!`.
 //! - [`engine`]: runs the selected rules on one check, sorts the findings.
+//! - [`suppress`]: inline `<!-- locdrift-disable … -->` comments and unused-suppression findings.
 //! - [`fix`]: applies the findings' fixes to a text, re-checking until nothing more applies.
 //! - [`emit`]: text and JSON output. `cli` (binary side) touches disk and terminal.
 //!
@@ -38,3 +39,4 @@ pub mod error;
 pub mod fix;
 pub mod markdown;
 pub mod rules;
+pub mod suppress;
