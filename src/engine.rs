@@ -5,7 +5,9 @@ use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide};
 use crate::revisions::{self, Handoff};
+use crate::rules::meta::unused_suppression::UnusedSuppression;
 use crate::rules::{Context, HandoffView, Reference, Rule, RuleInfo, registry};
+use crate::suppress;
 
 /// What a run checks and with which data.
 #[derive(Debug, Clone)]
@@ -170,6 +172,12 @@ pub fn check(
             rule.check(&cx, &mut diagnostics);
         }
     }
+    suppress::apply(
+        target,
+        &mut diagnostics,
+        |info| settings.is_enabled(info),
+        settings.is_enabled(&UnusedSuppression::INFO),
+    );
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }

@@ -15,6 +15,8 @@
 //! - [`rules`]: one rule per file, the registry, `declare_rule!`.
 //! - [`engine`]: runs the selected rules on one check, sorts the findings.
 //! - [`revisions`]: compares two revisions of an English text, block by block and word by word.
+//! - [`suppress`]: inline `<!-- locdrift-disable … -->` comments and unused-suppression findings.
+//! - [`fix`]: applies the findings' fixes to a text, re-checking until nothing more applies.
 //! - [`emit`]: text and JSON output. `cli` (binary side) touches disk and terminal.
 //!
 //! # Invariants
@@ -36,6 +38,8 @@ pub mod emit;
 pub mod engine;
 pub mod error;
 pub mod fingerprint;
+pub mod fix;
 pub mod markdown;
 pub mod revisions;
 pub mod rules;
+pub mod suppress;

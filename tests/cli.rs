@@ -565,7 +565,8 @@ fn rules_lists_every_code() {
     let codes: Vec<&str> = locdrift::engine::rules().map(|r| r.info().code).collect();
     assert!(codes.len() >= 10, "{codes:?}");
     for code in [
-        "LD001", "LD101", "LD201", "LD202", "LD301", "LD302", "LD303", "LD401", "LD402", "LD403",
+        "LD001", "LD002", "LD101", "LD201", "LD202", "LD301", "LD302", "LD303", "LD401", "LD402",
+        "LD403",
     ] {
         assert!(codes.contains(&code), "{code} is not registered: {codes:?}");
     }

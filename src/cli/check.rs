@@ -2,22 +2,23 @@
 //! and prints the findings.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use codespan_reporting::term::termcolor::{ColorChoice as TermColor, StandardStream};
+use codespan_reporting::term::termcolor::StandardStream;
 
+use super::fix::Fixer;
 use super::git::Repo;
 use super::handoff::Handoffs;
-use super::{CheckArgs, ColorChoice, FailOn, OutputFormat};
+use super::{CheckArgs, FailOn, OutputFormat};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::Severity;
 use crate::document::Document;
-use crate::emit::{FileReport, Totals, github, html, json, junit, sarif, text};
+use crate::emit::{FileReport, Totals, github, html, json, junit, sarif, statistics, text};
 use crate::engine::{self, CheckOptions, Settings};
 
 /// What a run ended with, for the exit status.
@@ -139,6 +140,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         Some(path) => Some(Handoffs::new(Repo::open(path)?)),
         None => None,
     };
+    let mut fixer = Fixer::new(args);
     let mut failed = false;
     let mut report_error = |errors: &mut dyn Write, error: anyhow::Error| {
         let _ = writeln!(errors, "error: {error:#}");
@@ -185,6 +187,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             .insert(file.clone(), parsed.map_err(|e| format!("{e:#}")));
     }
 
+    fixer.protect(&source_files);
     let mut targets: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in &args.paths {
         for file in collect(path)? {
@@ -270,11 +273,20 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             source_expected: !args.source.is_empty(),
             handoff,
         };
-        match guarded(file, || {
-            engine::check(&parsed, source.as_deref(), &settings, options)
-        }) {
-            Ok(diagnostics) => reports.push(FileReport {
-                target: parsed.document.clone(),
+        let checked = guarded(file, || {
+            let diagnostics = engine::check(&parsed, source.as_deref(), &settings, options.clone());
+            fixer.fix(
+                file,
+                &parsed,
+                source.as_deref(),
+                &settings,
+                &options,
+                diagnostics,
+            )
+        });
+        match checked.and_then(|result| result) {
+            Ok((document, diagnostics)) => reports.push(FileReport {
+                target: document,
                 source: source.map(|s| s.document.clone()),
                 diagnostics,
             }),
@@ -283,40 +295,43 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     }
     reports.sort_by(|a, b| a.target.path.cmp(&b.target.path));
 
-    match args.format {
-        OutputFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => TermColor::Always,
-                ColorChoice::Never => TermColor::Never,
-                ColorChoice::Auto
-                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                        || !std::io::stdout().is_terminal() =>
-                {
-                    TermColor::Never
-                }
-                ColorChoice::Auto => TermColor::Auto,
-            };
-            let stream = StandardStream::stdout(color);
-            let mut lock = stream.lock();
-            for report in &reports {
-                text::render(report, &mut lock)?;
+    if fixer.is_diff() {
+        return fixer.finish_diff(stdout, errors, failed);
+    }
+    if args.statistics {
+        let counts = statistics::count(&reports, |d| fixer.mode().allows(d));
+        match args.format {
+            OutputFormat::Human => {
+                write!(stdout, "{}", statistics::to_text(&counts, fixer.command()))?
             }
-            drop(lock);
-            writeln!(stdout, "{}", Totals::of(&reports).summary())?;
+            _ => writeln!(stdout, "{}", statistics::to_json(&counts))?,
         }
-        OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
-        OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
-        OutputFormat::Sarif => writeln!(stdout, "{}", sarif::render(&reports, cwd().as_deref()))?,
-        OutputFormat::Github => write!(stdout, "{}", github::render(&reports, cwd().as_deref()))?,
-        OutputFormat::Junit => {
-            let threshold = args.fail_on.threshold();
-            write!(
+    } else {
+        let cwd = cwd();
+        match args.format {
+            OutputFormat::Human => {
+                let stream = StandardStream::stdout(super::terminal_color(args.color));
+                let mut lock = stream.lock();
+                for report in &reports {
+                    text::render(report, &mut lock)?;
+                }
+                drop(lock);
+                writeln!(stdout, "{}", Totals::of(&reports).summary())?;
+            }
+            OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
+            OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
+            OutputFormat::Sarif => writeln!(stdout, "{}", sarif::render(&reports, cwd.as_deref()))?,
+            OutputFormat::Github => write!(stdout, "{}", github::render(&reports, cwd.as_deref()))?,
+            OutputFormat::Junit => write!(
                 stdout,
                 "{}",
-                junit::render(&reports, threshold, cwd().as_deref())
-            )?
+                junit::render(&reports, args.fail_on.threshold(), cwd.as_deref())
+            )?,
+            OutputFormat::Html => write!(stdout, "{}", html::render(&reports, cwd.as_deref()))?,
         }
-        OutputFormat::Html => write!(stdout, "{}", html::render(&reports, cwd().as_deref()))?,
+    }
+    if fixer.is_on() {
+        fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
     }
     stdout.flush()?;
 

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod explain;
+pub mod fix;
 pub mod generate;
 pub mod git;
 pub mod handoff;
@@ -193,4 +194,17 @@ pub struct CheckArgs {
     /// English at the commit its `ms.sourcegitcommit` records (LD401, LD405).
     #[arg(long, value_name = "PATH")]
     pub source_repo: Option<PathBuf>,
+    /// Apply the safe fixes, write the files changed, and report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (review the result).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them; exit 1 if there are any.
+    #[arg(long, conflicts_with = "fix")]
+    pub diff: bool,
+    /// Print how many findings each rule made (and how many are fixable) instead of the
+    /// findings.
+    #[arg(long)]
+    pub statistics: bool,
 }

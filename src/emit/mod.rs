@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use std::path::{Component, Path};

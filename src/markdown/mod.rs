@@ -52,12 +52,18 @@ fn alert_name(kind: BlockQuoteKind) -> &'static str {
 pub struct View {
     pub projection: Projection,
     pub blocks: Vec<Block>,
+    /// Every HTML comment, `<!--` to `-->`, in HTML blocks and inline HTML (not in code).
+    pub comments: Vec<Range<usize>>,
 }
 
 impl View {
     pub fn new(projection: Projection) -> View {
-        let blocks = parse_blocks(&projection.text);
-        View { projection, blocks }
+        let (blocks, comments) = parse_blocks_and_comments(&projection.text);
+        View {
+            projection,
+            blocks,
+            comments,
+        }
     }
 
     /// The parsed text.
@@ -90,10 +96,33 @@ struct Walker<'t> {
     strong_starts: Vec<usize>,
     link_stack: Vec<(usize, bool, bool, String)>,
     in_metadata: bool,
+    comments: Vec<Range<usize>>,
 }
 
 /// Parses a Markdown text into leaf blocks. Any text parses; there is no error.
 pub fn parse_blocks(text: &str) -> Vec<Block> {
+    parse_blocks_and_comments(text).0
+}
+
+/// The HTML comments, `<!--` to `-->`, in `text[range]`.
+pub fn comments_in(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut cursor = range.start;
+    while let Some(open) = text[cursor..range.end].find("<!--") {
+        let start = cursor + open;
+        let Some(close) = text[start + 4..range.end].find("-->") else {
+            break;
+        };
+        let end = start + 4 + close + 3;
+        found.push(start..end);
+        cursor = end;
+    }
+    found
+}
+
+/// Parses a Markdown text into leaf blocks and its HTML comments. An HTML block that holds only
+/// comments is not a block: it is invisible to readers, so alignment must not see it.
+pub fn parse_blocks_and_comments(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
     let mut walker = Walker {
         text,
         blocks: Vec::new(),
@@ -105,12 +134,13 @@ pub fn parse_blocks(text: &str) -> Vec<Block> {
         strong_starts: Vec::new(),
         link_stack: Vec::new(),
         in_metadata: false,
+        comments: Vec::new(),
     };
     for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
         walker.event(event, range);
     }
     walker.close_leaf();
-    walker.blocks
+    (walker.blocks, walker.comments)
 }
 
 impl Walker<'_> {
@@ -130,6 +160,20 @@ impl Walker<'_> {
                     words.push_str(self.text[code.clone()].trim_matches('`'));
                 }
                 block.heading_slug = Some(model::slug(&words));
+            }
+            if block.kind == BlockKind::Html {
+                let comments = comments_in(self.text, block.range.clone());
+                let mut rest = String::new();
+                let mut cursor = block.range.start;
+                for comment in &comments {
+                    rest.push_str(&self.text[cursor..comment.start]);
+                    cursor = comment.end;
+                }
+                rest.push_str(&self.text[cursor..block.range.end]);
+                self.comments.extend(comments.iter().cloned());
+                if !comments.is_empty() && rest.trim().is_empty() {
+                    return;
+                }
             }
             self.blocks.push(block);
         }
@@ -199,6 +243,21 @@ impl Walker<'_> {
                 self.leaf(range.start).code_spans.push(range);
             }
             Event::InlineHtml(html) | Event::Html(html) => {
+                if matches!(
+                    self.open,
+                    Some((
+                        Block {
+                            kind: BlockKind::Html,
+                            ..
+                        },
+                        _
+                    ))
+                ) {
+                    // Comments of an HTML block are found when it closes, since one may
+                    // span several `Html` events.
+                } else if html.starts_with("<!--") {
+                    self.comments.extend(comments_in(self.text, range.clone()));
+                }
                 self.extend(&range);
                 let block = self.leaf(range.start);
                 block.html_tags.push(range.clone());

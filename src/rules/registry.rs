@@ -5,6 +5,7 @@ use super::{language, markup, meta, revisions, tokens};
 
 pub static RULES: &[&dyn Rule] = &[
     &meta::missing_source::MissingSource,
+    &meta::unused_suppression::UnusedSuppression,
     &tokens::host_drift::HostDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,

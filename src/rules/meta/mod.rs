@@ -1,2 +1,3 @@
 //! LD0xx: findings about the check itself rather than the text.
 pub mod missing_source;
+pub mod unused_suppression;

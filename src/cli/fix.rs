@@ -1,0 +1,274 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff`: fixes each translation in memory (see
+//! [`crate::fix`]), then writes it back byte for byte (byte order mark kept, line endings
+//! untouched since fixes only replace the ranges they name), atomically and with the file's
+//! permissions, or prints the change as a unified diff.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context as _, Result};
+use similar::TextDiff;
+
+use super::CheckArgs;
+use super::check::Outcome;
+use crate::analysis::Parsed;
+use crate::diagnostic::Diagnostic;
+use crate::document::Document;
+use crate::engine::{CheckOptions, Settings};
+use crate::fix::{self, FixMode};
+
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+/// What `--fix`/`--diff` did to one file.
+#[derive(Debug, Clone)]
+pub struct FileOutcome {
+    pub path: PathBuf,
+    pub fixed: usize,
+    pub conflicts: usize,
+    /// The unified diff, with `--diff`.
+    pub diff: Option<String>,
+}
+
+/// Fixing for one run: off, writing, or printing diffs.
+#[derive(Debug, Default)]
+pub struct Fixer {
+    mode: Option<FixMode>,
+    /// What `--statistics` counts as fixable when not fixing.
+    default_mode: FixMode,
+    dry_run: bool,
+    /// The sources of the run, canonicalized: never written, even when also given as a
+    /// translation.
+    protected: std::collections::HashSet<PathBuf>,
+    pub outcomes: Vec<FileOutcome>,
+}
+
+impl Fixer {
+    pub fn new(args: &CheckArgs) -> Fixer {
+        let on = args.fix || args.diff;
+        Fixer {
+            mode: on.then_some(if args.unsafe_fixes {
+                FixMode::Unsafe
+            } else {
+                FixMode::Safe
+            }),
+            default_mode: if args.unsafe_fixes {
+                FixMode::Unsafe
+            } else {
+                FixMode::Safe
+            },
+            dry_run: args.diff,
+            protected: Default::default(),
+            outcomes: Vec::new(),
+        }
+    }
+
+    /// Marks files that must never be written: the English sources.
+    pub fn protect<'a>(&mut self, files: impl IntoIterator<Item = &'a PathBuf>) {
+        if self.mode.is_some() {
+            self.protected
+                .extend(files.into_iter().filter_map(|f| f.canonicalize().ok()));
+        }
+    }
+
+    pub fn is_on(&self) -> bool {
+        self.mode.is_some()
+    }
+
+    pub fn is_diff(&self) -> bool {
+        self.dry_run
+    }
+
+    /// The fixes that count as fixable: safe ones, or all with `--unsafe-fixes`.
+    pub fn mode(&self) -> FixMode {
+        self.mode.unwrap_or(self.default_mode)
+    }
+
+    /// The options that apply the fixes [`Fixer::mode`] allows.
+    pub fn command(&self) -> &'static str {
+        match self.mode() {
+            FixMode::Safe => "--fix",
+            FixMode::Unsafe => "--fix --unsafe-fixes",
+        }
+    }
+
+    /// Ends a `--diff` run: the diffs on stdout, the count on stderr; exit 1 if a file would
+    /// change.
+    pub fn finish_diff(
+        &mut self,
+        stdout: &mut dyn Write,
+        errors: &mut dyn Write,
+        failed: bool,
+    ) -> Result<Outcome> {
+        self.write_diffs(stdout)?;
+        stdout.flush()?;
+        writeln!(errors, "{}", self.summary())?;
+        Ok(if failed {
+            Outcome::Errors
+        } else if self.outcomes.is_empty() {
+            Outcome::Clean
+        } else {
+            Outcome::Findings
+        })
+    }
+
+    /// After a `--fix` run's output: what was fixed, on stdout after human output, on stderr
+    /// after machine output so that it stays parseable.
+    pub fn write_summary(
+        &self,
+        human: bool,
+        stdout: &mut dyn Write,
+        errors: &mut dyn Write,
+    ) -> std::io::Result<()> {
+        if human {
+            writeln!(stdout, "{}", self.summary())
+        } else {
+            writeln!(errors, "{}", self.summary())
+        }
+    }
+
+    /// Fixes one translation and writes it (or records its diff). Returns the document and the
+    /// findings to report: the input's when fixing is off or nothing applied, else the fixed
+    /// file's. On an error nothing was written.
+    pub fn fix(
+        &mut self,
+        path: &Path,
+        parsed: &Parsed,
+        source: Option<&Parsed>,
+        settings: &Settings,
+        options: &CheckOptions,
+        diagnostics: Vec<Diagnostic>,
+    ) -> Result<(Arc<Document>, Vec<Diagnostic>)> {
+        let Some(mode) = self.mode else {
+            return Ok((parsed.document.clone(), diagnostics));
+        };
+        if path
+            .canonicalize()
+            .is_ok_and(|path| self.protected.contains(&path))
+        {
+            return Ok((parsed.document.clone(), diagnostics));
+        }
+        let result = fix::fix_file(parsed, source, settings, options, diagnostics, mode)
+            .map_err(|error| {
+                anyhow::anyhow!(
+                    "`{}`: not fixed, since the fixes would leave a malformed side-by-side file ({error})",
+                    path.display()
+                )
+            })?;
+        if !result.changed {
+            return Ok((result.parsed.document, result.remaining));
+        }
+        let new_text = &result.parsed.document.text;
+        let diff = if self.dry_run {
+            Some(unified_diff(path, &parsed.document.text, new_text))
+        } else {
+            write_fixed(path, &parsed.document, new_text)?;
+            None
+        };
+        self.outcomes.push(FileOutcome {
+            path: path.to_path_buf(),
+            fixed: result.fixed,
+            conflicts: result.conflicts,
+            diff,
+        });
+        Ok((result.parsed.document, result.remaining))
+    }
+
+    /// The number of findings fixed and of files changed.
+    pub fn totals(&self) -> (usize, usize) {
+        (
+            self.outcomes.iter().map(|o| o.fixed).sum(),
+            self.outcomes.len(),
+        )
+    }
+
+    /// `Fixed 3 findings in 2 files.` (or `Would fix` with `--diff`), with the fixes left out
+    /// because they overlapped another.
+    pub fn summary(&self) -> String {
+        let (fixed, files) = self.totals();
+        let plural = |count: usize, word: &str| {
+            format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+        };
+        let verb = if self.dry_run { "Would fix" } else { "Fixed" };
+        let mut line = if fixed == 0 {
+            format!("{verb} no findings.")
+        } else {
+            format!(
+                "{verb} {} in {}.",
+                plural(fixed, "finding"),
+                plural(files, "file")
+            )
+        };
+        let conflicts: usize = self.outcomes.iter().map(|o| o.conflicts).sum();
+        if conflicts > 0 {
+            line.push_str(&format!(
+                " {} not applied: {} overlapped another fix.",
+                plural(conflicts, "fix"),
+                if conflicts == 1 { "it" } else { "they" }
+            ));
+        }
+        line
+    }
+
+    /// Writes the diffs, in path order.
+    pub fn write_diffs(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
+        self.outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+        for outcome in &self.outcomes {
+            if let Some(diff) = &outcome.diff {
+                write!(out, "{diff}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A unified diff of one file, `--- a/PATH` / `+++ b/PATH`, three lines of context.
+pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
+    let name = path.display().to_string();
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string()
+}
+
+/// Writes the fixed text over `path`: the original's byte order mark (if any) and then the
+/// text, to a temporary file in the same folder that is given the original's permissions and
+/// renamed over it, so that a reader never sees half a file. Refuses if the file changed since
+/// it was read.
+pub fn write_fixed(path: &Path, original: &Document, new_text: &str) -> Result<()> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
+    let (bom, body) = match bytes.strip_prefix(BOM) {
+        Some(body) => (BOM, body),
+        None => (&[][..], &bytes[..]),
+    };
+    if body != original.text.as_bytes() {
+        anyhow::bail!(
+            "`{}` changed while it was being checked; not fixed",
+            path.display()
+        );
+    }
+    let target =
+        std::fs::canonicalize(path).with_context(|| format!("resolving `{}`", path.display()))?;
+    let folder = target.parent().unwrap_or(Path::new("."));
+    let permissions = std::fs::metadata(&target)
+        .with_context(|| format!("reading `{}`", path.display()))?
+        .permissions();
+    let mut temporary = tempfile::Builder::new()
+        .prefix(".locdrift-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .with_context(|| format!("creating a temporary file in `{}`", folder.display()))?;
+    temporary
+        .write_all(bom)
+        .and_then(|()| temporary.write_all(new_text.as_bytes()))
+        .and_then(|()| temporary.as_file().sync_all())
+        .with_context(|| format!("writing a temporary file in `{}`", folder.display()))?;
+    std::fs::set_permissions(temporary.path(), permissions)
+        .with_context(|| format!("setting the permissions of `{}`", path.display()))?;
+    temporary
+        .persist(&target)
+        .map_err(|error| error.error)
+        .with_context(|| format!("replacing `{}`", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,364 @@
+//! `check --fix`, `--unsafe-fixes` and `--diff` end to end, on tempdir copies: what is written
+//! byte for byte, what is never written, and what is reported.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn locdrift() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_locdrift"));
+    command.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    locdrift()
+        .current_dir(dir)
+        .args(["check", "--color", "never"])
+        .args(args)
+        .output()
+        .expect("running locdrift")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn describe(output: &Output) -> String {
+    format!(
+        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        output.status.code(),
+        stdout(output),
+        stderr(output)
+    )
+}
+
+fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(relative);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Copies the corpus's locale folders into a tempdir.
+fn corpus_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for locale in ["en-us", "zh-cn", "zh-tw", "ja-jp"] {
+        for entry in std::fs::read_dir(corpus().join(locale)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap();
+            write(
+                dir.path(),
+                &format!("{locale}/{name}"),
+                std::fs::read(&path).unwrap(),
+            );
+        }
+    }
+    dir
+}
+
+/// Every file below `dir`, by relative path, with its bytes.
+fn snapshot_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path.strip_prefix(dir).unwrap().display().to_string();
+                files.insert(relative, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    files
+}
+
+const LOCALES: [&str; 3] = ["zh-cn", "zh-tw", "ja-jp"];
+
+#[test]
+fn diff_prints_the_fixes_without_writing() {
+    let dir = corpus_copy();
+    let before = snapshot_files(dir.path());
+    let mut args = vec!["--diff", "--source", "en-us"];
+    args.extend(LOCALES);
+    let output = run(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
+    assert_eq!(
+        stderr(&output),
+        "Would fix 23 findings in 5 files.\n",
+        "{}",
+        describe(&output)
+    );
+    insta::assert_snapshot!("corpus_diff", stdout(&output));
+}
+
+#[test]
+fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
+    let dir = corpus_copy();
+    let before = snapshot_files(dir.path());
+    let mut args = vec!["--fix", "--source", "en-us"];
+    args.extend(LOCALES);
+    let output = run(dir.path(), &args);
+    let out = stdout(&output);
+    assert!(
+        out.ends_with("Fixed 23 findings in 5 files.\n"),
+        "{}",
+        describe(&output)
+    );
+    // What remains is reported, and still fails the run.
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(!out.contains("(fixable)"), "safe fixes remain:\n{out}");
+    assert!(
+        out.contains("[LD201]"),
+        "the unsafe fixes should remain:\n{out}"
+    );
+
+    let after = snapshot_files(dir.path());
+    let changed: Vec<&str> = after
+        .iter()
+        .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.as_str())
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "ja-jp/configure-mail-gateway.md",
+            "ja-jp/sync-client-troubleshooting.md",
+            "zh-cn/skype-dns-records.md",
+            "zh-cn/sync-client-troubleshooting.md",
+            "zh-tw/reset-mfa.md"
+        ]
+    );
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "a temporary file was left behind"
+    );
+
+    let again = run(dir.path(), &args);
+    assert!(
+        stdout(&again).ends_with("Fixed no findings.\n"),
+        "{}",
+        describe(&again)
+    );
+    assert_eq!(snapshot_files(dir.path()), after);
+    let mut diff_args = vec!["--diff", "--source", "en-us"];
+    diff_args.extend(LOCALES);
+    let diff = run(dir.path(), &diff_args);
+    assert_eq!(diff.status.code(), Some(0), "{}", describe(&diff));
+    assert_eq!(stdout(&diff), "");
+}
+
+#[test]
+fn fixed_text_is_the_original_with_only_the_reported_edits() {
+    let dir = corpus_copy();
+    let original = std::fs::read_to_string(dir.path().join("zh-tw/reset-mfa.md")).unwrap();
+    let output = run(
+        dir.path(),
+        &[
+            "--fix",
+            "--select",
+            "LD201",
+            "--source",
+            "en-us/reset-mfa.md",
+            "zh-tw/reset-mfa.md",
+        ],
+    );
+    assert!(
+        stdout(&output).ends_with("Fixed 4 findings in 1 file.\n"),
+        "{}",
+        describe(&output)
+    );
+    let expected = original
+        .replace(">** 已停用 **<", ">**已停用**<")
+        .replace("[確定]\\*\\*\\*\\*。", "[確定]。")
+        .replace(">****應用程式****<", ">**應用程式**<")
+        .replace("在 \\*\\*名稱 \\*\\* 方塊", "在 **名稱** 方塊");
+    assert_ne!(expected, original);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("zh-tw/reset-mfa.md")).unwrap(),
+        expected
+    );
+}
+
+const SOURCE: &str = "# Title\r\n\r\nClick **Name** and then **OK**.\r\n";
+const ESCAPED: &str = "# 标题\r\n\r\n单击 \\*\\*名称\\*\\*，然后单击 **确定**。\r\n";
+const UNESCAPED: &str = "# 标题\r\n\r\n单击 **名称**，然后单击 **确定**。\r\n";
+
+#[test]
+fn fix_keeps_a_byte_order_mark_and_crlf_line_endings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    let bom = "\u{feff}";
+    let target = write(dir.path(), "zh-cn/a.md", format!("{bom}{ESCAPED}"));
+    let output = run(dir.path(), &["--fix", "--source", "en-us", "zh-cn"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(
+        stdout(&output).contains("Fixed 1 finding in 1 file."),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(
+        std::fs::read(&target).unwrap(),
+        format!("{bom}{UNESCAPED}").into_bytes()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fix_keeps_the_file_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    let target = write(dir.path(), "zh-cn/a.md", ESCAPED);
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let output = run(dir.path(), &["--fix", "--source", "en-us", "zh-cn"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), UNESCAPED);
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+}
+
+#[test]
+fn a_source_file_is_never_written_even_when_also_given_as_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = write(dir.path(), "en-us/a.md", ESCAPED.replace("标题", "Title"));
+    let before = std::fs::read(&source).unwrap();
+    let output = run(dir.path(), &["--fix", "--source", "en-us/a.md", "."]);
+    assert_ne!(output.status.code(), Some(2), "{}", describe(&output));
+    assert_eq!(std::fs::read(&source).unwrap(), before);
+}
+
+#[test]
+fn unsafe_fixes_apply_only_with_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nThe user has a license in the Microsoft 365 admin center.\n",
+    );
+    let target = write(
+        dir.path(),
+        "zh-cn/a.md",
+        "# 标题\n\n已在 Office 365 门户中为用户分配许可证。\n",
+    );
+    let safe = run(dir.path(), &["--fix", "--source", "en-us", "zh-cn"]);
+    assert!(
+        stdout(&safe).contains("Fixed no findings."),
+        "{}",
+        describe(&safe)
+    );
+    assert!(stdout(&safe).contains("[LD303]"), "{}", describe(&safe));
+    let statistics = run(
+        dir.path(),
+        &[
+            "--statistics",
+            "--unsafe-fixes",
+            "--source",
+            "en-us",
+            "zh-cn",
+        ],
+    );
+    assert!(
+        stdout(&statistics).contains("fixable with `--fix --unsafe-fixes`"),
+        "{}",
+        describe(&statistics)
+    );
+    let fixed = run(
+        dir.path(),
+        &["--fix", "--unsafe-fixes", "--source", "en-us", "zh-cn"],
+    );
+    assert_eq!(fixed.status.code(), Some(0), "{}", describe(&fixed));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        "# 标题\n\n已在 Microsoft 365 管理中心中为用户分配许可证。\n"
+    );
+}
+
+#[test]
+fn fix_and_diff_cannot_be_combined() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let output = run(dir.path(), &["--fix", "--diff", "zh-cn"]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+}
+
+/// The acceptance test of the issue: on a copy of the seeds, `--fix` repairs the escaped bold
+/// markers of the zh-TW and ja-JP side-by-side files, and nothing else changes.
+#[test]
+fn seeds_fix_changes_only_escaped_bold_markers() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        println!("skipping: {} not found", seeds.display());
+        return;
+    }
+    let find = |prefix: &str| {
+        std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
+            .unwrap()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let copies = [
+        ("002", "en-us/a.md"),
+        ("000", "zh-cn/a.md"),
+        ("001", "zh-cn/b.md"),
+        ("003", "zh-tw/a.md"),
+        ("004", "ja-jp/a.md"),
+    ];
+    for (prefix, relative) in copies {
+        write(dir.path(), relative, std::fs::read(find(prefix)).unwrap());
+    }
+    let before = snapshot_files(dir.path());
+    let output = run(
+        dir.path(),
+        &[
+            "--fix",
+            "--source",
+            "en-us/a.md",
+            "zh-tw/a.md",
+            "ja-jp/a.md",
+        ],
+    );
+    assert_ne!(output.status.code(), Some(2), "{}", describe(&output));
+    let after = snapshot_files(dir.path());
+    for (path, bytes) in &after {
+        let old = &before[path];
+        if !["zh-tw/a.md", "ja-jp/a.md"].contains(&path.as_str()) {
+            assert_eq!(bytes, old, "{path} changed");
+            continue;
+        }
+        let old = std::str::from_utf8(old).unwrap();
+        let new = std::str::from_utf8(bytes).unwrap();
+        assert!(
+            new.matches("\\*").count() < old.matches("\\*").count(),
+            "{path}: no escaped marker fixed"
+        );
+        let diff = similar::TextDiff::from_chars(old, new);
+        for change in diff.iter_all_changes() {
+            let allowed: &[char] = match change.tag() {
+                similar::ChangeTag::Equal => continue,
+                similar::ChangeTag::Delete => &['\\', '*', ' '],
+                similar::ChangeTag::Insert => &['*', ' '],
+            };
+            assert!(
+                change.value().chars().all(|c| allowed.contains(&c)),
+                "{path}: {:?} {:?} is not a marker repair",
+                change.tag(),
+                change.value()
+            );
+        }
+    }
+}
