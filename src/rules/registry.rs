@@ -6,6 +6,7 @@ use super::{language, markup, meta, revisions, tokens};
 pub static RULES: &[&dyn Rule] = &[
     &meta::missing_source::MissingSource,
     &tokens::host_drift::HostDrift,
+    &tokens::number_drift::NumberDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,
     &language::untranslated::Untranslated,

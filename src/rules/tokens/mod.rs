@@ -1,2 +1,3 @@
 //! LD1xx: language-neutral tokens that a translation must carry over unchanged.
 pub mod host_drift;
+pub mod number_drift;
