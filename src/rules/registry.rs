@@ -7,6 +7,7 @@ pub static RULES: &[&dyn Rule] = &[
     &meta::missing_source::MissingSource,
     &tokens::host_drift::HostDrift,
     &tokens::number_drift::NumberDrift,
+    &tokens::code_drift::CodeDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,
     &language::untranslated::Untranslated,

@@ -1,5 +1,7 @@
 //! Small helpers shared by the pairwise rules (LD102–LD105, LD204, LD304): labels on whole
-//! blocks, and the parts of a block's text that are prose rather than code.
+//! blocks, code-span contents, and which blocks are prose.
+
+use std::ops::Range;
 
 use crate::diagnostic::{FileSide, Label};
 use crate::markdown::model::Block;
@@ -40,4 +42,25 @@ pub(crate) fn is_prose(block: &Block) -> bool {
         block.kind,
         crate::markdown::model::BlockKind::CodeBlock | crate::markdown::model::BlockKind::Html
     )
+}
+/// The contents of a code span, without its backticks and the one space CommonMark strips.
+pub(crate) fn code_content(text: &str, span: &Range<usize>) -> Range<usize> {
+    let raw = &text[span.clone()];
+    let ticks = raw.len() - raw.trim_start_matches('`').len();
+    let closing = raw.len() - raw.trim_end_matches('`').len();
+    if ticks + closing > raw.len() {
+        return span.start..span.start;
+    }
+    let mut start = span.start + ticks;
+    let mut end = span.end - closing;
+    let inner = &text[start..end];
+    if inner.len() >= 2
+        && inner.starts_with(' ')
+        && inner.ends_with(' ')
+        && !inner.trim().is_empty()
+    {
+        start += 1;
+        end -= 1;
+    }
+    start..end
 }

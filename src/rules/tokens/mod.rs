@@ -1,3 +1,4 @@
 //! LD1xx: language-neutral tokens that a translation must carry over unchanged.
+pub mod code_drift;
 pub mod host_drift;
 pub mod number_drift;
