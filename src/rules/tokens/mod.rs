@@ -2,3 +2,4 @@
 pub mod code_drift;
 pub mod host_drift;
 pub mod number_drift;
+pub mod placeholder_drift;
