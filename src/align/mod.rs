@@ -72,10 +72,32 @@ fn link_key(destination: &str) -> String {
         return format!("#{}", anchor_key(fragment));
     }
     let destination = destination.replace("&amp;", "&");
-    match destination.split_once("://") {
-        Some((_, rest)) => rest.to_string(),
-        None => destination,
-    }
+    let rest = match destination.split_once("://") {
+        Some((_, rest)) => rest,
+        None => destination.as_str(),
+    };
+    // A locale segment (`/en-us/` → `/zh-cn/`) is what localization rewrites; LD104 judges it.
+    rest.split('/')
+        .map(|part| {
+            if is_locale_segment(part) {
+                "{locale}"
+            } else {
+                part
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Whether a path segment is a locale such as `en-us` or `zh-Hant-TW`.
+pub fn is_locale_segment(part: &str) -> bool {
+    let pieces: Vec<&str> = part.split('-').collect();
+    (2..=3).contains(&pieces.len())
+        && pieces[0].len() == 2
+        && pieces[0].chars().all(|c| c.is_ascii_lowercase())
+        && pieces[1..]
+            .iter()
+            .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
 }
 
 impl Features {
@@ -98,7 +120,18 @@ impl Features {
         if block.kind == BlockKind::CodeBlock {
             hard.push(hash(text[block.range.clone()].trim()));
         }
-        let words = latin_words(&prose).map(|word| hash(&word)).collect();
+        // Latin words of code and link destinations survive translation as well as prose
+        // names do; with them a block whose only code span or link drifted still aligns, and
+        // the drift is reported by the rule that owns it rather than as a missing block.
+        let mut words: Vec<u64> = latin_words(&prose).map(|word| hash(&word)).collect();
+        for code in &block.code_spans {
+            words.extend(latin_words(&text[code.clone()]).map(|word| hash(&word)));
+        }
+        for link in &block.links {
+            if !link.destination.contains('#') {
+                words.extend(latin_words(&link.destination).map(|word| hash(&word)));
+            }
+        }
         let english = english
             .map(|english| latin_words(english).map(|word| hash(&word)).collect())
             .unwrap_or_default();

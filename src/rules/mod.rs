@@ -10,6 +10,7 @@ pub mod markup;
 pub mod meta;
 pub mod registry;
 pub mod revisions;
+pub(crate) mod support;
 pub mod tokens;
 
 use crate::analysis::Parsed;

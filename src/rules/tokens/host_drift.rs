@@ -13,7 +13,10 @@ declare_rule! {
     /// (`sipdir.online.microsoft.com` for `sipdir.online.lync.com`), a host split by a space
     /// (`domainName. contoso`) or glued to the next word (`domainName.contoso.comto`).
     ///
-    /// Link destinations are left to the link rules, except the host of an absolute URL.
+    /// Link destinations are left to the link rules, except the host of an absolute URL, which
+    /// this rule owns (`link-drift`, LD104, reports the rest of a changed URL). Values inside
+    /// inline code are compared here too; fenced code blocks are compared whole by `code-drift`
+    /// (LD103).
     ///
     /// ## Why is this bad?
     /// Readers copy these values into DNS records, browsers and consoles. A translated,
@@ -51,7 +54,12 @@ struct Value {
 /// Hosts of URLs compare with bare hosts: a URL's host is what drifts.
 fn values(block: &Block, text: &str) -> Vec<Value> {
     let mut values = Vec::new();
+    // Fenced code is compared whole by code-drift (LD103).
+    if block.kind == crate::markdown::model::BlockKind::CodeBlock {
+        return values;
+    }
     // Code spans hold host names too (`sipdir.online.lync.com`); their backticks are skipped.
+    // code-drift (LD103) leaves a code span whose only change is such a value to this rule.
     let code_contents = block.code_spans.iter().map(|code| {
         let raw = &text[code.clone()];
         let inner = raw.trim_start_matches('`');

@@ -1,0 +1,438 @@
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label};
+use crate::markdown::model::Block;
+use crate::rules::support::{is_prose, target_block_label};
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports DocFX and templating tokens of the source that are missing, changed or mangled
+    /// in the aligned block of the translation: cross references (`<xref:Contoso.Backup>`,
+    /// `[text](xref:…)`), includes (`[!INCLUDE[…](…)]`), triple-colon extensions
+    /// (`:::image type="content" source="…":::`), template variables (`{{ product }}`), format
+    /// placeholders (`{0}`, `%s`, `%1`, `%USERPROFILE%`) and emphasised placeholders
+    /// (`***ServerName***`).
+    ///
+    /// What a translation may change is left alone: the `alt-text` and `title` of a
+    /// triple-colon extension, the label inside `[!INCLUDE[label](…)]`, the order of
+    /// placeholders in a sentence, an emphasised placeholder localized inside angle brackets
+    /// (`***<ユーザー名>***`), or one whose name survived with other emphasis (that is
+    /// `markup-drift`'s, LD204). Tokens inside code are `code-drift`'s (LD103). The links
+    /// inside cross references and includes are this rule's, not `link-drift`'s (LD104).
+    ///
+    /// ## Why is this bad?
+    /// The build resolves these tokens: a translated `{{ agent-version }}` or a
+    /// `[！INCLUDE…]` with a full-width `！` is printed as is, and a changed `xref` uid is a
+    /// broken link. Readers see template syntax instead of content.
+    ///
+    /// ## Example
+    /// ```md en
+    /// The current agent is version {{ agent-version }}. Replace ***ServerName***.
+    /// ```
+    /// ```md fr
+    /// 当前代理版本为 {{ 代理版本 }}。替换 ***服务器名称***。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// 当前代理版本为 {{ agent-version }}。替换 ***ServerName***。
+    /// ```
+    pub struct PlaceholderDrift;
+    code = "LD105", name = "placeholder-drift", severity = Error, since = "0.2.0"
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Xref,
+    Include,
+    Extension,
+    Template,
+    Format,
+    Emphasised,
+}
+
+impl Kind {
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Xref => "cross reference",
+            Kind::Include => "include",
+            Kind::Extension => "triple-colon extension",
+            Kind::Template => "template variable",
+            Kind::Format => "format placeholder",
+            Kind::Emphasised => "placeholder",
+        }
+    }
+}
+
+/// A token, its comparison key, and whether it is written as the build expects.
+#[derive(Debug, Clone)]
+pub(crate) struct Placeholder {
+    kind: Kind,
+    key: String,
+    pub(crate) range: Range<usize>,
+    well_formed: bool,
+}
+
+static XREF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"xref:[^\s>)\]]+").expect("xref pattern is valid"));
+/// Lenient, so that a mangled include (`[！INCLUDE [x] (y)]`) is still recognised.
+static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\[\s*[!！]\s*include\s*\[([^\]]*)\]\s*[(（]\s*([^)）\s]*)\s*[)）]\s*\]")
+        .expect("include pattern is valid")
+});
+static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r":::\s*([a-z][a-z-]*)((?:[^:]|:[^:]|::[^:])*?):::")
+        .expect("extension pattern is valid")
+});
+static ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([a-zA-Z][\w-]*)\s*=\s*"([^"]*)""#).expect("attribute pattern is valid")
+});
+static TEMPLATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\{\{([^{}\n]*)\}\}").expect("template pattern is valid"));
+static FORMAT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"\{[0-9]+(?:,-?[0-9]+)?(?::[^{}\n]*)?\}|%[0-9]+\$?[sd]?|%[sdif]|%[A-Za-z_][A-Za-z0-9_]*%",
+    )
+    .expect("format pattern is valid")
+});
+static EMPHASISED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\*\*\*([^*\s][^*\n]*?)\*\*\*").expect("emphasised pattern is valid")
+});
+
+/// Attributes of an extension that a translation may change.
+const TRANSLATABLE_ATTRIBUTES: &[&str] = &["alt-text", "title", "caption", "tooltip"];
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The placeholders of a block, in order, ranges in the view text. Code spans are skipped.
+pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
+    let start = block.range.start;
+    let mut masked = text[block.range.clone()].as_bytes().to_vec();
+    for code in &block.code_spans {
+        for byte in &mut masked[code.start - start..code.end - start] {
+            *byte = b' ';
+        }
+    }
+    // Only ASCII spaces replaced whole code spans, so the text is still UTF-8 at the same offsets.
+    let masked = String::from_utf8(masked).unwrap_or_default();
+    let mut found: Vec<Placeholder> = Vec::new();
+    let push =
+        |found: &mut Vec<Placeholder>, kind, key: String, range: Range<usize>, well_formed| {
+            if found
+                .iter()
+                .any(|p| p.range.start < range.end && range.start < p.range.end)
+            {
+                return;
+            }
+            found.push(Placeholder {
+                kind,
+                key,
+                range: start + range.start..start + range.end,
+                well_formed,
+            });
+        };
+    for m in INCLUDE.captures_iter(&masked) {
+        let whole = m.get(0).expect("group 0 always takes part");
+        let path = m.get(2).map_or("", |p| p.as_str());
+        let strict = whole.as_str().starts_with("[!")
+            && whole.as_str()[2..]
+                .to_ascii_lowercase()
+                .starts_with("include[")
+            && !whole.as_str().contains("] (");
+        push(
+            &mut found,
+            Kind::Include,
+            path.to_string(),
+            whole.range(),
+            strict,
+        );
+    }
+    for m in EXTENSION.captures_iter(&masked) {
+        let whole = m.get(0).expect("group 0 always takes part");
+        let name = m.get(1).map_or("", |n| n.as_str());
+        let mut attributes: Vec<String> = ATTRIBUTE
+            .captures_iter(m.get(2).map_or("", |a| a.as_str()))
+            .filter(|a| !TRANSLATABLE_ATTRIBUTES.contains(&&a[1].to_ascii_lowercase()[..]))
+            .map(|a| format!("{}=\"{}\"", &a[1], &a[2]))
+            .collect();
+        attributes.sort();
+        push(
+            &mut found,
+            Kind::Extension,
+            format!(":::{name} {}:::", attributes.join(" ")),
+            whole.range(),
+            true,
+        );
+    }
+    for m in XREF.find_iter(&masked) {
+        push(
+            &mut found,
+            Kind::Xref,
+            m.as_str().to_string(),
+            m.range(),
+            true,
+        );
+    }
+    for m in TEMPLATE.captures_iter(&masked) {
+        let whole = m.get(0).expect("group 0 always takes part");
+        push(
+            &mut found,
+            Kind::Template,
+            collapse(&m[1]),
+            whole.range(),
+            true,
+        );
+    }
+    for m in FORMAT.find_iter(&masked) {
+        // `{0}` inside a template variable was taken by it already.
+        push(
+            &mut found,
+            Kind::Format,
+            m.as_str().to_string(),
+            m.range(),
+            true,
+        );
+    }
+    for m in EMPHASISED.captures_iter(&masked) {
+        let whole = m.get(0).expect("group 0 always takes part");
+        push(
+            &mut found,
+            Kind::Emphasised,
+            m[1].trim().to_string(),
+            whole.range(),
+            true,
+        );
+    }
+    found.sort_by_key(|p| p.range.start);
+    found
+}
+
+/// Whether a target token stands for a source token. An emphasised placeholder may be
+/// localized when the translation marks it as one with angle brackets (`***<ユーザー名>***`
+/// for `***UserName***`), as Microsoft's style guides for Japanese and Chinese do.
+fn matches(source: &Placeholder, target: &Placeholder) -> bool {
+    source.kind == target.kind
+        && (source.key == target.key
+            || (source.kind == Kind::Emphasised
+                && target.key.starts_with(['<', '＜'])
+                && target.key.ends_with(['>', '＞'])))
+}
+
+/// Whether `word` appears in `text` not glued to other ASCII letters or digits.
+fn contains_word(text: &str, word: &str) -> bool {
+    text.match_indices(word).any(|(index, _)| {
+        let before = text[..index].chars().next_back();
+        let after = text[index + word.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+/// Whether a source's emphasised text is a placeholder name (`ServerName`, `user_name`), not
+/// emphasised prose that a translation must translate.
+fn is_placeholder_name(key: &str) -> bool {
+    key.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>'))
+}
+
+impl Rule for PlaceholderDrift {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        if cx.is_source_file {
+            return;
+        }
+        let source_text = reference.view.text();
+        let target_text = cx.target_text();
+        let all_target: Vec<Placeholder> = cx
+            .target
+            .target
+            .blocks
+            .iter()
+            .filter(|b| is_prose(b))
+            .flat_map(|b| placeholders(b, target_text))
+            .collect();
+        for pair in cx.pairs() {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                continue;
+            };
+            if !is_prose(source) || !is_prose(target) {
+                continue;
+            }
+            let source_tokens: Vec<Placeholder> = placeholders(source, source_text)
+                .into_iter()
+                .filter(|p| p.kind != Kind::Emphasised || is_placeholder_name(&p.key))
+                .collect();
+            if source_tokens.is_empty() {
+                continue;
+            }
+            let mut target_tokens = placeholders(target, target_text);
+            let mut unmatched = Vec::new();
+            for token in source_tokens {
+                match target_tokens.iter().position(|t| matches(&token, t)) {
+                    Some(index) => {
+                        let found = target_tokens.remove(index);
+                        if !found.well_formed {
+                            self.report_changed(cx, &token, &found, out);
+                        }
+                    }
+                    None => unmatched.push(token),
+                }
+            }
+            let raw_target = &target_text[target.range.clone()];
+            for token in unmatched {
+                // The placeholder's name is still there with other emphasis (`*UserName*`):
+                // the emphasis is markup-drift's (LD204), the name survived.
+                if token.kind == Kind::Emphasised && contains_word(raw_target, &token.key) {
+                    continue;
+                }
+                let same_kind: Vec<usize> = target_tokens
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.kind == token.kind)
+                    .map(|(index, _)| index)
+                    .collect();
+                if let [index] = same_kind[..] {
+                    let found = target_tokens.remove(index);
+                    self.report_changed(cx, &token, &found, out);
+                    continue;
+                }
+                // Moved to another block that alignment paired differently: not drift.
+                if all_target
+                    .iter()
+                    .any(|t| t.kind == token.kind && t.key == token.key)
+                {
+                    continue;
+                }
+                let written = &source_text[token.range.clone()];
+                out.push(
+                    Diagnostic::new(
+                        &Self::INFO,
+                        format!(
+                            "{} `{written}` is missing from the translation",
+                            token.kind.noun()
+                        ),
+                        target_block_label(
+                            cx,
+                            target,
+                            format!("no `{written}` in this {}", target.kind.noun()),
+                        ),
+                    )
+                    .with_secondary(reference.label(
+                        token.range.clone(),
+                        format!("{} in the English source", token.kind.noun()),
+                    ))
+                    .with_help(format!("keep `{written}` verbatim in the translation")),
+                );
+            }
+        }
+    }
+}
+
+impl PlaceholderDrift {
+    fn report_changed(
+        &self,
+        cx: &Context<'_>,
+        token: &Placeholder,
+        found: &Placeholder,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        let written = &reference.view.text()[token.range.clone()];
+        let found_text = &cx.target_text()[found.range.clone()];
+        let range = cx.target_original(found.range.clone());
+        let message = if token.key == found.key {
+            format!(
+                "{} `{found_text}` is mangled; the build will not resolve it",
+                token.kind.noun()
+            )
+        } else {
+            format!(
+                "{} `{found_text}` differs from the source's `{written}`",
+                token.kind.noun()
+            )
+        };
+        let mut diagnostic = Diagnostic::new(
+            &Self::INFO,
+            message,
+            Label::target(range.clone(), format!("the source has `{written}`")),
+        )
+        .with_secondary(reference.label(
+            token.range.clone(),
+            format!("{} in the English source", token.kind.noun()),
+        ));
+        // An extension's alt text may be translated: rewriting the whole token would undo it.
+        if token.kind == Kind::Extension {
+            diagnostic = diagnostic.with_help("keep the extension's name and attributes as in the source; translate only `alt-text`");
+        } else {
+            diagnostic = diagnostic
+                .with_help(format!("write `{written}` as in the source"))
+                .with_fix(range, written, Applicability::Safe);
+        }
+        out.push(diagnostic);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::parse_blocks;
+
+    fn keys(text: &str) -> Vec<(Kind, String, bool)> {
+        parse_blocks(text)
+            .iter()
+            .flat_map(|b| placeholders(b, text))
+            .map(|p| (p.kind, p.key, p.well_formed))
+            .collect()
+    }
+
+    #[test]
+    fn finds_docfx_and_template_tokens() {
+        let found = keys(
+            "See <xref:A.B> and [!INCLUDE[x](inc/a.md)]. Copied {0} of {1}, %s, %USERPROFILE%, {{ v }}, ***ServerName***, `{2}`.\n",
+        );
+        let kinds: Vec<Kind> = found.iter().map(|f| f.0).collect();
+        assert_eq!(
+            kinds,
+            [
+                Kind::Xref,
+                Kind::Include,
+                Kind::Format,
+                Kind::Format,
+                Kind::Format,
+                Kind::Format,
+                Kind::Template,
+                Kind::Emphasised
+            ]
+        );
+        assert_eq!(found[1].1, "inc/a.md");
+    }
+
+    #[test]
+    fn mangled_include_and_translated_alt_text() {
+        let found = keys("[！INCLUDE [标签] (inc/a.md)]\n");
+        assert_eq!(found, [(Kind::Include, "inc/a.md".to_string(), false)]);
+        let english = keys(":::image type=\"content\" source=\"a.png\" alt-text=\"The icon\":::\n");
+        let translated = keys(":::image type=\"content\" source=\"a.png\" alt-text=\"图标\":::\n");
+        assert_eq!(english, translated);
+    }
+
+    #[test]
+    fn percentages_are_not_placeholders() {
+        assert!(keys("Between 50% and 60% of users.\n").is_empty());
+    }
+}
