@@ -96,7 +96,7 @@ fn diff_prints_the_fixes_without_writing() {
     assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
     assert_eq!(
         stderr(&output),
-        "Would fix 23 findings in 5 files.\n",
+        "Would fix 28 findings in 6 files.\n",
         "{}",
         describe(&output)
     );
@@ -112,7 +112,7 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     let output = run(dir.path(), &args);
     let out = stdout(&output);
     assert!(
-        out.ends_with("Fixed 23 findings in 5 files.\n"),
+        out.ends_with("Fixed 28 findings in 6 files.\n"),
         "{}",
         describe(&output)
     );
@@ -135,6 +135,7 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
         [
             "ja-jp/configure-mail-gateway.md",
             "ja-jp/sync-client-troubleshooting.md",
+            "zh-cn/schedule-backups.md",
             "zh-cn/skype-dns-records.md",
             "zh-cn/sync-client-troubleshooting.md",
             "zh-tw/reset-mfa.md"
