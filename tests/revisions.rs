@@ -576,4 +576,41 @@ fn seed_history() {
     let found = findings(&output);
     assert_eq!(select(&found, &["LD405"]).len(), 1, "{}", describe(&output));
     assert_eq!(select(&found, &["LD401"]).len(), 10);
+
+    // A pull request that introduces one drift into 000, which has plenty already: the gate
+    // reports that one finding and fails; the old findings stay silent.
+    git(dir.path(), &["checkout", "-q", "-b", "pull-request"]);
+    let drifted = zh_cn.replacen(
+        "for example, **domainName.contoso.com**",
+        "for example, **domainName.contoso.co**",
+        1,
+    );
+    assert_ne!(drifted, zh_cn);
+    write(dir.path(), "zh-cn/article.md", &drifted);
+    commit(dir.path(), "a translation update with one drift");
+    let output = locdrift(
+        dir.path(),
+        &[
+            "check", "--format", "json", "--source", "en-us", "--base", "main", "zh-cn",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let line = 1 + drifted[..drifted.find("domainName.contoso.co**").unwrap()]
+        .matches('\n')
+        .count() as u64;
+    assert_eq!(
+        select(
+            &findings(&output),
+            &["LD101", "LD104", "LD202", "LD301", "LD401", "LD403"]
+        ),
+        [(
+            "LD101".to_string(),
+            line,
+            "host name `domainName.contoso.co` differs from the source's `domainName.contoso.com`"
+                .to_string()
+        )],
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(findings(&output).len(), 1, "{}", describe(&output));
 }

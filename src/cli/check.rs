@@ -11,6 +11,7 @@ use anyhow::{Context as _, Result};
 use codespan_reporting::term::termcolor::StandardStream;
 
 use super::fix::Fixer;
+use super::gate::{Gate, Reader};
 use super::git::Repo;
 use super::handoff::Handoffs;
 use super::{CheckArgs, FailOn, OutputFormat};
@@ -54,8 +55,8 @@ pub fn read_document(path: &Path) -> Result<Document> {
     Ok(Document::new(path.display().to_string(), text))
 }
 
-fn parse(path: &Path) -> Result<Parsed> {
-    let document = read_document(path)?;
+fn parse(reader: &Reader, path: &Path) -> Result<Parsed> {
+    let document = reader.read(path)?;
     Parsed::new(Arc::new(document)).map_err(|error| {
         anyhow::anyhow!(
             "`{}`: malformed side-by-side file at {error}",
@@ -136,11 +137,74 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         select: args.select.clone(),
         ignore: args.ignore.clone(),
     };
+    let gate = Gate::new(args)?;
+    let mut fixer = Fixer::new(args);
+    let (mut reports, failed) = compute(
+        args,
+        &settings,
+        &gate.reader(),
+        &|path| gate.includes(path),
+        &mut fixer,
+        errors,
+    )?;
+    gate.keep_new(&mut reports, |reader, errors| {
+        let mut no_fixes = Fixer::new(&CheckArgs {
+            fix: false,
+            diff: false,
+            ..args.clone()
+        });
+        compute(
+            args,
+            &settings,
+            reader,
+            &|path| gate.includes(path),
+            &mut no_fixes,
+            errors,
+        )
+        .map(|(reports, _)| reports)
+    })?;
+
+    if fixer.is_diff() {
+        return fixer.finish_diff(stdout, errors, failed);
+    }
+    output(args, &reports, &mut fixer, stdout, errors)?;
+
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    let findings = threshold.is_some_and(|threshold| {
+        reports
+            .iter()
+            .flat_map(|r| &r.diagnostics)
+            .any(|d| d.severity >= threshold)
+    });
+    Ok(if failed {
+        Outcome::Errors
+    } else if findings {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}
+
+/// The reports of the files a run checks, sorted by path, and whether a file could not be
+/// checked. `reader` gives each file's text; `include` says which files are checked (every
+/// source is still read, for pairing).
+fn compute(
+    args: &CheckArgs,
+    settings: &Settings,
+    reader: &Reader,
+    include: &dyn Fn(&Path) -> bool,
+    fixer: &mut Fixer,
+    errors: &mut dyn Write,
+) -> Result<(Vec<FileReport>, bool)> {
     let handoffs = match &args.source_repo {
         Some(path) => Some(Handoffs::new(Repo::open(path)?)),
         None => None,
     };
-    let mut fixer = Fixer::new(args);
     let mut failed = false;
     let mut report_error = |errors: &mut dyn Write, error: anyhow::Error| {
         let _ = writeln!(errors, "error: {error:#}");
@@ -173,7 +237,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         }
     }
     for file in &source_files {
-        let parsed = parse(file).map(Arc::new);
+        let parsed = parse(reader, file).map(Arc::new);
         if let Ok(parsed) = &parsed
             && let Some(asset) = parsed.meta("ms.assetid")
         {
@@ -196,7 +260,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             } else {
                 PathBuf::from(file.file_name().unwrap_or_default())
             };
-            if sources.parsed.contains_key(&file) {
+            if sources.parsed.contains_key(&file) || !include(&file) {
                 continue;
             }
             targets.push((file, relative));
@@ -206,6 +270,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     let mut reports: Vec<FileReport> = Vec::new();
     // Sources are checked on their own once, for the rules that apply to English text.
     for (path, parsed) in &sources.parsed {
+        if !include(path) {
+            continue;
+        }
         match parsed {
             Ok(parsed) => {
                 let options = CheckOptions {
@@ -214,7 +281,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                     source_expected: false,
                     handoff: None,
                 };
-                match guarded(path, || engine::check(parsed, None, &settings, options)) {
+                match guarded(path, || engine::check(parsed, None, settings, options)) {
                     Ok(diagnostics) => reports.push(FileReport {
                         target: parsed.document.clone(),
                         source: None,
@@ -227,7 +294,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         }
     }
     for (file, relative) in &targets {
-        let parsed = match parse(file) {
+        let parsed = match parse(reader, file) {
             Ok(parsed) => parsed,
             Err(error) => {
                 report_error(errors, error);
@@ -274,12 +341,12 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             handoff,
         };
         let checked = guarded(file, || {
-            let diagnostics = engine::check(&parsed, source.as_deref(), &settings, options.clone());
+            let diagnostics = engine::check(&parsed, source.as_deref(), settings, options.clone());
             fixer.fix(
                 file,
                 &parsed,
                 source.as_deref(),
-                &settings,
+                settings,
                 &options,
                 diagnostics,
             )
@@ -294,10 +361,18 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         }
     }
     reports.sort_by(|a, b| a.target.path.cmp(&b.target.path));
+    Ok((reports, failed))
+}
 
-    if fixer.is_diff() {
-        return fixer.finish_diff(stdout, errors, failed);
-    }
+/// Writes the reports in the chosen format, then what `--fix` did.
+fn output(
+    args: &CheckArgs,
+    reports: &[FileReport],
+    fixer: &mut Fixer,
+    stdout: &mut dyn Write,
+    errors: &mut dyn Write,
+) -> Result<()> {
+    let reports = reports.to_vec();
     if args.statistics {
         let counts = statistics::count(&reports, |d| fixer.mode().allows(d));
         match args.format {
@@ -334,26 +409,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
     }
     stdout.flush()?;
-
-    let threshold = match args.fail_on {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
-    };
-    let findings = threshold.is_some_and(|threshold| {
-        reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= threshold)
-    });
-    Ok(if failed {
-        Outcome::Errors
-    } else if findings {
-        Outcome::Findings
-    } else {
-        Outcome::Clean
-    })
+    Ok(())
 }
 
 /// The working directory, which CI formats make paths relative to.

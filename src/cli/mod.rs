@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod explain;
 pub mod fix;
+pub mod gate;
 pub mod generate;
 pub mod git;
 pub mod handoff;
@@ -160,7 +161,7 @@ impl FailOn {
     }
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
     /// Translations to check: files, or folders searched for `*.md`.
     #[arg(required = true)]
@@ -207,4 +208,17 @@ pub struct CheckArgs {
     /// findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Check only the files that changed since this git revision (committed or not), and
+    /// report only the findings that are new since it: the pull-request gate.
+    #[arg(long, value_name = "REV", conflicts_with = "staged")]
+    pub base: Option<String>,
+    /// Check the staged content of the staged files (for a pre-commit hook).
+    #[arg(long)]
+    pub staged: bool,
+    /// Report only the findings that this baseline file does not record.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Record every finding of this run in a baseline file (they are still reported).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 }

@@ -266,8 +266,10 @@ impl Rule for HostDrift {
                 if let Some((index, _)) = candidate {
                     let altered = target_values.remove(index);
                     let found = &target_text[altered.range.clone()];
+                    // Glued: the source value followed by more text. A value cut short
+                    // (`domainName.contoso.co`) is a different value, not a glued one.
                     let glued = found.to_ascii_lowercase().starts_with(&value.key)
-                        || value.key.starts_with(&found.to_ascii_lowercase());
+                        && found.len() > value.key.len();
                     let range = cx.target_original(altered.range.clone());
                     let message = if glued {
                         format!(
