@@ -41,6 +41,52 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes a message and shows its `backticked` parts as code, as a terminal user reads them.
+fn message_html(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    // An odd number of backticks: not code spans, show the text as it is.
+    if parts.len().is_multiple_of(2) {
+        return escape(text);
+    }
+    let mut html = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index % 2 == 1 {
+            let _ = write!(html, "<code>{}</code>", escape(part));
+        } else {
+            html.push_str(&escape(part));
+        }
+    }
+    html
+}
+
+/// A note, with a word diff (`[-old-]{+new+}`) shown as struck-out and inserted text.
+fn note_html(note: &str) -> String {
+    let Some(diff) = note.strip_prefix("word diff: ") else {
+        return message_html(note);
+    };
+    let mut html = String::from("word diff: <span class=\"mono\">");
+    let mut rest = diff;
+    while !rest.is_empty() {
+        let next = [("[-", "-]", "del"), ("{+", "+}", "ins")]
+            .into_iter()
+            .filter_map(|(open, close, tag)| {
+                let start = rest.find(open)?;
+                let end = rest[start + 2..].find(close)? + start + 2;
+                Some((start, end, close.len(), tag))
+            })
+            .min_by_key(|&(start, ..)| start);
+        let Some((start, end, close_len, tag)) = next else {
+            html.push_str(&escape(rest));
+            break;
+        };
+        html.push_str(&escape(&rest[..start]));
+        let _ = write!(html, "<{tag}>{}</{tag}>", escape(&rest[start + 2..end]));
+        rest = &rest[end + close_len..];
+    }
+    html.push_str("</span>");
+    html
+}
+
 /// Counts by severity.
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
@@ -120,6 +166,8 @@ code, pre, .mono {
   font-size: 13px;
 }
 a { color: var(--info); text-decoration: none; }
+.message code, .notes code { background: var(--code-bg); border: 1px solid var(--border);
+  border-radius: 4px; padding: 0 4px; }
 a:hover { text-decoration: underline; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px;
   margin-top: 20px; }
@@ -131,7 +179,8 @@ a:hover { text-decoration: underline; }
 .tile.info .n { color: var(--info); }
 .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 8px;
   padding: 16px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px;
+  margin-top: 16px; align-items: start; }
 .charts h2 { margin-top: 0; }
 .chart { display: grid; grid-template-columns: minmax(120px, max-content) 1fr 3.5em; gap: 6px 12px;
   align-items: center; }
@@ -187,6 +236,10 @@ mark.empty { display: inline-block; width: 0; height: 1.2em; vertical-align: tex
 .notes { margin: 8px 0 0; padding-left: 20px; font-size: 14px; }
 .notes li { margin: 2px 0; }
 .notes .kind { font-weight: 600; }
+del { background: var(--mark); text-decoration: line-through; }
+ins { background: #dafbe1; text-decoration: none; }
+del + ins { margin-left: 6px; }
+@media (prefers-color-scheme: dark) { ins { background: #033a16; } }
 .clean { color: var(--muted); }
 .clean ul { columns: 2 320px; margin: 8px 0 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 13px; }
@@ -296,15 +349,10 @@ fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str)
     html
 }
 
-fn label_caption(
-    document: &Document,
-    label: &Label,
-    working_dir: Option<&Path>,
-    prefix: &str,
-) -> String {
+fn label_caption(document: &Document, label: &Label, working_dir: Option<&Path>) -> String {
     let position = document.line_column(label.range.start);
     let mut caption = format!(
-        "{prefix}<span class=\"mono\">{}:{}:{}</span>",
+        "<span class=\"mono\">{}:{}:{}</span>",
         escape(&relative_path(&document.path, working_dir)),
         position.line,
         position.column
@@ -313,7 +361,7 @@ fn label_caption(
         let _ = write!(
             caption,
             " — <span class=\"what\">{}</span>",
-            escape(&label.message)
+            message_html(&label.message)
         );
     }
     caption
@@ -330,40 +378,42 @@ fn finding(
         .map(|rule| rule_summary(rule.info()))
         .unwrap_or_default();
     let document = report.document(diagnostic.primary.file);
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class=\"finding\"><div class=\"head\"><span class=\"badge {severity}\">{severity}</span>\
          <span class=\"code mono\" title=\"{}\">{} {}</span><span class=\"message\">{}</span></div>",
         escape(&summary),
         escape(diagnostic.code),
         escape(diagnostic.rule),
-        escape(&diagnostic.message)
+        message_html(&diagnostic.message)
     );
-    let caption = label_caption(document, &diagnostic.primary, working_dir, "");
+    let caption = label_caption(document, &diagnostic.primary, working_dir);
     out.push_str(&snippet(
         document,
         diagnostic.primary.range.clone(),
         &caption,
         "target",
     ));
+    out.push('\n');
     for label in &diagnostic.secondary {
         let document = report.document(label.file);
-        let caption = label_caption(document, label, working_dir, "English: ");
+        let caption = label_caption(document, label, working_dir);
         out.push_str(&snippet(document, label.range.clone(), &caption, "source"));
+        out.push('\n');
     }
     let mut notes = String::new();
     for note in &diagnostic.notes {
         let _ = write!(
             notes,
             "<li><span class=\"kind\">note:</span> {}</li>",
-            escape(note)
+            note_html(note)
         );
     }
     if let Some(help) = &diagnostic.help {
         let _ = write!(
             notes,
             "<li><span class=\"kind\">help:</span> {}</li>",
-            escape(help)
+            message_html(help)
         );
     }
     if let Some(fix) = &diagnostic.fix {
@@ -380,7 +430,7 @@ fn finding(
         );
     }
     if !notes.is_empty() {
-        let _ = write!(out, "<ul class=\"notes\">{notes}</ul>");
+        let _ = writeln!(out, "<ul class=\"notes\">{notes}</ul>");
     }
     out.push_str("</div>\n");
 }
@@ -583,6 +633,24 @@ mod tests {
     use crate::rules::tokens::host_drift::HostDrift;
 
     #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            message_html("host `<a>` differs from `b`"),
+            "host <code>&lt;a&gt;</code> differs from <code>b</code>"
+        );
+        assert_eq!(message_html("one ` tick"), "one ` tick");
+    }
+
+    #[test]
+    fn word_diffs_are_struck_out_and_inserted() {
+        assert_eq!(
+            note_html("word diff: a [-Office 365-]{+Microsoft <365>+} b"),
+            "word diff: <span class=\"mono\">a <del>Office 365</del><ins>Microsoft &lt;365&gt;</ins> b</span>"
+        );
+        assert_eq!(note_html("plain `x`"), "plain <code>x</code>");
+    }
+
+    #[test]
     fn escapes_markup() {
         assert_eq!(
             escape("<script>&\"'</script>"),
@@ -644,7 +712,7 @@ mod tests {
             diagnostics: vec![diagnostic],
         };
         let page = render(&[report], None);
-        assert!(page.contains("host `&lt;b&gt;` changed"));
+        assert!(page.contains("host <code>&lt;b&gt;</code> changed"));
         assert!(!page.contains("<b>"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http://") && !page.contains("https://"));
