@@ -421,7 +421,11 @@ fn finding(
             Applicability::Safe => "safe fix",
             Applicability::Unsafe => "unsafe fix",
         };
-        let replaced = &report.target.text[fix.range.clone()];
+        let replaced = report
+            .target
+            .text
+            .get(fix.range.clone())
+            .unwrap_or_default();
         let _ = write!(
             notes,
             "<li><span class=\"kind\">{applicability}:</span> replace <code>{}</code> with <code>{}</code></li>",
