@@ -654,6 +654,37 @@ mod tests {
         assert_eq!(note_html("plain `x`"), "plain <code>x</code>");
     }
 
+    proptest::proptest! {
+        /// Escaped text has no markup characters left, and unescapes to itself.
+        #[test]
+        fn escaping_round_trips(text in "[\\PC&<>\"';#]{0,40}") {
+            let escaped = escape(&text);
+            proptest::prop_assert!(!escaped.contains(['<', '>', '"', '\'']));
+            let unescaped = escaped
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            proptest::prop_assert_eq!(unescaped, text);
+        }
+
+        /// A snippet of any span in any text is well-nested: one `<mark>`, balanced spans.
+        #[test]
+        fn snippets_are_well_nested(
+            text in "[a-z网络 <>&\n]{0,60}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let document = Document::new("a.md", text.clone());
+            let (start, end) = (a.min(b).min(text.len()), a.max(b).min(text.len()));
+            let html = snippet(&document, start..end, "", "t");
+            proptest::prop_assert_eq!(html.matches("<mark").count(), 1);
+            proptest::prop_assert_eq!(html.matches("<span").count(), html.matches("</span>").count());
+            proptest::prop_assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+        }
+    }
+
     #[test]
     fn escapes_markup() {
         assert_eq!(
