@@ -277,6 +277,24 @@ fn legend() -> &'static str {
      <span class=\"info\">info</span></div>"
 }
 
+/// Collapses every run of three or more spaces or tabs into two spaces.
+fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for c in text.chars() {
+        if c == ' ' || c == '\t' {
+            run += 1;
+            if run <= 2 {
+                out.push(' ');
+            }
+        } else {
+            run = 0;
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The part of `range` on its first line, and the line around it cut to a readable width.
 fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str) -> String {
     let text = &document.text;
@@ -290,6 +308,10 @@ fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str)
     let marked = &text[start.min(mark_end)..mark_end];
     let after = &text[mark_end..line.end.max(mark_end)];
 
+    // Side-by-side files pad lines with long runs of spaces; in the context around a span they
+    // would only push the text out of view.
+    let (before, after) = (squeeze_spaces(before), squeeze_spaces(after));
+    let (before, after) = (before.as_str(), after.as_str());
     let before_chars = before.chars().count();
     let (before, cut_before) = if before_chars > CONTEXT_CHARS {
         let skip = before_chars - CONTEXT_CHARS;
@@ -721,6 +743,17 @@ mod tests {
             "长".repeat(CONTEXT_CHARS),
             "尾".repeat(CONTEXT_CHARS)
         )));
+    }
+
+    #[test]
+    fn context_spaces_are_squeezed_but_not_the_span() {
+        let document = Document::new("a.md", "a      <b>x    y</b>      c\n");
+        let start = document.text.find("x").unwrap();
+        let html = snippet(&document, start..start + "x    y".len(), "", "t");
+        assert!(
+            html.contains("a  &lt;b&gt;<mark>x    y</mark>&lt;/b&gt;  c"),
+            "{html}"
+        );
     }
 
     #[test]
