@@ -176,7 +176,7 @@ a:hover { text-decoration: underline; }
 .tile .n { font-size: 28px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .tile .l { color: var(--muted); font-size: 13px; }
 .tile.error .n { color: var(--error); } .tile.warning .n { color: var(--warning); }
-.tile.info .n { color: var(--info); }
+.tile.info .n { color: var(--info); } .tile.zero .n { color: var(--muted); }
 .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 8px;
   padding: 16px; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px;
@@ -240,7 +240,8 @@ del { background: var(--mark); text-decoration: line-through; }
 ins { background: #dafbe1; text-decoration: none; }
 del + ins { margin-left: 6px; }
 @media (prefers-color-scheme: dark) { ins { background: #033a16; } }
-.clean { color: var(--muted); }
+.clean { color: var(--muted); margin-top: 32px; }
+.clean > summary { cursor: pointer; }
 .clean ul { columns: 2 320px; margin: 8px 0 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 13px; }
 "#;
@@ -505,16 +506,21 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
         "<header><h1>Translation drift report</h1><p>{}</p></header>",
         escape(&totals.summary())
     );
+    let tile = |count: usize, label: &str, class: &str| {
+        // A zero is not alarming: it is drawn muted whatever its severity.
+        let class = if count == 0 { "zero" } else { class };
+        format!(
+            "<div class=\"tile {class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
+        )
+    };
     let _ = writeln!(
         out,
-        "<section class=\"tiles\">\
-         <div class=\"tile\"><div class=\"n\">{}</div><div class=\"l\">files checked</div></div>\
-         <div class=\"tile\"><div class=\"n\">{}</div><div class=\"l\">files with findings</div></div>\
-         <div class=\"tile error\"><div class=\"n\">{}</div><div class=\"l\">errors</div></div>\
-         <div class=\"tile warning\"><div class=\"n\">{}</div><div class=\"l\">warnings</div></div>\
-         <div class=\"tile info\"><div class=\"n\">{}</div><div class=\"l\">info</div></div>\
-         </section>",
-        totals.files, totals.files_with_findings, totals.errors, totals.warnings, totals.infos
+        "<section class=\"tiles\">{}{}{}{}{}</section>",
+        tile(totals.files, "files checked", ""),
+        tile(totals.files_with_findings, "files with findings", ""),
+        tile(totals.errors, "errors", "error"),
+        tile(totals.warnings, "warnings", "warning"),
+        tile(totals.infos, "info", "info"),
     );
 
     if totals.errors + totals.warnings + totals.infos > 0 {
@@ -630,7 +636,13 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
     if !clean.is_empty() {
         let _ = write!(
             out,
-            "<details class=\"clean\"><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
+            "<details class=\"clean\"{}><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
+            // Open when there is nothing else to read.
+            if totals.files_with_findings == 0 {
+                " open"
+            } else {
+                ""
+            },
             clean.len()
         );
         for index in clean {
