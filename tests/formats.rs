@@ -32,8 +32,13 @@ fn root() -> &'static Path {
 
 /// Runs `locdrift check` from the crate root; returns stdout, checking the exit status.
 fn check(args: &[&str]) -> String {
+    check_in(root(), args)
+}
+
+/// Runs `locdrift check` in `dir`; returns stdout, checking the exit status.
+fn check_in(dir: &Path, args: &[&str]) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_locdrift"))
-        .current_dir(root())
+        .current_dir(dir)
         .env_remove("NO_COLOR")
         .arg("check")
         .args(args)
@@ -85,6 +90,10 @@ fn assert_valid_sarif(validator: &jsonschema::Validator, log: &Value) {
 /// Checks the SARIF log of a run beyond the schema: rule indexes, locations inside files, the
 /// column kind, and fingerprints unique within the run.
 fn assert_consistent_sarif(log: &Value) {
+    assert_consistent_sarif_in(root(), log);
+}
+
+fn assert_consistent_sarif_in(dir: &Path, log: &Value) {
     let run = &log["runs"][0];
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
@@ -94,7 +103,7 @@ fn assert_consistent_sarif(log: &Value) {
         assert_eq!(rules[index]["id"], result["ruleId"]);
         let location = &result["locations"][0]["physicalLocation"];
         let uri = location["artifactLocation"]["uri"].as_str().unwrap();
-        assert!(root().join(uri).is_file(), "{uri} is not a file");
+        assert!(dir.join(uri).is_file(), "{uri} is not a file");
         let region = &location["region"];
         assert!(region["startLine"].as_u64().unwrap() >= 1);
         assert!(region["endLine"].as_u64() >= region["startLine"].as_u64());
@@ -503,4 +512,59 @@ fn html_of_the_whole_corpus() {
     ] {
         assert!(output.contains(&format!("<li><span class=\"mono\">{clean}</span>")));
     }
+}
+
+/// The real seeds (`../shared/seeds`, when present) in every CI format: the SARIF validates,
+/// the JUnit is well-formed, the page is self-contained and shows every finding.
+#[test]
+fn seeds_in_every_format() {
+    let seeds = root().join("../shared/seeds");
+    if !seeds.is_dir() {
+        println!("skipping: ../shared/seeds not found");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (prefix, relative) in [
+        ("002_", "en-us/a.md"),
+        ("000_", "zh-cn/a.md"),
+        ("001_", "zh-cn/b.md"),
+        ("003_", "zh-tw/a.md"),
+        ("004_", "ja-jp/a.md"),
+    ] {
+        let seed = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .find(|path| {
+                let name = path.file_name().unwrap().to_string_lossy();
+                name.starts_with(prefix) && name.ends_with(".txt")
+            })
+            .unwrap_or_else(|| panic!("seed {prefix}*.txt"));
+        let target = dir.path().join(relative);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(seed, target).unwrap();
+    }
+    let args = ["--source", "en-us", "zh-cn", "zh-tw", "ja-jp", "--format"];
+    let json: Value =
+        serde_json::from_str(&check_in(dir.path(), &[&args[..], &["json"]].concat())).unwrap();
+    let findings = json.as_array().unwrap().len();
+    assert!(findings > 0);
+
+    let log: Value =
+        serde_json::from_str(&check_in(dir.path(), &[&args[..], &["sarif"]].concat())).unwrap();
+    assert_valid_sarif(&sarif_schema(), &log);
+    assert_consistent_sarif_in(dir.path(), &log);
+    assert_eq!(
+        log["runs"][0]["results"].as_array().unwrap().len(),
+        findings
+    );
+
+    let junit = check_in(dir.path(), &[&args[..], &["junit"]].concat());
+    well_formed_elements(&junit);
+
+    let github = check_in(dir.path(), &[&args[..], &["github"]].concat());
+    assert_eq!(github.lines().count(), findings);
+
+    let html = check_in(dir.path(), &[&args[..], &["html"]].concat());
+    assert_self_contained(&html);
+    assert_eq!(html.matches("<div class=\"finding\">").count(), findings);
 }

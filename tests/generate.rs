@@ -94,6 +94,37 @@ fn main_man_page_lists_the_subcommands() {
             "man lacks `{name}`"
         );
     }
+    assert!(page.contains("Exit status:"), "{page}");
+}
+
+#[test]
+fn man_pages_render_without_groff_warnings() {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    for args in [&["man"][..], &["man", "check"][..]] {
+        let page = stdout_of(args);
+        let child = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn();
+        let Ok(mut child) = child else {
+            println!("skipped: no groff on this machine");
+            return;
+        };
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(page.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && stderr.is_empty(),
+            "{args:?}: {stderr}"
+        );
+    }
 }
 
 #[test]

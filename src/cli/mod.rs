@@ -14,9 +14,27 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+/// The end of `--help` and of the manual page.
+const AFTER_LONG_HELP: &str = "\
+Exit status:
+  0  no finding at or above --fail-on (default: error)
+  1  findings at or above --fail-on
+  2  a usage error, or a file that could not be read or parsed
+
+Environment:
+  NO_COLOR  when set and not empty, --color auto prints no colour
+
+`locdrift explain CODE` documents a rule; `locdrift rules` lists them.";
+
 /// A translation quality-assurance linter for documentation.
 #[derive(Debug, Parser)]
-#[command(name = "locdrift", version, about, propagate_version = true)]
+#[command(
+    name = "locdrift",
+    version,
+    about,
+    propagate_version = true,
+    after_long_help = AFTER_LONG_HELP
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

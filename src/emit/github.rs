@@ -118,6 +118,28 @@ mod tests {
     use crate::document::Document;
     use crate::rules::tokens::host_drift::HostDrift;
 
+    /// The runner's unescaping, as `actions/runner` does it: `%0D`, `%0A`, `%3A`, `%2C`, then
+    /// `%25` last.
+    fn unescape(text: &str) -> String {
+        text.replace("%0D", "\r")
+            .replace("%0A", "\n")
+            .replace("%3A", ":")
+            .replace("%2C", ",")
+            .replace("%25", "%")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_round_trips(text in "[\\PC\r\n%:,A0D]{0,40}") {
+            let property = escape_property(&text);
+            proptest::prop_assert!(!property.contains(['\r', '\n', ':', ',']));
+            proptest::prop_assert_eq!(unescape(&property), text.clone());
+            let data = escape_data(&text);
+            proptest::prop_assert!(!data.contains(['\r', '\n']));
+            proptest::prop_assert_eq!(unescape(&data), text);
+        }
+    }
+
     #[test]
     fn data_escapes_percent_and_line_breaks_only() {
         assert_eq!(escape_data("100% a:b,c\r\nd"), "100%25 a:b,c%0D%0Ad");

@@ -41,6 +41,52 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Escapes a message and shows its `backticked` parts as code, as a terminal user reads them.
+fn message_html(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    // An odd number of backticks: not code spans, show the text as it is.
+    if parts.len().is_multiple_of(2) {
+        return escape(text);
+    }
+    let mut html = String::new();
+    for (index, part) in parts.iter().enumerate() {
+        if index % 2 == 1 {
+            let _ = write!(html, "<code>{}</code>", escape(part));
+        } else {
+            html.push_str(&escape(part));
+        }
+    }
+    html
+}
+
+/// A note, with a word diff (`[-old-]{+new+}`) shown as struck-out and inserted text.
+fn note_html(note: &str) -> String {
+    let Some(diff) = note.strip_prefix("word diff: ") else {
+        return message_html(note);
+    };
+    let mut html = String::from("word diff: <span class=\"mono\">");
+    let mut rest = diff;
+    while !rest.is_empty() {
+        let next = [("[-", "-]", "del"), ("{+", "+}", "ins")]
+            .into_iter()
+            .filter_map(|(open, close, tag)| {
+                let start = rest.find(open)?;
+                let end = rest[start + 2..].find(close)? + start + 2;
+                Some((start, end, close.len(), tag))
+            })
+            .min_by_key(|&(start, ..)| start);
+        let Some((start, end, close_len, tag)) = next else {
+            html.push_str(&escape(rest));
+            break;
+        };
+        html.push_str(&escape(&rest[..start]));
+        let _ = write!(html, "<{tag}>{}</{tag}>", escape(&rest[start + 2..end]));
+        rest = &rest[end + close_len..];
+    }
+    html.push_str("</span>");
+    html
+}
+
 /// Counts by severity.
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
@@ -120,6 +166,8 @@ code, pre, .mono {
   font-size: 13px;
 }
 a { color: var(--info); text-decoration: none; }
+.message code, .notes code { background: var(--code-bg); border: 1px solid var(--border);
+  border-radius: 4px; padding: 0 4px; }
 a:hover { text-decoration: underline; }
 .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(160px, 1fr)); gap: 12px;
   margin-top: 20px; }
@@ -128,10 +176,11 @@ a:hover { text-decoration: underline; }
 .tile .n { font-size: 28px; font-weight: 600; font-variant-numeric: tabular-nums; }
 .tile .l { color: var(--muted); font-size: 13px; }
 .tile.error .n { color: var(--error); } .tile.warning .n { color: var(--warning); }
-.tile.info .n { color: var(--info); }
+.tile.info .n { color: var(--info); } .tile.zero .n { color: var(--muted); }
 .panel { background: var(--panel); border: 1px solid var(--border); border-radius: 8px;
   padding: 16px; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 16px;
+  margin-top: 16px; align-items: start; }
 .charts h2 { margin-top: 0; }
 .chart { display: grid; grid-template-columns: minmax(120px, max-content) 1fr 3.5em; gap: 6px 12px;
   align-items: center; }
@@ -187,7 +236,12 @@ mark.empty { display: inline-block; width: 0; height: 1.2em; vertical-align: tex
 .notes { margin: 8px 0 0; padding-left: 20px; font-size: 14px; }
 .notes li { margin: 2px 0; }
 .notes .kind { font-weight: 600; }
-.clean { color: var(--muted); }
+del { background: var(--mark); text-decoration: line-through; }
+ins { background: #dafbe1; text-decoration: none; }
+del + ins { margin-left: 6px; }
+@media (prefers-color-scheme: dark) { ins { background: #033a16; } }
+.clean { color: var(--muted); margin-top: 32px; }
+.clean > summary { cursor: pointer; }
 .clean ul { columns: 2 320px; margin: 8px 0 0; }
 footer { margin-top: 32px; color: var(--muted); font-size: 13px; }
 "#;
@@ -224,6 +278,24 @@ fn legend() -> &'static str {
      <span class=\"info\">info</span></div>"
 }
 
+/// Collapses every run of three or more spaces or tabs into two spaces.
+fn squeeze_spaces(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    for c in text.chars() {
+        if c == ' ' || c == '\t' {
+            run += 1;
+            if run <= 2 {
+                out.push(' ');
+            }
+        } else {
+            run = 0;
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The part of `range` on its first line, and the line around it cut to a readable width.
 fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str) -> String {
     let text = &document.text;
@@ -237,6 +309,10 @@ fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str)
     let marked = &text[start.min(mark_end)..mark_end];
     let after = &text[mark_end..line.end.max(mark_end)];
 
+    // Side-by-side files pad lines with long runs of spaces; in the context around a span they
+    // would only push the text out of view.
+    let (before, after) = (squeeze_spaces(before), squeeze_spaces(after));
+    let (before, after) = (before.as_str(), after.as_str());
     let before_chars = before.chars().count();
     let (before, cut_before) = if before_chars > CONTEXT_CHARS {
         let skip = before_chars - CONTEXT_CHARS;
@@ -296,15 +372,10 @@ fn snippet(document: &Document, range: Range<usize>, caption: &str, class: &str)
     html
 }
 
-fn label_caption(
-    document: &Document,
-    label: &Label,
-    working_dir: Option<&Path>,
-    prefix: &str,
-) -> String {
+fn label_caption(document: &Document, label: &Label, working_dir: Option<&Path>) -> String {
     let position = document.line_column(label.range.start);
     let mut caption = format!(
-        "{prefix}<span class=\"mono\">{}:{}:{}</span>",
+        "<span class=\"mono\">{}:{}:{}</span>",
         escape(&relative_path(&document.path, working_dir)),
         position.line,
         position.column
@@ -313,7 +384,7 @@ fn label_caption(
         let _ = write!(
             caption,
             " — <span class=\"what\">{}</span>",
-            escape(&label.message)
+            message_html(&label.message)
         );
     }
     caption
@@ -330,40 +401,42 @@ fn finding(
         .map(|rule| rule_summary(rule.info()))
         .unwrap_or_default();
     let document = report.document(diagnostic.primary.file);
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class=\"finding\"><div class=\"head\"><span class=\"badge {severity}\">{severity}</span>\
          <span class=\"code mono\" title=\"{}\">{} {}</span><span class=\"message\">{}</span></div>",
         escape(&summary),
         escape(diagnostic.code),
         escape(diagnostic.rule),
-        escape(&diagnostic.message)
+        message_html(&diagnostic.message)
     );
-    let caption = label_caption(document, &diagnostic.primary, working_dir, "");
+    let caption = label_caption(document, &diagnostic.primary, working_dir);
     out.push_str(&snippet(
         document,
         diagnostic.primary.range.clone(),
         &caption,
         "target",
     ));
+    out.push('\n');
     for label in &diagnostic.secondary {
         let document = report.document(label.file);
-        let caption = label_caption(document, label, working_dir, "English: ");
+        let caption = label_caption(document, label, working_dir);
         out.push_str(&snippet(document, label.range.clone(), &caption, "source"));
+        out.push('\n');
     }
     let mut notes = String::new();
     for note in &diagnostic.notes {
         let _ = write!(
             notes,
             "<li><span class=\"kind\">note:</span> {}</li>",
-            escape(note)
+            note_html(note)
         );
     }
     if let Some(help) = &diagnostic.help {
         let _ = write!(
             notes,
             "<li><span class=\"kind\">help:</span> {}</li>",
-            escape(help)
+            message_html(help)
         );
     }
     if let Some(fix) = &diagnostic.fix {
@@ -371,7 +444,11 @@ fn finding(
             Applicability::Safe => "safe fix",
             Applicability::Unsafe => "unsafe fix",
         };
-        let replaced = &report.target.text[fix.range.clone()];
+        let replaced = report
+            .target
+            .text
+            .get(fix.range.clone())
+            .unwrap_or_default();
         let _ = write!(
             notes,
             "<li><span class=\"kind\">{applicability}:</span> replace <code>{}</code> with <code>{}</code></li>",
@@ -380,7 +457,7 @@ fn finding(
         );
     }
     if !notes.is_empty() {
-        let _ = write!(out, "<ul class=\"notes\">{notes}</ul>");
+        let _ = writeln!(out, "<ul class=\"notes\">{notes}</ul>");
     }
     out.push_str("</div>\n");
 }
@@ -429,16 +506,21 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
         "<header><h1>Translation drift report</h1><p>{}</p></header>",
         escape(&totals.summary())
     );
+    let tile = |count: usize, label: &str, class: &str| {
+        // A zero is not alarming: it is drawn muted whatever its severity.
+        let class = if count == 0 { "zero" } else { class };
+        format!(
+            "<div class=\"tile {class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
+        )
+    };
     let _ = writeln!(
         out,
-        "<section class=\"tiles\">\
-         <div class=\"tile\"><div class=\"n\">{}</div><div class=\"l\">files checked</div></div>\
-         <div class=\"tile\"><div class=\"n\">{}</div><div class=\"l\">files with findings</div></div>\
-         <div class=\"tile error\"><div class=\"n\">{}</div><div class=\"l\">errors</div></div>\
-         <div class=\"tile warning\"><div class=\"n\">{}</div><div class=\"l\">warnings</div></div>\
-         <div class=\"tile info\"><div class=\"n\">{}</div><div class=\"l\">info</div></div>\
-         </section>",
-        totals.files, totals.files_with_findings, totals.errors, totals.warnings, totals.infos
+        "<section class=\"tiles\">{}{}{}{}{}</section>",
+        tile(totals.files, "files checked", ""),
+        tile(totals.files_with_findings, "files with findings", ""),
+        tile(totals.errors, "errors", "error"),
+        tile(totals.warnings, "warnings", "warning"),
+        tile(totals.infos, "info", "info"),
     );
 
     if totals.errors + totals.warnings + totals.infos > 0 {
@@ -554,7 +636,13 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
     if !clean.is_empty() {
         let _ = write!(
             out,
-            "<details class=\"clean\"><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
+            "<details class=\"clean\"{}><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
+            // Open when there is nothing else to read.
+            if totals.files_with_findings == 0 {
+                " open"
+            } else {
+                ""
+            },
             clean.len()
         );
         for index in clean {
@@ -581,6 +669,55 @@ mod tests {
 
     use super::*;
     use crate::rules::tokens::host_drift::HostDrift;
+
+    #[test]
+    fn backticks_become_code() {
+        assert_eq!(
+            message_html("host `<a>` differs from `b`"),
+            "host <code>&lt;a&gt;</code> differs from <code>b</code>"
+        );
+        assert_eq!(message_html("one ` tick"), "one ` tick");
+    }
+
+    #[test]
+    fn word_diffs_are_struck_out_and_inserted() {
+        assert_eq!(
+            note_html("word diff: a [-Office 365-]{+Microsoft <365>+} b"),
+            "word diff: <span class=\"mono\">a <del>Office 365</del><ins>Microsoft &lt;365&gt;</ins> b</span>"
+        );
+        assert_eq!(note_html("plain `x`"), "plain <code>x</code>");
+    }
+
+    proptest::proptest! {
+        /// Escaped text has no markup characters left, and unescapes to itself.
+        #[test]
+        fn escaping_round_trips(text in "[\\PC&<>\"';#]{0,40}") {
+            let escaped = escape(&text);
+            proptest::prop_assert!(!escaped.contains(['<', '>', '"', '\'']));
+            let unescaped = escaped
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&amp;", "&");
+            proptest::prop_assert_eq!(unescaped, text);
+        }
+
+        /// A snippet of any span in any text is well-nested: one `<mark>`, balanced spans.
+        #[test]
+        fn snippets_are_well_nested(
+            text in "[a-z网络 <>&\n]{0,60}",
+            a in 0usize..80,
+            b in 0usize..80,
+        ) {
+            let document = Document::new("a.md", text.clone());
+            let (start, end) = (a.min(b).min(text.len()), a.max(b).min(text.len()));
+            let html = snippet(&document, start..end, "", "t");
+            proptest::prop_assert_eq!(html.matches("<mark").count(), 1);
+            proptest::prop_assert_eq!(html.matches("<span").count(), html.matches("</span>").count());
+            proptest::prop_assert_eq!(html.matches("<div").count(), html.matches("</div>").count());
+        }
+    }
 
     #[test]
     fn escapes_markup() {
@@ -621,6 +758,17 @@ mod tests {
     }
 
     #[test]
+    fn context_spaces_are_squeezed_but_not_the_span() {
+        let document = Document::new("a.md", "a      <b>x    y</b>      c\n");
+        let start = document.text.find("x").unwrap();
+        let html = snippet(&document, start..start + "x    y".len(), "", "t");
+        assert!(
+            html.contains("a  &lt;b&gt;<mark>x    y</mark>&lt;/b&gt;  c"),
+            "{html}"
+        );
+    }
+
+    #[test]
     fn empty_and_multi_line_spans() {
         let document = Document::new("a.md", "one\ntwo\nthree\n");
         assert!(snippet(&document, 1..1, "", "t").contains("o<mark class=\"empty\"></mark>ne"));
@@ -644,7 +792,7 @@ mod tests {
             diagnostics: vec![diagnostic],
         };
         let page = render(&[report], None);
-        assert!(page.contains("host `&lt;b&gt;` changed"));
+        assert!(page.contains("host <code>&lt;b&gt;</code> changed"));
         assert!(!page.contains("<b>"));
         assert!(!page.contains("<script"));
         assert!(!page.contains("http://") && !page.contains("https://"));

@@ -14,8 +14,9 @@ use std::path::Path;
 use super::{FileReport, locale_of, relative_path};
 use crate::diagnostic::{Diagnostic, Severity};
 
-/// Escapes text for an XML attribute value or element content. Characters XML 1.0 does not
-/// allow at all (most C0 controls) are written as `\u{…}` so the document stays well-formed.
+/// Escapes text for XML element content. Characters XML 1.0 does not allow at all (most C0
+/// controls, U+FFFE, U+FFFF) are written as `\u{…}` so the document stays well-formed, and
+/// `\r` as `&#13;`, which a parser would otherwise turn into `\n`.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -25,7 +26,8 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
                 let _ = write!(out, "\\u{{{:x}}}", c as u32);
             }
@@ -35,10 +37,10 @@ pub fn escape(text: &str) -> String {
     out
 }
 
-/// Escapes element content in which line breaks must survive (`\r` becomes `&#13;`, which an
-/// XML parser would otherwise normalise away).
-fn escape_content(text: &str) -> String {
-    escape(text).replace('\r', "&#13;")
+/// Escapes text for an XML attribute value: as [`escape`], and tabs and line breaks as
+/// character references, which attribute-value normalisation would turn into spaces.
+pub fn escape_attribute(text: &str) -> String {
+    escape(text).replace('\t', "&#9;").replace('\n', "&#10;")
 }
 
 /// One finding as plain text: `path:line:col: severity[CODE rule]: message`, then its source
@@ -113,7 +115,7 @@ pub fn render(
         let _ = writeln!(
             out,
             "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
-            escape(locale),
+            escape_attribute(locale),
             reports.len(),
             failed_files
         );
@@ -122,9 +124,9 @@ pub fn render(
             let _ = write!(
                 out,
                 "    <testcase name=\"{}\" classname=\"locdrift.{}\" file=\"{}\"",
-                escape(&path),
-                escape(locale),
-                escape(&path)
+                escape_attribute(&path),
+                escape_attribute(locale),
+                escape_attribute(&path)
             );
             if report.diagnostics.is_empty() {
                 out.push_str("/>\n");
@@ -142,19 +144,19 @@ pub fn render(
                 let _ = writeln!(
                     out,
                     "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                    escape(&format!(
+                    escape_attribute(&format!(
                         "line {}, column {}: {}",
                         start.line, start.column, diagnostic.message
                     )),
-                    escape(&format!("{} {}", diagnostic.code, diagnostic.rule)),
-                    escape_content(&describe(report, diagnostic, working_dir))
+                    escape_attribute(&format!("{} {}", diagnostic.code, diagnostic.rule)),
+                    escape(&describe(report, diagnostic, working_dir))
                 );
             }
             if !below.is_empty() {
                 let _ = writeln!(
                     out,
                     "      <system-out>{}</system-out>",
-                    escape_content(&below.join("\n"))
+                    escape(&below.join("\n"))
                 );
             }
             out.push_str("    </testcase>\n");
@@ -169,6 +171,56 @@ pub fn render(
 mod tests {
     use super::*;
 
+    /// Parses `<a v="ATTRIBUTE">CONTENT</a>` with quick-xml; returns the attribute value and
+    /// the text content as an XML reader sees them.
+    fn parse(attribute: &str, content: &str) -> (String, String) {
+        use quick_xml::events::Event;
+        let xml = format!("<a v=\"{attribute}\">{content}</a>");
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let (mut value, mut text) = (String::new(), String::new());
+        loop {
+            match reader.read_event().expect("well-formed") {
+                Event::Start(element) => {
+                    let attribute = element.attributes().next().unwrap().unwrap();
+                    value = attribute
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .unwrap()
+                        .into_owned();
+                }
+                Event::Text(part) => text.push_str(&part.xml10_content()),
+                Event::GeneralRef(reference) => {
+                    if let Some(c) = reference.resolve_char_ref().unwrap() {
+                        text.push(c);
+                    } else {
+                        let name = reference.xml10_content();
+                        text.push_str(match name.as_ref() {
+                            "amp" => "&",
+                            "lt" => "<",
+                            "gt" => ">",
+                            "quot" => "\"",
+                            "apos" => "'",
+                            other => panic!("undefined entity {other}"),
+                        });
+                    }
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        (value, text)
+    }
+
+    proptest::proptest! {
+        /// Any text without forbidden control characters survives escaping, in an attribute
+        /// and in content, exactly.
+        #[test]
+        fn escaping_round_trips(text in "[\\PC\t\n\r&<>\"'\u{3000}-\u{9fff}]{0,40}") {
+            let (value, content) = parse(&escape_attribute(&text), &escape(&text));
+            proptest::prop_assert_eq!(&value, &text);
+            proptest::prop_assert_eq!(&content, &text);
+        }
+    }
+
     #[test]
     fn escapes_markup_quotes_and_controls() {
         assert_eq!(
@@ -177,6 +229,7 @@ mod tests {
         );
         assert_eq!(escape("a\u{1}b\u{b}c\td"), "a\\u{1}b\\u{b}c\td");
         assert_eq!(escape("网络"), "网络");
-        assert_eq!(escape_content("a\r\nb"), "a&#13;\nb");
+        assert_eq!(escape("a\r\nb"), "a&#13;\nb");
+        assert_eq!(escape_attribute("a\r\n\tb"), "a&#13;&#10;&#9;b");
     }
 }

@@ -257,7 +257,8 @@ fn percent_encode(path: &str) -> String {
 fn region(document: &Document, range: Range<usize>, snippet: bool) -> Region {
     let start = document.line_column(range.start);
     let end = document.line_column(range.end);
-    let text = &document.text[document.first_line_of(range.clone())];
+    // Labels lie on char boundaries; a range that did not would lose its snippet, not panic.
+    let text = document.text.get(range).unwrap_or_default();
     Region {
         start_line: start.line,
         start_column: start.column,
