@@ -8,6 +8,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tokens::host_drift::HostDrift,
     &tokens::number_drift::NumberDrift,
     &tokens::code_drift::CodeDrift,
+    &tokens::link_drift::LinkDrift,
     &tokens::placeholder_drift::PlaceholderDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,
