@@ -12,6 +12,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tokens::placeholder_drift::PlaceholderDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,
+    &markup::markup_drift::MarkupDrift,
     &language::untranslated::Untranslated,
     &language::machine_translation::MachineTranslation,
     &language::stale_term::StaleTermRule,
