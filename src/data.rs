@@ -12,6 +12,10 @@
 //!
 //! [do-not-translate]
 //! terms = ["Skype for Business"]
+//!
+//! [links]
+//! # Locale segments that a translation may rewrite (or drop, `to = ""`) in links (LD104).
+//! locale-rewrites = [{ from = "en-us", to = "zh-cn" }]
 //! ```
 
 use std::path::Path;
@@ -41,6 +45,49 @@ struct Book {
     stale_term: Vec<BookTerm>,
     #[serde(default)]
     do_not_translate: Option<DoNotTranslate>,
+    #[serde(default)]
+    links: Option<Links>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Links {
+    #[serde(default)]
+    locale_rewrites: Vec<BookRewrite>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookRewrite {
+    from: String,
+    to: String,
+}
+
+/// A locale segment that translations of `locale` may rewrite in link destinations:
+/// `/en-us/` → `/zh-cn/`, or drop when `to` is empty.
+#[derive(Debug, Clone)]
+pub struct LocaleRewrite {
+    /// A locale (`zh-cn`), a language (`zh`), or `*`.
+    pub locale: String,
+    pub from: String,
+    pub to: String,
+    pub book: String,
+}
+
+impl LocaleRewrite {
+    /// Whether the rewrite applies to a file of this locale.
+    pub fn applies_to(&self, locale: Option<&str>) -> bool {
+        applies(&self.locale, locale)
+    }
+}
+
+fn applies(book_locale: &str, locale: Option<&str>) -> bool {
+    if book_locale == "*" {
+        return true;
+    }
+    let Some(locale) = locale else { return false };
+    let locale = locale.to_ascii_lowercase();
+    locale == book_locale || locale.split(['-', '_']).next() == Some(book_locale)
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,12 +122,7 @@ pub struct StaleTerm {
 impl StaleTerm {
     /// Whether the term applies to a file of this locale (`None`: unknown, only `*` terms).
     pub fn applies_to(&self, locale: Option<&str>) -> bool {
-        if self.locale == "*" {
-            return true;
-        }
-        let Some(locale) = locale else { return false };
-        let locale = locale.to_ascii_lowercase();
-        locale == self.locale || locale.split(['-', '_']).next() == Some(self.locale.as_str())
+        applies(&self.locale, locale)
     }
 }
 
@@ -89,6 +131,7 @@ impl StaleTerm {
 pub struct RuleData {
     pub stale_terms: Vec<StaleTerm>,
     pub do_not_translate: Vec<String>,
+    pub locale_rewrites: Vec<LocaleRewrite>,
 }
 
 impl RuleData {
@@ -128,6 +171,24 @@ impl RuleData {
         if let Some(list) = book.do_not_translate {
             self.do_not_translate.extend(list.terms);
         }
+        for rewrite in book
+            .links
+            .map(|links| links.locale_rewrites)
+            .unwrap_or_default()
+        {
+            if rewrite.from.trim().is_empty() {
+                return Err(Error::Rulebook {
+                    path: Path::new(name).to_path_buf(),
+                    message: "a `links.locale-rewrites` entry has an empty `from`".into(),
+                });
+            }
+            self.locale_rewrites.push(LocaleRewrite {
+                locale: locale.clone(),
+                from: rewrite.from.to_ascii_lowercase(),
+                to: rewrite.to.to_ascii_lowercase(),
+                book: name.to_string(),
+            });
+        }
         Ok(())
     }
 }
@@ -145,6 +206,25 @@ mod tests {
                 .iter()
                 .any(|t| t.term == "sipdir.online.microsoft.com")
         );
+    }
+
+    #[test]
+    fn locale_rewrites_load_per_locale() {
+        let data = RuleData::built_in();
+        let zh_cn: Vec<_> = data
+            .locale_rewrites
+            .iter()
+            .filter(|r| r.applies_to(Some("zh-CN")))
+            .map(|r| (r.from.as_str(), r.to.as_str()))
+            .collect();
+        assert_eq!(zh_cn, [("en-us", "zh-cn"), ("en-us", "")]);
+        let error = RuleData::default()
+            .add(
+                "x.toml",
+                "locale = \"fr\"\n[links]\nlocale-rewrites = [{ from = \"en-us\" }]\n",
+            )
+            .unwrap_err();
+        assert!(error.to_string().contains("x.toml"), "{error}");
     }
 
     #[test]

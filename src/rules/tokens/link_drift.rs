@@ -1,0 +1,653 @@
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::align::{anchor_key, is_locale_segment};
+use crate::declare_rule;
+use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
+use crate::markdown::View;
+use crate::markdown::model::{Block, Link};
+use crate::rules::support::{is_prose, source_block_label, target_block_label};
+use crate::rules::tokens::placeholder_drift::placeholders;
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports link and image targets of the source that are changed, missing or added in the
+    /// aligned block of the translation: `https` turned into `http`, a locale segment such as
+    /// `/en-us/` dropped, added or rewritten to a locale the rulebooks do not allow, a changed
+    /// path or query. It also reports link syntax that machine translation breaks: a space
+    /// between `]` and `(` (`[text] (url)`, which renders as plain text; safe fix: remove the
+    /// space) and autolinks mangled into `<https:></https:>`.
+    ///
+    /// Which locale rewrites are allowed is rulebook data: the built-in books let `zh-cn`,
+    /// `zh-tw` and `ja-jp` translations point `/en-us/` links at their own locale or drop the
+    /// segment (`to = ""`, so that the site serves the reader's locale, as Microsoft's
+    /// localization does), and a book passed with `--rules` can allow more:
+    ///
+    /// ```toml
+    /// locale = "fr-fr"
+    /// [links]
+    /// locale-rewrites = [{ from = "en-us", to = "fr-fr" }, { from = "en-us", to = "" }]
+    /// ```
+    ///
+    /// Other rules own parts of a link: the host of an absolute URL is `host-drift`'s (LD101),
+    /// in-page links and fragments are `lost-anchor`'s (LD202), and `xref:` links and the links
+    /// inside `[!INCLUDE[…](…)]` are `placeholder-drift`'s (LD105). A changed scheme and an
+    /// added link are warnings; the rest are errors.
+    ///
+    /// ## Why is this bad?
+    /// A changed link sends readers to the wrong page, to a 404, or to a page in a language the
+    /// team did not choose; a split link is not a link at all.
+    ///
+    /// ## Example
+    /// ```md en
+    /// See [Read the job history](https://learn.contoso.com/en-us/backup/history).
+    /// ```
+    /// ```md fr
+    /// 请参阅[阅读作业历史记录] (http://learn.contoso.com/backup/history)。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// 请参阅[阅读作业历史记录](https://learn.contoso.com/en-us/backup/history)。
+    /// ```
+    ///
+    /// ## Known limitations
+    /// URLs written as plain text (not links) are compared by host only, by LD101. Links of a
+    /// block are paired in order once identical ones are set aside, so two links that swapped
+    /// places and changed at once are reported against each other.
+    pub struct LinkDrift;
+    code = "LD104", name = "link-drift", severity = Error, since = "0.2.0"
+}
+
+/// `[text] (destination)`: a link that a space between `]` and `(` turned into text.
+static SPLIT_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\[([^\[\]\n]+)\](\s+)\(([^()\s]+)\)").expect("split-link pattern is valid")
+});
+/// Autolink pieces that are not links: `<https:>`, `</https:>`, `<https: //x>`.
+static MANGLED_AUTOLINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)</?(?:https?|ftp|mailto):[^<>\n]*>").expect("autolink pattern is valid")
+});
+
+fn file_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// Ids a reader can jump to on the page (anchors and heading slugs), by `anchor_key`.
+fn jump_targets(view: &View) -> HashSet<String> {
+    let mut targets: HashSet<String> = view
+        .anchors()
+        .map(|(_, anchor)| anchor_key(&anchor.name))
+        .collect();
+    targets.extend(
+        view.blocks
+            .iter()
+            .filter_map(|block| block.heading_slug.as_deref().map(anchor_key)),
+    );
+    targets
+}
+
+/// What the link rules other than this one own: in-page links (LD202), `xref:` links and the
+/// links of includes (LD105).
+struct Owned<'a> {
+    own_names: HashSet<&'a str>,
+    targets: HashSet<String>,
+}
+
+impl Owned<'_> {
+    fn is_other_rules(&self, link: &Link, block: &Block, text: &str) -> bool {
+        let destination = link.destination.trim();
+        if destination.to_ascii_lowercase().starts_with("xref:") {
+            return true;
+        }
+        if placeholders(block, text)
+            .iter()
+            .any(|p| p.range.start <= link.range.start && link.range.end <= p.range.end)
+        {
+            return true;
+        }
+        let Some((path, fragment)) = destination.split_once('#') else {
+            return destination.is_empty();
+        };
+        path.is_empty()
+            || self.own_names.contains(file_name(path))
+            || (!path.contains("://") && self.targets.contains(&anchor_key(fragment)))
+    }
+}
+
+fn normalize(destination: &str) -> String {
+    destination.trim().replace("&amp;", "&")
+}
+
+/// A destination's scheme, host and the rest.
+fn parts(destination: &str) -> (Option<&str>, Option<String>, &str) {
+    match destination.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            (
+                Some(scheme),
+                Some(rest[..end].to_ascii_lowercase()),
+                &rest[end..],
+            )
+        }
+        None => (None, None, destination),
+    }
+}
+
+/// The locale segments of a path, with their positions among the path's segments.
+fn locale_segments(path: &str) -> Vec<(usize, String)> {
+    path.split(['/', '?', '#'])
+        .enumerate()
+        .filter(|(_, part)| is_locale_segment(&part.to_ascii_lowercase()))
+        .map(|(index, part)| (index, part.to_ascii_lowercase()))
+        .collect()
+}
+
+/// A path with its locale segments removed.
+fn without_locale(path: &str) -> String {
+    path.split('/')
+        .filter(|part| !is_locale_segment(&part.to_ascii_lowercase()))
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// How a target destination differs from the source's.
+#[derive(Debug, PartialEq, Eq)]
+enum Change {
+    Same,
+    /// Only allowed locale rewrites.
+    Allowed,
+    Host,
+    Scheme {
+        from: String,
+        to: String,
+    },
+    LocaleDropped(String),
+    LocaleAdded(String),
+    LocaleChanged {
+        from: String,
+        to: String,
+    },
+    Other,
+}
+
+fn classify(source: &str, target: &str, allowed: &[(String, String)]) -> Change {
+    if source == target {
+        return Change::Same;
+    }
+    let (source_scheme, source_host, source_rest) = parts(source);
+    let (target_scheme, target_host, target_rest) = parts(target);
+    if source_host.is_some() && target_host.is_some() && source_host != target_host {
+        return Change::Host;
+    }
+    let source_locales = locale_segments(source_rest);
+    let target_locales = locale_segments(target_rest);
+    let same_path = without_locale(source_rest) == without_locale(target_rest);
+    if same_path && source_locales != target_locales {
+        if source_locales.len() == target_locales.len() {
+            let all_allowed = source_locales.iter().zip(&target_locales).all(|(s, t)| {
+                s.1 == t.1 || allowed.iter().any(|(from, to)| *from == s.1 && *to == t.1)
+            });
+            if all_allowed && source_scheme == target_scheme {
+                return Change::Allowed;
+            }
+            if let Some((s, t)) = source_locales
+                .iter()
+                .zip(&target_locales)
+                .find(|(s, t)| s.1 != t.1)
+                && !allowed.iter().any(|(from, to)| *from == s.1 && *to == t.1)
+            {
+                return Change::LocaleChanged {
+                    from: s.1.clone(),
+                    to: t.1.clone(),
+                };
+            }
+        } else if target_locales.len() < source_locales.len() {
+            let dropped = source_locales
+                .iter()
+                .find(|s| !target_locales.iter().any(|t| t.1 == s.1));
+            let dropped = dropped.map_or_else(String::new, |d| d.1.clone());
+            // `to = ""`: the locale may drop the segment, so the site picks the reader's locale.
+            let may_drop = allowed
+                .iter()
+                .any(|(from, to)| *from == dropped && to.is_empty());
+            if !(may_drop && source_scheme == target_scheme) {
+                return Change::LocaleDropped(dropped);
+            }
+            return Change::Allowed;
+        } else {
+            let added = target_locales
+                .iter()
+                .find(|t| !source_locales.iter().any(|s| s.1 == t.1));
+            return Change::LocaleAdded(added.map_or_else(String::new, |a| a.1.clone()));
+        }
+    }
+    if source_rest == target_rest || (same_path && source_locales.len() == target_locales.len()) {
+        if let (Some(from), Some(to)) = (source_scheme, target_scheme)
+            && !from.eq_ignore_ascii_case(to)
+        {
+            return Change::Scheme {
+                from: from.to_string(),
+                to: to.to_string(),
+            };
+        }
+        return Change::Allowed;
+    }
+    Change::Other
+}
+
+impl Rule for LinkDrift {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        if cx.is_source_file {
+            return;
+        }
+        let source_text = reference.view.text();
+        let target_text = cx.target_text();
+        let allowed: Vec<(String, String)> = cx
+            .data
+            .locale_rewrites
+            .iter()
+            .filter(|r| r.applies_to(cx.locale.as_deref()))
+            .map(|r| (r.from.clone(), r.to.clone()))
+            .collect();
+        let own_names: HashSet<&str> = [
+            Some(cx.target.document.path.as_str()),
+            cx.source.map(|s| s.document.path.as_str()),
+        ]
+        .into_iter()
+        .flatten()
+        .map(file_name)
+        .collect();
+        let source_owned = Owned {
+            own_names: own_names.clone(),
+            targets: jump_targets(reference.view),
+        };
+        let target_owned = Owned {
+            own_names,
+            targets: jump_targets(&cx.target.target),
+        };
+        let whole_target = normalize(target_text);
+        for pair in cx.pairs() {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                continue;
+            };
+            if !is_prose(source) || !is_prose(target) {
+                continue;
+            }
+            let source_links: Vec<&Link> = source
+                .links
+                .iter()
+                .filter(|l| !source_owned.is_other_rules(l, source, source_text))
+                .collect();
+            // Broken syntax first: the links it hides are not also missing.
+            let mut repaired: Vec<String> = Vec::new();
+            self.split_links(cx, target, &source_links, &allowed, &mut repaired, out);
+            self.mangled_autolinks(cx, target, &source_links, &mut repaired, out);
+            let mut target_links: Vec<&Link> = target
+                .links
+                .iter()
+                .filter(|l| !target_owned.is_other_rules(l, target, target_text))
+                .filter(|l| {
+                    !(l.is_autolink
+                        && !l.destination.contains("//")
+                        && !l.destination.contains('@'))
+                })
+                .collect();
+            let mut unmatched: Vec<&Link> = Vec::new();
+            for link in source_links {
+                let destination = normalize(&link.destination);
+                if let Some(index) = repaired.iter().position(|r| *r == destination) {
+                    repaired.remove(index);
+                    continue;
+                }
+                let found = target_links.iter().position(|t| {
+                    t.is_image == link.is_image
+                        && matches!(
+                            classify(&destination, &normalize(&t.destination), &allowed),
+                            Change::Same | Change::Allowed
+                        )
+                });
+                match found {
+                    Some(index) => {
+                        target_links.remove(index);
+                    }
+                    None => unmatched.push(link),
+                }
+            }
+            let mut remaining = target_links.into_iter();
+            for link in unmatched {
+                let destination = normalize(&link.destination);
+                let source_label = link
+                    .destination_range
+                    .clone()
+                    .map(|r| reference.label(r, "link in the English source"))
+                    .or_else(|| source_block_label(cx, source, "the English source"));
+                let partner = remaining.by_ref().find(|t| t.is_image == link.is_image);
+                let Some(partner) = partner else {
+                    if whole_target.contains(&destination) {
+                        continue;
+                    }
+                    let noun = if link.is_image { "image" } else { "link" };
+                    let mut diagnostic = Diagnostic::new(
+                        &Self::INFO,
+                        format!("{noun} to `{destination}` is missing from the translation"),
+                        target_block_label(
+                            cx,
+                            target,
+                            format!(
+                                "no {noun} to `{destination}` in this {}",
+                                target.kind.noun()
+                            ),
+                        ),
+                    )
+                    .with_help(format!("keep the {noun} and its target as in the source"));
+                    if let Some(label) = source_label {
+                        diagnostic = diagnostic.with_secondary(label);
+                    }
+                    out.push(diagnostic);
+                    continue;
+                };
+                let found = normalize(&partner.destination);
+                let change = classify(&destination, &found, &allowed);
+                let noun = if link.is_image {
+                    "image target"
+                } else {
+                    "link target"
+                };
+                let (message, severity, applicability) = match &change {
+                    Change::Same | Change::Allowed | Change::Host => continue,
+                    Change::Scheme { from, to } => (
+                        format!("{noun} uses `{to}` where the source uses `{from}`"),
+                        Severity::Warning,
+                        Applicability::Safe,
+                    ),
+                    Change::LocaleDropped(locale) => (
+                        format!("{noun} drops the locale segment `/{locale}/` of the source"),
+                        Severity::Error,
+                        Applicability::Safe,
+                    ),
+                    Change::LocaleAdded(locale) => (
+                        format!("{noun} adds the locale segment `/{locale}/`"),
+                        Severity::Error,
+                        Applicability::Safe,
+                    ),
+                    Change::LocaleChanged { from, to } => (
+                        format!(
+                            "{noun} rewrites `/{from}/` to `/{to}/`, which the rulebooks do not allow for this locale"
+                        ),
+                        Severity::Error,
+                        Applicability::Unsafe,
+                    ),
+                    Change::Other => (
+                        format!("{noun} `{found}` differs from the source's `{destination}`"),
+                        Severity::Error,
+                        Applicability::Unsafe,
+                    ),
+                };
+                let range = partner
+                    .destination_range
+                    .clone()
+                    .unwrap_or_else(|| partner.range.clone());
+                let range = cx.target_original(range);
+                let mut diagnostic = Diagnostic::new(
+                    &Self::INFO,
+                    message,
+                    Label::target(
+                        range.clone(),
+                        format!("the source links to `{destination}`"),
+                    ),
+                )
+                .with_help(format!("link to `{destination}` as the source does"));
+                diagnostic.severity = severity;
+                if matches!(change, Change::LocaleChanged { .. }) {
+                    diagnostic = diagnostic.with_note(
+                        "allowed locale rewrites are listed under `[links] locale-rewrites` in the rulebooks",
+                    );
+                }
+                if partner.destination_range.is_some() {
+                    // The destination as the source writes it (`&amp;` stays `&amp;`).
+                    let written = link
+                        .destination_range
+                        .clone()
+                        .map_or_else(|| link.destination.clone(), |r| source_text[r].to_string());
+                    diagnostic = diagnostic.with_fix(range, written, applicability);
+                }
+                if let Some(label) = source_label {
+                    diagnostic = diagnostic.with_secondary(label);
+                }
+                out.push(diagnostic);
+            }
+            for added in remaining {
+                let destination = normalize(&added.destination);
+                // A translation may link a term the source only names; a link to a page the
+                // source links elsewhere is not news.
+                if normalize(source_text).contains(&destination) {
+                    continue;
+                }
+                let range = added
+                    .destination_range
+                    .clone()
+                    .unwrap_or_else(|| added.range.clone());
+                let mut diagnostic = Diagnostic::new(
+                    &Self::INFO,
+                    format!("the translation adds a link to `{destination}`"),
+                    Label::target(cx.target_original(range), "not in the source"),
+                )
+                .with_help(
+                    "link only to what the source links to, or add the link to the English first",
+                );
+                diagnostic.severity = Severity::Warning;
+                if let Some(label) =
+                    source_block_label(cx, source, "the source block has no such link")
+                {
+                    diagnostic = diagnostic.with_secondary(label);
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}
+
+impl LinkDrift {
+    /// `[text] (url)`: reported with a safe fix when the source block links to that target.
+    fn split_links(
+        &self,
+        cx: &Context<'_>,
+        target: &Block,
+        source_links: &[&Link],
+        allowed: &[(String, String)],
+        repaired: &mut Vec<String>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let target_text = cx.target_text();
+        for run in &target.text_runs {
+            let run_text = &target_text[run.clone()];
+            for captures in SPLIT_LINK.captures_iter(run_text) {
+                let whole = captures.get(0).expect("group 0 always takes part");
+                let space = captures.get(2).expect("group 2 always takes part");
+                let destination = normalize(&captures[3]);
+                let Some(source_link) = source_links.iter().find(|l| {
+                    matches!(
+                        classify(&normalize(&l.destination), &destination, allowed),
+                        Change::Same | Change::Allowed | Change::Scheme { .. }
+                    )
+                }) else {
+                    continue;
+                };
+                repaired.push(normalize(&source_link.destination));
+                let range = cx.target_original(run.start + whole.start()..run.start + whole.end());
+                let secondary = cx
+                    .source_label(source_link.range.clone(), "the link in the English source")
+                    .unwrap_or_else(|| Label::target(range.clone(), ""));
+                let space = cx.target_original(run.start + space.start()..run.start + space.end());
+                out.push(
+                    Diagnostic::new(
+                        &Self::INFO,
+                        "link is broken by a space between `]` and `(`; it renders as text",
+                        Label::target(range, "not a link"),
+                    )
+                    .with_help("remove the space between `]` and `(`")
+                    .with_fix(space, "", Applicability::Safe)
+                    .with_secondary(secondary),
+                );
+            }
+        }
+    }
+
+    /// `<https:></https:>`: an autolink that machine translation took for an HTML tag.
+    fn mangled_autolinks(
+        &self,
+        cx: &Context<'_>,
+        target: &Block,
+        source_links: &[&Link],
+        repaired: &mut Vec<String>,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        let target_text = cx.target_text();
+        let start = target.range.start;
+        let raw = &target_text[target.range.clone()];
+        let valid: Vec<Range<usize>> = target
+            .links
+            .iter()
+            .filter(|l| {
+                l.is_autolink && (l.destination.contains("//") || l.destination.contains('@'))
+            })
+            .map(|l| l.range.clone())
+            .collect();
+        let mut clusters: Vec<Range<usize>> = Vec::new();
+        for m in MANGLED_AUTOLINK.find_iter(raw) {
+            let range = start + m.start()..start + m.end();
+            if valid
+                .iter()
+                .any(|v| v.start <= range.start && range.end <= v.end)
+            {
+                continue;
+            }
+            match clusters.last_mut() {
+                Some(last) if target_text[last.end..range.start].trim().is_empty() => {
+                    last.end = range.end
+                }
+                _ => clusters.push(range),
+            }
+        }
+        let mut source_autolinks = source_links.iter().filter(|l| l.is_autolink);
+        for cluster in clusters {
+            let found = &target_text[cluster.clone()];
+            let source_link = source_autolinks.next();
+            let mut diagnostic = Diagnostic::new(
+                &Self::INFO,
+                format!("autolink is mangled into `{found}`"),
+                Label::target(cx.target_original(cluster.clone()), "not a link"),
+            );
+            match source_link {
+                Some(link) => {
+                    repaired.push(normalize(&link.destination));
+                    let url = &link.destination;
+                    let rest = url.split_once(':').map_or("", |(_, rest)| rest);
+                    // The URL's remainder often follows the mangled tags: `<https:></https:>//host/path`.
+                    let fix_end = (!rest.is_empty()
+                        && target_text[cluster.end..].starts_with(rest))
+                    .then(|| cluster.end + rest.len());
+                    diagnostic = diagnostic
+                        .with_help(format!("write `<{url}>` as in the source"))
+                        .with_secondary(
+                            cx.source_label(
+                                link.range.clone(),
+                                "the autolink in the English source",
+                            )
+                            .unwrap_or_else(|| {
+                                Label::target(cx.target_original(cluster.clone()), "")
+                            }),
+                        );
+                    if let Some(end) = fix_end {
+                        diagnostic = diagnostic.with_fix(
+                            cx.target_original(cluster.start..end),
+                            format!("<{url}>"),
+                            Applicability::Safe,
+                        );
+                    } else {
+                        diagnostic = diagnostic.with_fix(
+                            cx.target_original(cluster.clone()),
+                            format!("<{url}>"),
+                            Applicability::Unsafe,
+                        );
+                    }
+                }
+                None => {
+                    diagnostic =
+                        diagnostic.with_help("write the URL as an autolink, `<https://…>`");
+                }
+            }
+            out.push(diagnostic);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed() -> Vec<(String, String)> {
+        vec![("en-us".to_string(), "zh-cn".to_string())]
+    }
+
+    #[test]
+    fn classifies_changes() {
+        let a = allowed();
+        let source = "https://learn.contoso.com/en-us/backup/history";
+        assert_eq!(classify(source, source, &a), Change::Same);
+        assert_eq!(
+            classify(source, "https://learn.contoso.com/zh-cn/backup/history", &a),
+            Change::Allowed
+        );
+        assert_eq!(
+            classify(source, "https://learn.contoso.com/zh-tw/backup/history", &a),
+            Change::LocaleChanged {
+                from: "en-us".into(),
+                to: "zh-tw".into()
+            }
+        );
+        assert_eq!(
+            classify(source, "https://learn.contoso.com/backup/history", &a),
+            Change::LocaleDropped("en-us".into())
+        );
+        assert_eq!(
+            classify(source, "http://learn.contoso.com/en-us/backup/history", &a),
+            Change::Scheme {
+                from: "https".into(),
+                to: "http".into()
+            }
+        );
+        assert_eq!(
+            classify(source, "https://other.contoso.com/en-us/backup/history", &a),
+            Change::Host
+        );
+        assert_eq!(
+            classify(source, "https://learn.contoso.com/en-us/backup/restore", &a),
+            Change::Other
+        );
+        let may_drop = vec![("en-us".to_string(), String::new())];
+        assert_eq!(
+            classify(
+                source,
+                "https://learn.contoso.com/backup/history",
+                &may_drop
+            ),
+            Change::Allowed
+        );
+        assert_eq!(
+            classify("restore-files.md", "zh-cn/restore-files.md", &a),
+            Change::LocaleAdded("zh-cn".into())
+        );
+    }
+}
