@@ -1,9 +1,11 @@
 //! Runs the selected rules on one check and orders what they find.
 
+use std::collections::BTreeMap;
+
 use crate::align::{self, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
-use crate::diagnostic::{Diagnostic, FileSide};
+use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::rules::meta::unused_suppression::UnusedSuppression;
 use crate::rules::{Context, Reference, Rule, RuleInfo, registry};
 use crate::suppress;
@@ -15,6 +17,8 @@ pub struct Settings {
     /// Codes, code prefixes or names; empty selects every rule.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Severities that replace a rule's default, by code.
+    pub severity: BTreeMap<&'static str, Severity>,
 }
 
 impl Default for Settings {
@@ -23,6 +27,7 @@ impl Default for Settings {
             data: RuleData::built_in(),
             select: Vec::new(),
             ignore: Vec::new(),
+            severity: BTreeMap::new(),
         }
     }
 }
@@ -75,6 +80,15 @@ pub struct CheckOptions {
     pub is_source_file: bool,
     /// The run was given sources, so a translation without one is reported.
     pub source_expected: bool,
+    /// Rules not run on this file (codes, prefixes or names), on top of the settings' own.
+    pub ignore: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Whether a rule runs on this file.
+    pub fn is_enabled(&self, settings: &Settings, info: &RuleInfo) -> bool {
+        settings.is_enabled(info) && !self.ignore.iter().any(|s| selector_matches(s, info))
+    }
 }
 
 /// Checks `target` (against `source` when given) and returns its findings, sorted by position
@@ -129,28 +143,30 @@ pub fn check(
     } else {
         (None, Vec::new())
     };
+    let enabled = |info: &RuleInfo| options.is_enabled(settings, info);
+    let report_unused = enabled(&UnusedSuppression::INFO);
     let cx = Context {
         target,
         source,
         reference,
         alignment: &alignment,
         data: &settings.data,
-        locale: options.locale,
+        locale: options.locale.clone(),
         is_source_file: options.is_source_file,
         source_expected: options.source_expected,
     };
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
-        if settings.is_enabled(rule.info()) {
+        if enabled(rule.info()) {
             rule.check(&cx, &mut diagnostics);
         }
     }
-    suppress::apply(
-        target,
-        &mut diagnostics,
-        |info| settings.is_enabled(info),
-        settings.is_enabled(&UnusedSuppression::INFO),
-    );
+    suppress::apply(target, &mut diagnostics, enabled, report_unused);
+    for diagnostic in &mut diagnostics {
+        if let Some(&severity) = settings.severity.get(diagnostic.code) {
+            diagnostic.severity = severity;
+        }
+    }
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }

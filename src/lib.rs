@@ -14,6 +14,7 @@
 //! - [`align`]: pairs source and target blocks; keeps the unmatched.
 //! - [`rules`]: one rule per file, the registry, `declare_rule!`.
 //! - [`engine`]: runs the selected rules on one check, sorts the findings.
+//! - [`config`]: the `locdrift.toml` schema and its validation (no I/O).
 //! - [`suppress`]: inline `<!-- locdrift-disable … -->` comments and unused-suppression findings.
 //! - [`fix`]: applies the findings' fixes to a text, re-checking until nothing more applies.
 //! - [`emit`]: text and JSON output. `cli` (binary side) touches disk and terminal.
@@ -30,6 +31,7 @@
 pub mod align;
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod data;
 pub mod diagnostic;
 pub mod document;

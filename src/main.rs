@@ -24,6 +24,7 @@ fn main() -> ExitCode {
             cli::explain::explain(rule, *format, &mut out).map(|()| Outcome::Clean)
         }
         Command::Rules => cli::explain::list(&mut out).map(|()| Outcome::Clean),
+        Command::Init { force } => cli::config::init(*force, &mut out).map(|()| Outcome::Clean),
     }));
     let result = run.unwrap_or_else(|_| {
         Err(anyhow::anyhow!(

@@ -14,7 +14,7 @@ fn locdrift() -> Command {
 fn run(dir: &Path, args: &[&str]) -> Output {
     locdrift()
         .current_dir(dir)
-        .args(["check", "--color", "never"])
+        .args(["check", "--color", "never", "--no-config"])
         .args(args)
         .output()
         .expect("running locdrift")

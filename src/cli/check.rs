@@ -123,6 +123,13 @@ struct Sources {
 /// Runs `check` and writes its output. Errors about single files are printed to `errors` and
 /// the run goes on.
 pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> Result<Outcome> {
+    let resolved = super::config::resolve(args)?;
+    let args = &resolved.args;
+    if args.paths.is_empty() {
+        anyhow::bail!(
+            "no translations to check: give files or folders, or set `translations` (or `pattern`) in `locdrift.toml` (`locdrift init` writes one)"
+        );
+    }
     let mut data = RuleData::built_in();
     for book in &args.rulebooks {
         let text = std::fs::read_to_string(book)
@@ -133,6 +140,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         data,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        severity: resolved.severity.clone(),
     };
     let mut fixer = Fixer::new(args);
     let mut failed = false;
@@ -152,6 +160,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         let files = collect(source)?;
         let is_dir = source.is_dir();
         for file in files {
+            if !resolved.includes(source, &file) {
+                continue;
+            }
             if is_dir {
                 let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
                 sources.by_relative.insert(relative, file.clone());
@@ -185,6 +196,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     let mut targets: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in &args.paths {
         for file in collect(path)? {
+            if !resolved.includes(path, &file) {
+                continue;
+            }
             let relative = if path.is_dir() {
                 file.strip_prefix(path).unwrap_or(&file).to_path_buf()
             } else {
@@ -206,6 +220,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                     locale: Some("en-us".into()),
                     is_source_file: true,
                     source_expected: false,
+                    ignore: resolved.ignores_for(path),
                 };
                 match guarded(path, || engine::check(parsed, None, &settings, options)) {
                     Ok(diagnostics) => reports.push(FileReport {
@@ -260,6 +275,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             locale,
             is_source_file: false,
             source_expected: !args.source.is_empty(),
+            ignore: resolved.ignores_for(file),
         };
         let checked = guarded(file, || {
             let diagnostics = engine::check(&parsed, source.as_deref(), &settings, options.clone());
@@ -327,7 +343,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     }
     stdout.flush()?;
 
-    let threshold = match args.fail_on {
+    let threshold = match args.fail_on.unwrap_or(FailOn::Error) {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),

@@ -2,6 +2,7 @@
 //! disk and terminal.
 
 pub mod check;
+pub mod config;
 pub mod explain;
 pub mod fix;
 
@@ -30,6 +31,12 @@ pub enum Command {
     },
     /// List every rule.
     Rules,
+    /// Write a commented starter `locdrift.toml` in the current folder.
+    Init {
+        /// Overwrite an existing `locdrift.toml`.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -63,10 +70,10 @@ pub enum FailOn {
     Never,
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
-    /// Translations to check: files, or folders searched for `*.md`.
-    #[arg(required = true)]
+    /// Translations to check: files, or folders searched for `*.md`. Default: the
+    /// `translations` (or `pattern`) of `locdrift.toml`.
     pub paths: Vec<PathBuf>,
     /// The English source: a file, or a folder whose files pair with translations of the same
     /// relative path (or the same `ms.assetid`). May be repeated.
@@ -87,9 +94,9 @@ pub struct CheckArgs {
     /// Skip these rules: codes, code prefixes or names, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// The translations' locale (`zh-cn`), when neither front matter nor folder names it.
     #[arg(long)]
     pub locale: Option<String>,
@@ -106,4 +113,10 @@ pub struct CheckArgs {
     /// findings.
     #[arg(long)]
     pub statistics: bool,
+    /// The configuration file [default: the nearest `locdrift.toml` in this folder or above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every `locdrift.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
