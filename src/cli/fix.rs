@@ -25,7 +25,8 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub struct FileOutcome {
     pub path: PathBuf,
     pub fixed: usize,
-    pub conflicts: usize,
+    /// Fixable findings left unfixed.
+    pub unapplied: usize,
     /// The unified diff, with `--diff`.
     pub diff: Option<String>,
 }
@@ -168,7 +169,7 @@ impl Fixer {
         self.outcomes.push(FileOutcome {
             path: path.to_path_buf(),
             fixed: result.fixed,
-            conflicts: result.conflicts,
+            unapplied: result.unapplied,
             diff,
         });
         Ok((result.parsed.document, result.remaining))
@@ -199,12 +200,13 @@ impl Fixer {
                 plural(files, "file")
             )
         };
-        let conflicts: usize = self.outcomes.iter().map(|o| o.conflicts).sum();
-        if conflicts > 0 {
+        let unapplied: usize = self.outcomes.iter().map(|o| o.unapplied).sum();
+        if unapplied > 0 {
             line.push_str(&format!(
-                " {} not applied: {} overlapped another fix.",
-                plural(conflicts, "fix"),
-                if conflicts == 1 { "it" } else { "they" }
+                " {} not applied, since {} overlapped other edits in every pass; fix {} by hand.",
+                plural(unapplied, "fix"),
+                if unapplied == 1 { "it" } else { "they" },
+                if unapplied == 1 { "it" } else { "them" }
             ));
         }
         line
