@@ -231,6 +231,28 @@ fn fix_keeps_the_file_permissions() {
 }
 
 #[test]
+fn a_read_only_file_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    let target = write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let mut permissions = std::fs::metadata(&target).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&target, permissions).unwrap();
+    let output = run(dir.path(), &["--fix", "--source", "en-us", "zh-cn"]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("zh-cn/a.md` is read-only; not fixed"),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), ESCAPED);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("zh-cn")).unwrap().count(),
+        1
+    );
+}
+
+#[test]
 fn a_source_file_is_never_written_even_when_also_given_as_a_path() {
     let dir = tempfile::tempdir().unwrap();
     let source = write(dir.path(), "en-us/a.md", ESCAPED.replace("标题", "Title"));

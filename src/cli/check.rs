@@ -340,6 +340,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     }
     if fixer.is_on() {
         fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
+        failed |= fixer.write_errors(errors)?;
     }
     stdout.flush()?;
 
