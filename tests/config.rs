@@ -306,3 +306,92 @@ fn errors_name_the_file_the_line_and_the_key() {
         assert!(!stderr(&output).contains("panicked"));
     }
 }
+
+/// The acceptance path on a copy of the seeds: a starter config, a severity override,
+/// a suppression and `--fix`, end to end. Skipped when the seeds are absent.
+#[test]
+fn seeds_starter_config_override_suppression_and_fix() {
+    let seeds = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !seeds.is_dir() {
+        println!("skipping: {} not found", seeds.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (prefix, relative) in [
+        ("002", "en-us/a.md"),
+        ("000", "zh-cn/a.md"),
+        ("001", "zh-cn/b.md"),
+        ("003", "zh-tw/a.md"),
+        ("004", "ja-jp/a.md"),
+    ] {
+        let seed = std::fs::read_dir(&seeds)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
+            .unwrap();
+        write(
+            dir.path(),
+            relative,
+            &std::fs::read_to_string(seed).unwrap(),
+        );
+    }
+    let source_before = std::fs::read_to_string(dir.path().join("en-us/a.md")).unwrap();
+    let init = locdrift(dir.path(), &["init"]);
+    assert_eq!(init.status.code(), Some(0), "{}", describe(&init));
+    // The starter ends in its `[severity]` table: an override goes there.
+    let config = dir.path().join("locdrift.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("LD401 = \"error\"\n");
+    std::fs::write(&config, text).unwrap();
+
+    let (_, before) = findings(dir.path(), &[]);
+    let stale: Vec<_> = before.iter().filter(|(_, c, _)| c == "LD401").collect();
+    assert!(!stale.is_empty());
+    assert!(stale.iter().all(|(_, _, s)| s == "error"), "{stale:?}");
+
+    // Silence the zh-TW host finding on its line.
+    let output = locdrift(dir.path(), &["check", "--format", "json", "zh-tw"]);
+    let parsed: Vec<Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let host = parsed
+        .iter()
+        .find(|f| f["code"] == "LD101")
+        .expect("the zh-TW seed has a host finding");
+    let line = host["line"].as_u64().unwrap() as usize;
+    let target = dir.path().join("zh-tw/a.md");
+    let original = std::fs::read_to_string(&target).unwrap();
+    let mut lines: Vec<&str> = original.split('\n').collect();
+    lines.insert(line - 1, "<!-- locdrift-disable-next-line host-drift -->");
+    std::fs::write(&target, lines.join("\n")).unwrap();
+    let (_, after) = findings(dir.path(), &["zh-tw"]);
+    assert!(
+        after
+            .iter()
+            .all(|(_, code, _)| !["LD101", "LD002", "LD403", "LD402"].contains(&code.as_str())),
+        "{after:?}"
+    );
+
+    // Fix: the escaped bold markers go, the suppression stays (it is used).
+    let fix = locdrift(dir.path(), &["check", "--fix", "--color", "never"]);
+    assert!(stdout(&fix).contains("Fixed "), "{}", describe(&fix));
+    let fixed = std::fs::read_to_string(&target).unwrap();
+    assert!(fixed.contains("<!-- locdrift-disable-next-line host-drift -->"));
+    assert!(!fixed.contains("\\*\\*名稱"));
+    let statistics = locdrift(
+        dir.path(),
+        &[
+            "check",
+            "--statistics",
+            "--format",
+            "json",
+            "zh-tw",
+            "ja-jp",
+        ],
+    );
+    let counts: Vec<Value> = serde_json::from_str(&stdout(&statistics)).unwrap();
+    assert!(
+        counts.iter().all(|c| c["fixable"] == 0),
+        "safe fixes remain: {counts:?}"
+    );
+    let source = std::fs::read_to_string(dir.path().join("en-us/a.md")).unwrap();
+    assert_eq!(source, source_before, "the source was written");
+}
