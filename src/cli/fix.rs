@@ -249,6 +249,8 @@ impl Fixer {
 /// A unified diff of one file, `--- a/PATH` / `+++ b/PATH`, three lines of context.
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
     let name = path.display().to_string();
+    // `a//tmp/x.md` would read as an empty folder name.
+    let name = name.trim_start_matches('/');
     TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
