@@ -16,7 +16,7 @@ use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::Severity;
 use crate::document::Document;
-use crate::emit::{FileReport, Totals, json, text};
+use crate::emit::{FileReport, Totals, json, statistics, text};
 use crate::engine::{self, CheckOptions, Settings};
 
 /// What a run ended with, for the exit status.
@@ -302,30 +302,39 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     if fixer.is_diff() {
         return fixer.finish_diff(stdout, errors, failed);
     }
-    match args.format {
-        _ if args.statistics => super::statistics::write(&reports, &fixer, args.format, stdout)?,
-        OutputFormat::Human => {
-            let color = match args.color {
-                ColorChoice::Always => TermColor::Always,
-                ColorChoice::Never => TermColor::Never,
-                ColorChoice::Auto
-                    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
-                        || !std::io::stdout().is_terminal() =>
-                {
-                    TermColor::Never
-                }
-                ColorChoice::Auto => TermColor::Auto,
-            };
-            let stream = StandardStream::stdout(color);
-            let mut lock = stream.lock();
-            for report in &reports {
-                text::render(report, &mut lock)?;
+    if args.statistics {
+        let counts = statistics::count(&reports, |d| fixer.mode().allows(d));
+        match args.format {
+            OutputFormat::Human => {
+                write!(stdout, "{}", statistics::to_text(&counts, fixer.command()))?
             }
-            drop(lock);
-            writeln!(stdout, "{}", Totals::of(&reports).summary())?;
+            _ => writeln!(stdout, "{}", statistics::to_json(&counts))?,
         }
-        OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
-        OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
+    } else {
+        match args.format {
+            OutputFormat::Human => {
+                let color = match args.color {
+                    ColorChoice::Always => TermColor::Always,
+                    ColorChoice::Never => TermColor::Never,
+                    ColorChoice::Auto
+                        if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                            || !std::io::stdout().is_terminal() =>
+                    {
+                        TermColor::Never
+                    }
+                    ColorChoice::Auto => TermColor::Auto,
+                };
+                let stream = StandardStream::stdout(color);
+                let mut lock = stream.lock();
+                for report in &reports {
+                    text::render(report, &mut lock)?;
+                }
+                drop(lock);
+                writeln!(stdout, "{}", Totals::of(&reports).summary())?;
+            }
+            OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
+            OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
+        }
     }
     if fixer.is_on() {
         fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;

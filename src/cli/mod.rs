@@ -5,7 +5,6 @@ pub mod check;
 pub mod config;
 pub mod explain;
 pub mod fix;
-pub mod statistics;
 
 use std::path::PathBuf;
 
