@@ -1,9 +1,11 @@
 //! Runs the selected rules on one check and orders what they find.
 
+use std::collections::BTreeMap;
+
 use crate::align::{self, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
-use crate::diagnostic::{Diagnostic, FileSide};
+use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::revisions::{self, Handoff};
 use crate::rules::meta::unused_suppression::UnusedSuppression;
 use crate::rules::{Context, HandoffView, Reference, Rule, RuleInfo, registry};
@@ -16,6 +18,8 @@ pub struct Settings {
     /// Codes, code prefixes or names; empty selects every rule.
     pub select: Vec<String>,
     pub ignore: Vec<String>,
+    /// Severities that replace a rule's default, by code.
+    pub severity: BTreeMap<&'static str, Severity>,
 }
 
 impl Default for Settings {
@@ -24,6 +28,7 @@ impl Default for Settings {
             data: RuleData::built_in(),
             select: Vec::new(),
             ignore: Vec::new(),
+            severity: BTreeMap::new(),
         }
     }
 }
@@ -78,6 +83,15 @@ pub struct CheckOptions {
     pub source_expected: bool,
     /// The English the translation was made from, read from the source repository.
     pub handoff: Option<std::sync::Arc<Handoff>>,
+    /// Rules not run on this file (codes, prefixes or names), on top of the settings' own.
+    pub ignore: Vec<String>,
+}
+
+impl CheckOptions {
+    /// Whether a rule runs on this file.
+    pub fn is_enabled(&self, settings: &Settings, info: &RuleInfo) -> bool {
+        settings.is_enabled(info) && !self.ignore.iter().any(|s| selector_matches(s, info))
+    }
 }
 
 /// The source features used for alignment: the English blocks with their prose.
@@ -155,29 +169,31 @@ pub fn check(
             },
             (Handoff::Missing { commit, reason }, _) => HandoffView::Missing { commit, reason },
         });
+    let enabled = |info: &RuleInfo| options.is_enabled(settings, info);
+    let report_unused = enabled(&UnusedSuppression::INFO);
     let cx = Context {
         target,
         source,
         reference,
         alignment: &alignment,
         data: &settings.data,
-        locale: options.locale,
+        locale: options.locale.clone(),
         is_source_file: options.is_source_file,
         source_expected: options.source_expected,
         handoff,
     };
     let mut diagnostics = Vec::new();
     for rule in registry::RULES {
-        if settings.is_enabled(rule.info()) {
+        if enabled(rule.info()) {
             rule.check(&cx, &mut diagnostics);
         }
     }
-    suppress::apply(
-        target,
-        &mut diagnostics,
-        |info| settings.is_enabled(info),
-        settings.is_enabled(&UnusedSuppression::INFO),
-    );
+    suppress::apply(target, &mut diagnostics, enabled, report_unused);
+    for diagnostic in &mut diagnostics {
+        if let Some(&severity) = settings.severity.get(diagnostic.code) {
+            diagnostic.severity = severity;
+        }
+    }
     sort_and_dedup(&mut diagnostics);
     diagnostics
 }

@@ -51,8 +51,6 @@ pub struct Applied {
     pub text: String,
     /// The number of findings fixed (two findings with the same edit count twice).
     pub fixed: usize,
-    /// Findings fixed, by code, in the order they were applied.
-    pub fixed_codes: Vec<&'static str>,
     /// The ranges replaced, in the text before the pass, sorted and disjoint.
     pub edits: Vec<Range<usize>>,
     pub conflicts: Vec<Conflict>,
@@ -90,7 +88,6 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> Applied {
             && *last_replacement == replacement
         {
             applied.fixed += 1;
-            applied.fixed_codes.push(diagnostic.code);
             continue;
         }
         let overlaps = last.as_ref().is_some_and(|(last_range, _)| {
@@ -107,7 +104,6 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> Applied {
         out.push_str(replacement);
         cursor = range.end;
         applied.fixed += 1;
-        applied.fixed_codes.push(diagnostic.code);
         applied.edits.push(range.clone());
         last = Some((range, replacement));
     }
@@ -125,10 +121,9 @@ pub struct FileFix {
     pub remaining: Vec<Diagnostic>,
     /// Findings fixed over all passes.
     pub fixed: usize,
-    pub fixed_codes: Vec<&'static str>,
-    /// Fixes that could not be applied because they overlapped another, in the last pass that
-    /// had any (later passes may have applied them).
-    pub conflicts: usize,
+    /// Findings that remain with a fix this mode allows: their edits overlapped others in
+    /// every pass, or the passes ran out.
+    pub unapplied: usize,
     /// True when the text changed.
     pub changed: bool,
 }
@@ -151,8 +146,6 @@ pub fn fix_file(
     let mut parsed = target.clone();
     let mut remaining = diagnostics;
     let mut fixed = 0;
-    let mut fixed_codes = Vec::new();
-    let mut conflicts = 0;
     let mut changed = false;
     for _ in 0..MAX_PASSES {
         let applied = apply(&parsed.document.text, &remaining, mode);
@@ -160,19 +153,17 @@ pub fn fix_file(
             break;
         }
         fixed += applied.fixed;
-        fixed_codes.extend(applied.fixed_codes);
-        conflicts = applied.conflicts.len();
         changed = true;
         let document = Document::new(parsed.document.path.clone(), applied.text);
         parsed = Parsed::new(Arc::new(document))?;
         remaining = engine::check(&parsed, source, settings, options.clone());
     }
+    let unapplied = remaining.iter().filter(|d| mode.allows(d)).count();
     Ok(FileFix {
         parsed,
         remaining,
         fixed,
-        fixed_codes,
-        conflicts,
+        unapplied,
         changed,
     })
 }

@@ -15,6 +15,7 @@
 //! - [`rules`]: one rule per file, the registry, `declare_rule!`.
 //! - [`engine`]: runs the selected rules on one check, sorts the findings.
 //! - [`revisions`]: compares two revisions of an English text, block by block and word by word.
+//! - [`config`]: the `locdrift.toml` schema and its validation (no I/O).
 //! - [`suppress`]: inline `<!-- locdrift-disable … -->` comments and unused-suppression findings.
 //! - [`fix`]: applies the findings' fixes to a text, re-checking until nothing more applies.
 //! - [`emit`]: text and JSON output. `cli` (binary side) touches disk and terminal.
@@ -31,6 +32,7 @@
 pub mod align;
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod data;
 pub mod diagnostic;
 pub mod document;

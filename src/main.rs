@@ -33,6 +33,7 @@ fn main() -> ExitCode {
             None => cli::generate::man(command.as_deref(), &mut out),
         }
         .map(|()| Outcome::Clean),
+        Command::Init { force } => cli::config::init(*force, &mut out).map(|()| Outcome::Clean),
     }));
     let result = run.unwrap_or_else(|_| {
         Err(anyhow::anyhow!(

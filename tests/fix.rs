@@ -14,7 +14,7 @@ fn locdrift() -> Command {
 fn run(dir: &Path, args: &[&str]) -> Output {
     locdrift()
         .current_dir(dir)
-        .args(["check", "--color", "never"])
+        .args(["check", "--color", "never", "--no-config"])
         .args(args)
         .output()
         .expect("running locdrift")
@@ -96,7 +96,7 @@ fn diff_prints_the_fixes_without_writing() {
     assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
     assert_eq!(
         stderr(&output),
-        "Would fix 28 findings in 6 files.\n",
+        "Would fix 32 findings in 6 files.\n",
         "{}",
         describe(&output)
     );
@@ -112,7 +112,7 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     let output = run(dir.path(), &args);
     let out = stdout(&output);
     assert!(
-        out.ends_with("Fixed 28 findings in 6 files.\n"),
+        out.ends_with("Fixed 32 findings in 6 files.\n"),
         "{}",
         describe(&output)
     );
@@ -229,6 +229,28 @@ fn fix_keeps_the_file_permissions() {
     assert_eq!(std::fs::read_to_string(&target).unwrap(), UNESCAPED);
     let mode = std::fs::metadata(&target).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
+}
+
+#[test]
+fn a_read_only_file_is_not_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    let target = write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let mut permissions = std::fs::metadata(&target).unwrap().permissions();
+    permissions.set_readonly(true);
+    std::fs::set_permissions(&target, permissions).unwrap();
+    let output = run(dir.path(), &["--fix", "--source", "en-us", "zh-cn"]);
+    assert_eq!(output.status.code(), Some(2), "{}", describe(&output));
+    assert!(
+        stderr(&output).contains("zh-cn/a.md` is read-only; not fixed"),
+        "{}",
+        describe(&output)
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), ESCAPED);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("zh-cn")).unwrap().count(),
+        1
+    );
 }
 
 #[test]

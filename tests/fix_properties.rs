@@ -1,7 +1,8 @@
 //! Property tests of fixing: on translations drifted in the ways the fixable rules know
 //! (escaped or spaced bold markers, renamed anchors, changed host names), a fix pass changes the
 //! text only inside the ranges of the fixes it reports, and fixing until stable is idempotent:
-//! a second run finds nothing more to fix.
+//! a second run finds nothing more to fix. And a `locdrift-disable` comment put anywhere
+//! between blocks silences exactly the findings after it, without changing those before it.
 
 use std::sync::Arc;
 
@@ -170,4 +171,44 @@ fn the_generated_drifts_are_fixable() {
         fixed.parsed.document.text,
         "## **名称** sipdir.online.lync.com [甲](#intro)\n\n<a name=\"intro\"> </a>\n"
     );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// A `locdrift-disable` comment silences every finding that starts after it, wherever it is
+    /// put between blocks, and never adds one except LD002 when it silenced nothing.
+    #[test]
+    fn a_disable_comment_silences_everything_after_it((source, target) in pair(), at in 0..8usize) {
+        let newline = if target.contains("\r\n") { "\r\n" } else { "\n" };
+        let separator = format!("{newline}{newline}");
+        let blocks: Vec<&str> = target.split(separator.as_str()).collect();
+        let at = at.min(blocks.len());
+        let comment = "<!-- locdrift-disable -->";
+        let mut with_comment: Vec<&str> = blocks.clone();
+        with_comment.insert(at, comment);
+        let text = with_comment.join(separator.as_str());
+        let comment_end = text.find(comment).unwrap() + comment.len();
+
+        let source = parse("en-us/a.md", &source);
+        let settings = Settings::default();
+        let plain = engine::check(&parse("zh-cn/a.md", &target), Some(&source), &settings, options());
+        let silenced = engine::check(&parse("zh-cn/a.md", &text), Some(&source), &settings, options());
+        for diagnostic in &silenced {
+            prop_assert!(
+                diagnostic.code == "LD002" || diagnostic.primary.range.start < comment_end,
+                "{} after the comment in\n{}", diagnostic.code, text
+            );
+        }
+        let before: Vec<&str> = silenced.iter().filter(|d| d.code != "LD002").map(|d| d.code).collect();
+        let expected: Vec<&str> = plain
+            .iter()
+            .filter(|d| d.primary.range.start < text.find(comment).unwrap())
+            .map(|d| d.code)
+            .collect();
+        prop_assert_eq!(&before, &expected);
+        let unused = silenced.iter().any(|d| d.code == "LD002");
+        let had_after = plain.len() > expected.len();
+        prop_assert_eq!(unused, !had_after);
+    }
 }

@@ -205,7 +205,7 @@ proptest! {
             &parsed,
             None,
             &Settings::default(),
-            CheckOptions { locale: Some("en-us".into()), is_source_file: true, source_expected: false, handoff: None },
+            CheckOptions { locale: Some("en-us".into()), is_source_file: true, source_expected: false, ..Default::default() },
         );
         check_ranges(&alone, &document, None)?;
         // As a translation of itself, and of a fixed English source.
@@ -217,7 +217,7 @@ proptest! {
             &parsed,
             Some(&source),
             &Settings::default(),
-            CheckOptions { locale: Some("zh-cn".into()), is_source_file: false, source_expected: true, handoff: None },
+            CheckOptions { locale: Some("zh-cn".into()), is_source_file: false, source_expected: true, ..Default::default() },
         );
         check_ranges(&zh, &document, Some(english))?;
     }

@@ -8,7 +8,7 @@ fn run(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_locdrift"))
         .env_remove("NO_COLOR")
         .current_dir(dir)
-        .args(["check", "--color", "never"])
+        .args(["check", "--color", "never", "--no-config"])
         .args(args)
         .output()
         .expect("running locdrift")

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use anyhow::{Context as _, Result};
 use codespan_reporting::term::termcolor::StandardStream;
 
+use super::config::Resolved;
 use super::fix::Fixer;
 use super::gate::{Gate, Reader};
 use super::git::Repo;
@@ -126,6 +127,13 @@ struct Sources {
 /// Runs `check` and writes its output. Errors about single files are printed to `errors` and
 /// the run goes on.
 pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> Result<Outcome> {
+    let resolved = super::config::resolve(args)?;
+    let args = &resolved.args;
+    if args.paths.is_empty() {
+        anyhow::bail!(
+            "no translations to check: give files or folders, or set `translations` (or `pattern`) in `locdrift.toml` (`locdrift init` writes one)"
+        );
+    }
     let mut data = RuleData::built_in();
     for book in &args.rulebooks {
         let text = std::fs::read_to_string(book)
@@ -136,11 +144,13 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         data,
         select: args.select.clone(),
         ignore: args.ignore.clone(),
+        severity: resolved.severity.clone(),
     };
     let gate = Gate::new(args)?;
     let mut fixer = Fixer::new(args);
     let (mut reports, failed) = compute(
         args,
+        &resolved,
         &settings,
         &gate.reader(),
         &|path| gate.includes(path),
@@ -155,6 +165,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         });
         compute(
             args,
+            &resolved,
             &settings,
             reader,
             &|path| gate.includes(path),
@@ -167,9 +178,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     if fixer.is_diff() {
         return fixer.finish_diff(stdout, errors, failed);
     }
-    output(args, &reports, &mut fixer, stdout, errors)?;
+    let failed = output(args, &reports, &mut fixer, stdout, errors)? || failed;
 
-    let threshold = match args.fail_on {
+    let threshold = match args.fail_on.unwrap_or(FailOn::Error) {
         FailOn::Error => Some(Severity::Error),
         FailOn::Warning => Some(Severity::Warning),
         FailOn::Info => Some(Severity::Info),
@@ -195,6 +206,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
 /// source is still read, for pairing).
 fn compute(
     args: &CheckArgs,
+    resolved: &Resolved,
     settings: &Settings,
     reader: &Reader,
     include: &dyn Fn(&Path) -> bool,
@@ -222,6 +234,9 @@ fn compute(
         let files = collect(source)?;
         let is_dir = source.is_dir();
         for file in files {
+            if !resolved.includes(source, &file) {
+                continue;
+            }
             if is_dir {
                 let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
                 sources.by_relative.insert(relative, file.clone());
@@ -255,6 +270,9 @@ fn compute(
     let mut targets: Vec<(PathBuf, PathBuf)> = Vec::new();
     for path in &args.paths {
         for file in collect(path)? {
+            if !resolved.includes(path, &file) {
+                continue;
+            }
             let relative = if path.is_dir() {
                 file.strip_prefix(path).unwrap_or(&file).to_path_buf()
             } else {
@@ -280,6 +298,7 @@ fn compute(
                     is_source_file: true,
                     source_expected: false,
                     handoff: None,
+                    ignore: resolved.ignores_for(path),
                 };
                 match guarded(path, || engine::check(parsed, None, settings, options)) {
                     Ok(diagnostics) => reports.push(FileReport {
@@ -339,6 +358,7 @@ fn compute(
             is_source_file: false,
             source_expected: !args.source.is_empty(),
             handoff,
+            ignore: resolved.ignores_for(file),
         };
         let checked = guarded(file, || {
             let diagnostics = engine::check(&parsed, source.as_deref(), settings, options.clone());
@@ -364,14 +384,16 @@ fn compute(
     Ok((reports, failed))
 }
 
-/// Writes the reports in the chosen format, then what `--fix` did.
+/// Writes the reports in the chosen format, then what `--fix` did; true when a fixed file
+/// could not be written.
 fn output(
     args: &CheckArgs,
     reports: &[FileReport],
     fixer: &mut Fixer,
     stdout: &mut dyn Write,
     errors: &mut dyn Write,
-) -> Result<()> {
+) -> Result<bool> {
+    let mut failed = false;
     let reports = reports.to_vec();
     if args.statistics {
         let counts = statistics::count(&reports, |d| fixer.mode().allows(d));
@@ -400,16 +422,21 @@ fn output(
             OutputFormat::Junit => write!(
                 stdout,
                 "{}",
-                junit::render(&reports, args.fail_on.threshold(), cwd.as_deref())
+                junit::render(
+                    &reports,
+                    args.fail_on.unwrap_or(FailOn::Error).threshold(),
+                    cwd.as_deref(),
+                )
             )?,
             OutputFormat::Html => write!(stdout, "{}", html::render(&reports, cwd.as_deref()))?,
         }
     }
     if fixer.is_on() {
         fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
+        failed |= fixer.write_errors(errors)?;
     }
     stdout.flush()?;
-    Ok(())
+    Ok(failed)
 }
 
 /// The working directory, which CI formats make paths relative to.

@@ -25,7 +25,8 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub struct FileOutcome {
     pub path: PathBuf,
     pub fixed: usize,
-    pub conflicts: usize,
+    /// Fixable findings left unfixed.
+    pub unapplied: usize,
     /// The unified diff, with `--diff`.
     pub diff: Option<String>,
 }
@@ -41,6 +42,8 @@ pub struct Fixer {
     /// translation.
     protected: std::collections::HashSet<PathBuf>,
     pub outcomes: Vec<FileOutcome>,
+    /// Files that could not be fixed, with why.
+    errors: Vec<String>,
 }
 
 impl Fixer {
@@ -60,6 +63,7 @@ impl Fixer {
             dry_run: args.diff,
             protected: Default::default(),
             outcomes: Vec::new(),
+            errors: Vec::new(),
         }
     }
 
@@ -103,6 +107,7 @@ impl Fixer {
         self.write_diffs(stdout)?;
         stdout.flush()?;
         writeln!(errors, "{}", self.summary())?;
+        let failed = self.write_errors(errors)? || failed;
         Ok(if failed {
             Outcome::Errors
         } else if self.outcomes.is_empty() {
@@ -121,15 +126,17 @@ impl Fixer {
         errors: &mut dyn Write,
     ) -> std::io::Result<()> {
         if human {
-            writeln!(stdout, "{}", self.summary())
+            writeln!(stdout, "{}", self.summary())?;
         } else {
-            writeln!(errors, "{}", self.summary())
+            writeln!(errors, "{}", self.summary())?;
         }
+        Ok(())
     }
 
     /// Fixes one translation and writes it (or records its diff). Returns the document and the
     /// findings to report: the input's when fixing is off or nothing applied, else the fixed
-    /// file's. On an error nothing was written.
+    /// file's. A file that cannot be fixed or written is left as it was, with its findings;
+    /// the error is kept for [`Fixer::write_errors`].
     pub fn fix(
         &mut self,
         path: &Path,
@@ -148,13 +155,17 @@ impl Fixer {
         {
             return Ok((parsed.document.clone(), diagnostics));
         }
-        let result = fix::fix_file(parsed, source, settings, options, diagnostics, mode)
-            .map_err(|error| {
-                anyhow::anyhow!(
+        let original = diagnostics.clone();
+        let result = match fix::fix_file(parsed, source, settings, options, diagnostics, mode) {
+            Ok(result) => result,
+            Err(error) => {
+                self.errors.push(format!(
                     "`{}`: not fixed, since the fixes would leave a malformed side-by-side file ({error})",
                     path.display()
-                )
-            })?;
+                ));
+                return Ok((parsed.document.clone(), original));
+            }
+        };
         if !result.changed {
             return Ok((result.parsed.document, result.remaining));
         }
@@ -162,16 +173,28 @@ impl Fixer {
         let diff = if self.dry_run {
             Some(unified_diff(path, &parsed.document.text, new_text))
         } else {
-            write_fixed(path, &parsed.document, new_text)?;
+            if let Err(error) = write_fixed(path, &parsed.document, new_text) {
+                // The file is as it was: report its findings as they are, and the error.
+                self.errors.push(format!("{error:#}"));
+                return Ok((parsed.document.clone(), original));
+            }
             None
         };
         self.outcomes.push(FileOutcome {
             path: path.to_path_buf(),
             fixed: result.fixed,
-            conflicts: result.conflicts,
+            unapplied: result.unapplied,
             diff,
         });
         Ok((result.parsed.document, result.remaining))
+    }
+
+    /// Prints the files that could not be fixed; true if there were any (exit status 2).
+    pub fn write_errors(&self, errors: &mut dyn Write) -> std::io::Result<bool> {
+        for error in &self.errors {
+            writeln!(errors, "error: {error}")?;
+        }
+        Ok(!self.errors.is_empty())
     }
 
     /// The number of findings fixed and of files changed.
@@ -199,12 +222,13 @@ impl Fixer {
                 plural(files, "file")
             )
         };
-        let conflicts: usize = self.outcomes.iter().map(|o| o.conflicts).sum();
-        if conflicts > 0 {
+        let unapplied: usize = self.outcomes.iter().map(|o| o.unapplied).sum();
+        if unapplied > 0 {
             line.push_str(&format!(
-                " {} not applied: {} overlapped another fix.",
-                plural(conflicts, "fix"),
-                if conflicts == 1 { "it" } else { "they" }
+                " {} not applied, since {} overlapped other edits in every pass; fix {} by hand.",
+                plural(unapplied, "fix"),
+                if unapplied == 1 { "it" } else { "they" },
+                if unapplied == 1 { "it" } else { "them" }
             ));
         }
         line
@@ -225,6 +249,8 @@ impl Fixer {
 /// A unified diff of one file, `--- a/PATH` / `+++ b/PATH`, three lines of context.
 pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
     let name = path.display().to_string();
+    // `a//tmp/x.md` would read as an empty folder name.
+    let name = name.trim_start_matches('/');
     TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
@@ -254,6 +280,9 @@ pub fn write_fixed(path: &Path, original: &Document, new_text: &str) -> Result<(
     let permissions = std::fs::metadata(&target)
         .with_context(|| format!("reading `{}`", path.display()))?
         .permissions();
+    if permissions.readonly() {
+        anyhow::bail!("`{}` is read-only; not fixed", path.display());
+    }
     let mut temporary = tempfile::Builder::new()
         .prefix(".locdrift-")
         .suffix(".tmp")

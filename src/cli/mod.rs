@@ -2,6 +2,7 @@
 //! disk and terminal.
 
 pub mod check;
+pub mod config;
 pub mod diff;
 pub mod explain;
 pub mod fix;
@@ -74,6 +75,12 @@ pub enum Command {
         /// Write `locdrift.1` and a page per subcommand into this folder instead of printing.
         #[arg(long, value_name = "DIR", conflicts_with = "command")]
         out_dir: Option<PathBuf>,
+    },
+    /// Write a commented starter `locdrift.toml` in the current folder.
+    Init {
+        /// Overwrite an existing `locdrift.toml`.
+        #[arg(long)]
+        force: bool,
     },
     /// Compare two revisions of an English article, and what they mean for its translations.
     Diff(DiffArgs),
@@ -181,8 +188,8 @@ impl FailOn {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct CheckArgs {
-    /// Translations to check: files, or folders searched for `*.md`.
-    #[arg(required = true)]
+    /// Translations to check: files, or folders searched for `*.md`. Default: the
+    /// `translations` (or `pattern`) of `locdrift.toml`.
     pub paths: Vec<PathBuf>,
     /// The English source: a file, or a folder whose files pair with translations of the same
     /// relative path (or the same `ms.assetid`). May be repeated.
@@ -203,9 +210,9 @@ pub struct CheckArgs {
     /// Skip these rules: codes, code prefixes or names, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub ignore: Vec<String>,
-    /// The lowest severity that makes the exit status 1.
-    #[arg(long, value_enum, default_value_t = FailOn::Error)]
-    pub fail_on: FailOn,
+    /// The lowest severity that makes the exit status 1 [default: error].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
     /// The translations' locale (`zh-cn`), when neither front matter nor folder names it.
     #[arg(long)]
     pub locale: Option<String>,
@@ -239,4 +246,10 @@ pub struct CheckArgs {
     /// Record every finding of this run in a baseline file (they are still reported).
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
+    /// The configuration file [default: the nearest `locdrift.toml` in this folder or above].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Ignore every `locdrift.toml`.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
 }
