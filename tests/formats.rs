@@ -212,6 +212,40 @@ fn sarif_of_the_whole_corpus_validates() {
 }
 
 #[test]
+fn absolute_paths_below_the_working_directory_become_relative() {
+    let source = root().join("corpus/en-us/reset-mfa.md");
+    let target = root().join("corpus/zh-tw/reset-mfa.md");
+    let (source, target) = (source.to_str().unwrap(), target.to_str().unwrap());
+    let log: Value =
+        serde_json::from_str(&check(&["--source", source, target, "--format", "sarif"])).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    for result in results {
+        for location in result["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .chain(result["relatedLocations"].as_array().into_iter().flatten())
+        {
+            let uri = location["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap();
+            assert!(uri.starts_with("corpus/"), "{uri}");
+        }
+    }
+    let github = check(&["--source", source, target, "--format", "github"]);
+    assert!(
+        github.lines().all(|line| line.contains(" file=corpus/")),
+        "{github}"
+    );
+    let junit = check(&["--source", source, target, "--format", "junit"]);
+    assert!(
+        junit.contains("file=\"corpus/zh-tw/reset-mfa.md\""),
+        "{junit}"
+    );
+}
+
+#[test]
 fn sarif_run_snapshot() {
     let output = check(&[
         "--source",

@@ -150,6 +150,43 @@ fn man_of_an_unknown_command_fails() {
 }
 
 #[test]
+fn closed_pipe_is_not_an_error() {
+    use std::process::Stdio;
+    for args in [&["completions", "zsh"][..], &["man"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_locdrift"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Close the reading end before the program has written (as `| head` does when it
+        // exits early): its writes then fail with a broken pipe.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("internal error"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn man_out_dir_that_is_a_file_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("man1");
+    std::fs::write(&file, "").unwrap();
+    let output = locdrift(&["man", "--out-dir", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("is not a folder") && stderr.contains("man1"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn man_out_dir_writes_a_page_per_command() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("man1");

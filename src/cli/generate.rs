@@ -12,7 +12,10 @@ use super::Cli;
 /// Writes the completion script of `shell` for the `locdrift` command.
 pub fn completions(shell: clap_complete::Shell, out: &mut dyn Write) -> Result<()> {
     let mut command = Cli::command();
-    clap_complete::generate(shell, &mut command, "locdrift", out);
+    // clap_complete panics when its writer fails; a closed pipe (`… | head`) must not.
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command, "locdrift", &mut script);
+    out.write_all(&script)?;
     Ok(())
 }
 
@@ -45,7 +48,11 @@ pub fn man(subcommand: Option<&str>, out: &mut dyn Write) -> Result<()> {
 /// Writes `locdrift.1` and one page per subcommand into `dir`, creating it if needed, and
 /// lists the files written on `out`.
 pub fn man_to_dir(dir: &Path, out: &mut dyn Write) -> Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating `{}`", dir.display()))?;
+    if dir.exists() && !dir.is_dir() {
+        bail!("`{}` exists and is not a folder", dir.display());
+    }
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("creating the folder `{}`", dir.display()))?;
     let command = page_command(None)?;
     let mut pages = vec![command.clone()];
     pages.extend(

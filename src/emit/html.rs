@@ -508,9 +508,13 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
     );
     let tile = |count: usize, label: &str, class: &str| {
         // A zero is not alarming: it is drawn muted whatever its severity.
-        let class = if count == 0 { "zero" } else { class };
+        let class = match (count, class) {
+            (0, _) => " zero",
+            (_, "") => "",
+            (_, class) => &format!(" {class}"),
+        };
         format!(
-            "<div class=\"tile {class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
+            "<div class=\"tile{class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
         )
     };
     let _ = writeln!(

@@ -112,7 +112,8 @@ struct RuleProperties {
 #[serde(rename_all = "camelCase")]
 struct SarifResult {
     rule_id: &'static str,
-    rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
     level: &'static str,
     message: Text,
     locations: Vec<Location>,
@@ -285,7 +286,7 @@ fn fnv1a(parts: &[&str]) -> u64 {
 fn result(
     report: &FileReport,
     diagnostic: &Diagnostic,
-    rule_index: usize,
+    rule_index: Option<usize>,
     working_dir: Option<&Path>,
     occurrences: &mut HashMap<u64, usize>,
 ) -> SarifResult {
@@ -387,13 +388,12 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
     for report in reports {
         let mut occurrences = HashMap::new();
         for diagnostic in &report.diagnostics {
-            let Some(&rule_index) = index_of.get(diagnostic.code) else {
-                continue;
-            };
+            // A finding of a code the catalogue does not list (none today) is still reported,
+            // without a rule index.
             results.push(result(
                 report,
                 diagnostic,
-                rule_index,
+                index_of.get(diagnostic.code).copied(),
                 working_dir,
                 &mut occurrences,
             ));
