@@ -13,9 +13,9 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::emit::FileReport;
 
-/// FNV-1a, 64 bits: small, and stable across platforms and Rust versions, unlike `std`'s
-/// hasher.
-fn fnv1a(parts: &[&str]) -> u64 {
+/// FNV-1a, 64 bits, over parts separated by `0xff`: small, and stable across platforms and
+/// Rust versions, unlike `std`'s hasher. SARIF's `partialFingerprints` use it too.
+pub fn fnv1a(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.bytes().chain(std::iter::once(0xff)) {

@@ -21,7 +21,15 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(output.stdout).expect("UTF-8")
 }
 
-const SUBCOMMANDS: &[&str] = &["check", "explain", "rules", "completions", "man", "diff", "init"];
+const SUBCOMMANDS: &[&str] = &[
+    "check",
+    "explain",
+    "rules",
+    "completions",
+    "man",
+    "diff",
+    "init",
+];
 const CHECK_FLAGS: &[&str] = &[
     "--source",
     "--format",

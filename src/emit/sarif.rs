@@ -271,18 +271,6 @@ fn region(document: &Document, range: Range<usize>, snippet: bool) -> Region {
     }
 }
 
-/// FNV-1a, 64 bits: small, and the same on every platform and release, unlike `std`'s hasher.
-fn fnv1a(parts: &[&str]) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for byte in part.bytes().chain([0xff]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    hash
-}
-
 fn result(
     report: &FileReport,
     diagnostic: &Diagnostic,
@@ -323,7 +311,7 @@ fn result(
 
     let pointed = pointed_text(document, primary_range);
     let normalized = pointed.split_whitespace().collect::<Vec<_>>().join(" ");
-    let key = fnv1a(&[diagnostic.code, &uri, &normalized]);
+    let key = crate::fingerprint::fnv1a(&[diagnostic.code, &uri, &normalized]);
     let occurrence = occurrences.entry(key).or_insert(0);
     *occurrence += 1;
     let fingerprint = format!("{key:016x}:{occurrence}");
@@ -438,6 +426,7 @@ mod tests {
     #[test]
     fn fingerprint_hash_is_stable() {
         // FNV-1a of known input: a change here would re-open every finding in code scanning.
+        use crate::fingerprint::fnv1a;
         assert_eq!(fnv1a(&["a"]), fnv1a(&["a"]));
         assert_ne!(fnv1a(&["ab", "c"]), fnv1a(&["a", "bc"]));
         assert_eq!(format!("{:016x}", fnv1a(&["LD101"])), "768bd809f81101d8");
