@@ -13,6 +13,7 @@ pub static RULES: &[&dyn Rule] = &[
     &tokens::placeholder_drift::PlaceholderDrift,
     &markup::escaped_emphasis::EscapedEmphasis,
     &markup::lost_anchor::LostAnchor,
+    &markup::structure_drift::StructureDrift,
     &markup::markup_drift::MarkupDrift,
     &language::untranslated::Untranslated,
     &language::machine_translation::MachineTranslation,
@@ -20,6 +21,7 @@ pub static RULES: &[&dyn Rule] = &[
     &revisions::stale_translation::StaleTranslation,
     &revisions::missing_segment::MissingSegment,
     &revisions::extra_segment::ExtraSegment,
+    &revisions::metadata_drift::MetadataDrift,
     &revisions::unknown_handoff::UnknownHandoff,
 ];
 

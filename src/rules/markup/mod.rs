@@ -2,3 +2,4 @@
 pub mod escaped_emphasis;
 pub mod lost_anchor;
 pub mod markup_drift;
+pub mod structure_drift;

@@ -44,8 +44,18 @@ impl Rule for MissingSegment {
             return;
         };
         let target_view = &cx.target.target;
+        // Cells of a table that lost or gained columns are `structure-drift`'s finding.
+        let reshaped: Vec<usize> = crate::rules::markup::structure_drift::reshaped_tables(cx)
+            .into_iter()
+            .map(|(source_table, _)| source_table)
+            .collect();
         for run in runs(cx.alignment, true) {
             let blocks = &reference.view.blocks[run.blocks.clone()];
+            if blocks.iter().all(|block| {
+                matches!(block.kind, crate::markdown::model::BlockKind::TableCell { table, .. } if reshaped.contains(&table))
+            }) {
+                continue;
+            }
             // A run of bare anchors is LD202's finding (`anchor … is missing`), not a gap in
             // the text.
             if blocks.iter().all(|block| {

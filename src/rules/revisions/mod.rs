@@ -1,5 +1,6 @@
 //! LD4xx: revisions: translations made from older English, and blocks with no counterpart.
 pub mod extra_segment;
+pub mod metadata_drift;
 pub mod missing_segment;
 pub mod stale_translation;
 pub mod unknown_handoff;

@@ -1,0 +1,240 @@
+use std::collections::BTreeMap;
+
+use crate::declare_rule;
+use crate::diagnostic::{Diagnostic, Label};
+use crate::markdown::model::{Block, BlockKind};
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a translation whose document structure differs from the source's in aligned
+    /// blocks: a heading of another level (`##` for `###`), a list item that is no longer in a
+    /// list (or sits at another nesting depth), a block quote that lost its `>`, and a table
+    /// with another number of rows or columns.
+    ///
+    /// Other rules own the rest of the structure: blocks with no counterpart are
+    /// `missing-segment` (LD402) and `extra-segment` (LD403); an alert (`> [!NOTE]`) written as
+    /// a bold label is `markup-drift` (LD204); a changed anchor is `lost-anchor` (LD202).
+    ///
+    /// ## Why is this bad?
+    /// Headings build the page's table of contents and its anchors; a heading one level off
+    /// moves a section under the wrong parent. A list item turned into a paragraph breaks a
+    /// numbered procedure, and a table with a missing column shifts every value under the
+    /// wrong header.
+    ///
+    /// ## Example
+    /// ```md en
+    /// ### Update DNS settings
+    ///
+    /// 1. Sign in to the DNS host.
+    /// ```
+    /// ```md fr
+    /// ## 更新 DNS 设置
+    ///
+    /// 登录到 DNS 主机。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// ### 更新 DNS 设置
+    ///
+    /// 1. 登录到 DNS 主机。
+    /// ```
+    ///
+    /// ## Known limitations
+    /// Only aligned blocks are compared: a heading that became a paragraph does not align with
+    /// it and shows up as a missing and an extra block instead.
+    pub struct StructureDrift;
+    code = "LD203", name = "structure-drift", severity = Warning, since = "0.1.0"
+}
+
+/// Rows and columns of each table of a view, by table index, with its first cell.
+fn tables(blocks: &[Block]) -> BTreeMap<usize, (usize, usize, usize)> {
+    let mut tables: BTreeMap<usize, (usize, usize, usize)> = BTreeMap::new();
+    for (index, block) in blocks.iter().enumerate() {
+        if let BlockKind::TableCell {
+            table, row, column, ..
+        } = block.kind
+        {
+            let entry = tables.entry(table).or_insert((0, 0, index));
+            entry.0 = entry.0.max(row + 1);
+            entry.1 = entry.1.max(column + 1);
+        }
+    }
+    tables
+}
+
+/// Source tables whose aligned translated table has another shape, as
+/// `(source table, target table)` indices; `missing-segment` leaves their cells to this rule.
+pub(crate) fn reshaped_tables(cx: &Context<'_>) -> Vec<(usize, usize)> {
+    let Some(reference) = cx.reference else {
+        return Vec::new();
+    };
+    let mut votes: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for pair in cx.pairs() {
+        if let (
+            Some(Block {
+                kind: BlockKind::TableCell { table: from, .. },
+                ..
+            }),
+            Some(Block {
+                kind: BlockKind::TableCell { table: to, .. },
+                ..
+            }),
+        ) = (pair.source, pair.target)
+        {
+            *votes.entry((*from, *to)).or_insert(0) += 1;
+        }
+    }
+    let mut paired: BTreeMap<usize, (usize, usize)> = BTreeMap::new();
+    for (&(from, to), &count) in &votes {
+        let best = paired.entry(from).or_insert((to, 0));
+        if count > best.1 {
+            *best = (to, count);
+        }
+    }
+    let source_tables = tables(&reference.view.blocks);
+    let target_tables = tables(&cx.target.target.blocks);
+    paired
+        .into_iter()
+        .filter(|(from, (to, _))| {
+            let (Some(a), Some(b)) = (source_tables.get(from), target_tables.get(to)) else {
+                return false;
+            };
+            (a.0, a.1) != (b.0, b.1)
+        })
+        .map(|(from, (to, _))| (from, to))
+        .collect()
+}
+
+fn plural(count: usize, word: &str) -> String {
+    format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+}
+
+impl Rule for StructureDrift {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        if cx.is_source_file {
+            return;
+        }
+        let first_line = |block: &Block| {
+            let range = cx.target_original(block.range.clone());
+            cx.target.document.first_line_of(range)
+        };
+        for pair in cx.pairs() {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                continue;
+            };
+            match (&source.kind, &target.kind) {
+                (BlockKind::Heading(from), BlockKind::Heading(to)) if from != to => {
+                    let hashes = |level: u8| "#".repeat(usize::from(level));
+                    out.push(
+                        Diagnostic::new(
+                            &Self::INFO,
+                            format!(
+                                "heading level {to} (`{}`) where the source has level {from} (`{}`)",
+                                hashes(*to),
+                                hashes(*from)
+                            ),
+                            Label::target(first_line(target), format!("level {to}")),
+                        )
+                        .with_secondary(reference.label(
+                            source.range.clone(),
+                            format!("level {from} in the English source"),
+                        ))
+                        .with_help(format!(
+                            "write the heading with `{}` as in the source",
+                            hashes(*from)
+                        )),
+                    );
+                }
+                (BlockKind::Paragraph, BlockKind::Paragraph) => {
+                    let (from, to) = (&source.containers, &target.containers);
+                    if from.list_depth != to.list_depth {
+                        let message = match (from.list_depth, to.list_depth) {
+                            (_, 0) => {
+                                "this list item of the source is not in a list in the translation"
+                                    .to_string()
+                            }
+                            (0, _) => {
+                                "this paragraph of the source is a list item in the translation"
+                                    .to_string()
+                            }
+                            (a, b) => format!(
+                                "list item nested {} deep where the source nests it {} deep",
+                                plural(usize::from(b), "level"),
+                                plural(usize::from(a), "level")
+                            ),
+                        };
+                        out.push(
+                            Diagnostic::new(
+                                &Self::INFO,
+                                message,
+                                Label::target(first_line(target), "list structure differs"),
+                            )
+                            .with_secondary(
+                                reference.label(source.range.clone(), "in the English source"),
+                            )
+                            .with_help("keep the source's list markers and indentation"),
+                        );
+                    } else if from.quote_depth != to.quote_depth
+                        && from.alert.is_none()
+                        && to.alert.is_none()
+                    {
+                        let message = if to.quote_depth < from.quote_depth {
+                            "this block quote of the source is not quoted in the translation"
+                        } else {
+                            "this paragraph is quoted in the translation but not in the source"
+                        };
+                        out.push(
+                            Diagnostic::new(
+                                &Self::INFO,
+                                message,
+                                Label::target(first_line(target), "block quote differs"),
+                            )
+                            .with_secondary(
+                                reference.label(source.range.clone(), "in the English source"),
+                            )
+                            .with_help("keep the source's `>` markers"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+        let source_tables = tables(&reference.view.blocks);
+        let target_tables = tables(&cx.target.target.blocks);
+        for (from, to) in reshaped_tables(cx) {
+            let (
+                Some(&(rows, columns, source_cell)),
+                Some(&(target_rows, target_columns, target_cell)),
+            ) = (source_tables.get(&from), target_tables.get(&to))
+            else {
+                continue;
+            };
+            let target_block = &cx.target.target.blocks[target_cell];
+            let source_block = &reference.view.blocks[source_cell];
+            out.push(
+                Diagnostic::new(
+                    &Self::INFO,
+                    format!(
+                        "table has {} and {} where the source has {} and {}",
+                        plural(target_rows, "row"),
+                        plural(target_columns, "column"),
+                        plural(rows, "row"),
+                        plural(columns, "column")
+                    ),
+                    Label::target(first_line(target_block), "this table"),
+                )
+                .with_secondary(reference.label(source_block.range.clone(), "the table in the English source"))
+                .with_help("give the table the source's rows and columns; translate the cells, not the layout"),
+            );
+        }
+    }
+}
