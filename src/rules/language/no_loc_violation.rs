@@ -48,7 +48,7 @@ declare_rule! {
     /// translation is not reported. A term that alignment paired with the wrong block is
     /// reported against it.
     pub struct NoLocViolation;
-    code = "LD304", name = "no-loc-violation", severity = Warning, since = "0.2.0"
+    code = "LD304", name = "no-loc-violation", severity = Warning, since = "0.1.0"
 }
 
 /// The `no-loc` terms of a front matter block: a flow list or a block list.

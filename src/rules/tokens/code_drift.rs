@@ -48,7 +48,7 @@ declare_rule! {
     /// reported. Code that moved to a block that alignment did not pair with its source is not
     /// reported as missing when the translation has it elsewhere.
     pub struct CodeDrift;
-    code = "LD103", name = "code-drift", severity = Error, since = "0.2.0"
+    code = "LD103", name = "code-drift", severity = Error, since = "0.1.0"
 }
 
 /// `<name>`, `<区域>`: a placeholder that a translation may localize. Tags with attributes

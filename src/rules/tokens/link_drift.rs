@@ -60,7 +60,7 @@ declare_rule! {
     /// block are paired in order once identical ones are set aside, so two links that swapped
     /// places and changed at once are reported against each other.
     pub struct LinkDrift;
-    code = "LD104", name = "link-drift", severity = Error, since = "0.2.0"
+    code = "LD104", name = "link-drift", severity = Error, since = "0.1.0"
 }
 
 /// `[text] (destination)`: a link that a space between `]` and `(` turned into text.

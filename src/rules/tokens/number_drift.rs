@@ -44,7 +44,7 @@ declare_rule! {
     /// block that alignment did not pair with its source, or that the translated block still
     /// contains anywhere (in code or a link, say), is not reported as missing.
     pub struct NumberDrift;
-    code = "LD102", name = "number-drift", severity = Warning, since = "0.2.0"
+    code = "LD102", name = "number-drift", severity = Warning, since = "0.1.0"
 }
 
 /// A number in a block's prose, with the values it may stand for.

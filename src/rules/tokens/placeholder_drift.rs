@@ -42,8 +42,16 @@ declare_rule! {
     /// ```md fr
     /// 当前代理版本为 {{ agent-version }}。替换 ***ServerName***。
     /// ```
+    ///
+    /// ## Known limitations
+    /// Placeholders inside link destinations other than `xref:` links and include paths are
+    /// not compared (`link-drift` compares the destination whole). A placeholder that moved to
+    /// a block that alignment did not pair with its source is not reported when the
+    /// translation has it elsewhere. Emphasised text counts as a placeholder only when it reads
+    /// as an identifier (`***ServerName***`, `***user_name***`, `***<name>***`); a lone word such
+    /// as `***Note***` is emphasis, which `markup-drift` (LD204) counts.
     pub struct PlaceholderDrift;
-    code = "LD105", name = "placeholder-drift", severity = Error, since = "0.2.0"
+    code = "LD105", name = "placeholder-drift", severity = Error, since = "0.1.0"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -268,11 +276,18 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Whether a source's emphasised text is a placeholder name (`ServerName`, `user_name`), not
-/// emphasised prose that a translation must translate.
+/// Whether a source's emphasised text is a placeholder name (`ServerName`, `user_name`,
+/// `<name>`), not an emphasised word that a translation must translate (`***Note***`).
 fn is_placeholder_name(key: &str) -> bool {
-    key.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>'))
+    let identifier = key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>'));
+    let camel_case = key.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && key.chars().any(|c| c.is_ascii_lowercase());
+    let marked = key
+        .chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | '<'));
+    identifier && (camel_case || marked)
 }
 
 impl Rule for PlaceholderDrift {
@@ -453,6 +468,16 @@ mod tests {
             ]
         );
         assert_eq!(found[1].1, "inc/a.md");
+    }
+
+    #[test]
+    fn placeholder_names() {
+        for name in ["ServerName", "user_name", "<name>", "host-1", "UserName"] {
+            assert!(is_placeholder_name(name), "{name}");
+        }
+        for word in ["Note", "IMPORTANT", "important", "Run now"] {
+            assert!(!is_placeholder_name(word), "{word}");
+        }
     }
 
     #[test]
