@@ -15,9 +15,9 @@ declare_rule! {
     /// "72 hours".
     ///
     /// Locale conventions are not drift: full-width digits (`７２`), `1,000` written `1.000`,
-    /// `1000`, `１，０００` or `1 000`, leading zeros (`07/14/2021` as `2021/7/14`), a date reordered (`January 5, 2024`
-    /// as `2024年1月5日`), and a number written in Chinese or Japanese numerals (`两个小时`,
-    /// `三日`). Numbers inside code, link destinations, host names, versions glued to a word
+    /// `1000`, `１，０００` or `1 000`, leading zeros (`07/14/2021` as `2021/7/14`), a date
+    /// reordered (`January 5, 2024` as `2024年1月5日`), and a number written in Chinese or
+    /// Japanese numerals (`两个小时`, `三日`). Numbers inside code, link destinations, host names, versions glued to a word
     /// (`x64`, `1st`), ranges (`3-5`) and list numbering are not compared here: code belongs to
     /// `code-drift` (LD103), destinations to `link-drift` (LD104), hosts to `host-drift` (LD101).
     ///
