@@ -13,6 +13,10 @@
 //! [do-not-translate]
 //! terms = ["Skype for Business"]
 //!
+//! [[localized-name]]       # the official name of a do-not-translate term in this locale
+//! term = "Skype for Business"
+//! name = "商務用 Skype"
+//!
 //! [links]
 //! # Locale segments that a translation may rewrite (or drop, `to = ""`) in links (LD104).
 //! locale-rewrites = [{ from = "en-us", to = "zh-cn" }]
@@ -47,6 +51,30 @@ struct Book {
     do_not_translate: Option<DoNotTranslate>,
     #[serde(default)]
     links: Option<Links>,
+    #[serde(default)]
+    localized_name: Vec<BookLocalizedName>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BookLocalizedName {
+    term: String,
+    name: String,
+}
+
+/// The official name of a do-not-translate term in one locale: Microsoft calls Skype for
+/// Business `商務用 Skype` in Traditional Chinese. LD304 accepts it for the term.
+#[derive(Debug, Clone)]
+pub struct LocalizedName {
+    pub locale: String,
+    pub term: String,
+    pub name: String,
+}
+
+impl LocalizedName {
+    pub fn applies_to(&self, locale: Option<&str>) -> bool {
+        applies(&self.locale, locale)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,6 +160,7 @@ pub struct RuleData {
     pub stale_terms: Vec<StaleTerm>,
     pub do_not_translate: Vec<String>,
     pub locale_rewrites: Vec<LocaleRewrite>,
+    pub localized_names: Vec<LocalizedName>,
 }
 
 impl RuleData {
@@ -170,6 +199,19 @@ impl RuleData {
         }
         if let Some(list) = book.do_not_translate {
             self.do_not_translate.extend(list.terms);
+        }
+        for entry in book.localized_name {
+            if entry.term.trim().is_empty() || entry.name.trim().is_empty() {
+                return Err(Error::Rulebook {
+                    path: Path::new(name).to_path_buf(),
+                    message: "a `localized-name` has an empty `term` or `name`".into(),
+                });
+            }
+            self.localized_names.push(LocalizedName {
+                locale: locale.clone(),
+                term: entry.term,
+                name: entry.name,
+            });
         }
         for rewrite in book
             .links

@@ -586,3 +586,94 @@ fn rules_lists_every_code() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rulebook data of the issue-4 rules
+
+/// A French translation that points `/en-us/` links at `/fr-fr/` is link drift until a rulebook
+/// allows the rewrite; a rulebook with a broken `[links]` table is a usage error naming it.
+#[test]
+fn locale_rewrites_come_from_rulebooks() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nSee [the guide](https://learn.contoso.com/en-us/guide) for details.\n",
+    );
+    write(
+        dir.path(),
+        "fr-fr/a.md",
+        "# Titre\n\nVoir [le guide](https://learn.contoso.com/fr-fr/guide) pour les détails.\n",
+    );
+    let args = [
+        "check",
+        "--source",
+        "en-us/a.md",
+        "fr-fr/a.md",
+        "--color",
+        "never",
+    ];
+    let output = run(dir.path(), &args);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert!(
+        stdout(&output).contains("rewrites `/en-us/` to `/fr-fr/`"),
+        "{}",
+        describe(&output)
+    );
+
+    write(
+        dir.path(),
+        "fr.toml",
+        "locale = \"fr\"\n[links]\nlocale-rewrites = [{ from = \"en-us\", to = \"fr-fr\" }]\n",
+    );
+    let mut with_book = args.to_vec();
+    with_book.extend(["--rules", "fr.toml"]);
+    let output = run(dir.path(), &with_book);
+    assert!(!stdout(&output).contains("LD104"), "{}", describe(&output));
+
+    write(
+        dir.path(),
+        "broken.toml",
+        "locale = \"fr\"\n[links]\nlocale-rewrites = [{ to = \"fr-fr\" }]\n",
+    );
+    let mut with_broken = args.to_vec();
+    with_broken.extend(["--rules", "broken.toml"]);
+    assert_fails_naming(&run(dir.path(), &with_broken), "broken.toml");
+}
+
+/// `[text] (url)`: the safe fix removes exactly the space between `]` and `(`.
+#[test]
+fn split_link_fix_removes_the_space() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nRead [the history](https://learn.contoso.com/history) first.\n",
+    );
+    let translated = "# 标题\n\n先阅读[历史记录] (https://learn.contoso.com/history)。\n";
+    write(dir.path(), "zh-cn/a.md", translated);
+    let output = run(
+        dir.path(),
+        &[
+            "check",
+            "--source",
+            "en-us/a.md",
+            "zh-cn/a.md",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let findings: serde_json::Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let split = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "LD104")
+        .unwrap_or_else(|| panic!("no LD104: {}", describe(&output)));
+    assert_eq!(split["fix"]["replacement"], "", "{split}");
+    assert_eq!(split["fix"]["applicability"], "safe", "{split}");
+    assert_eq!(split["line"], 3, "{split}");
+    // Column of `[历史记录]`: characters, not bytes.
+    assert_eq!(split["column"], 4, "{split}");
+}

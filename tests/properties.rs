@@ -10,7 +10,10 @@ use locdrift::engine::{self, CheckOptions, Settings};
 use proptest::prelude::*;
 
 /// Codes that compare a translation with its source: none may fire on identical files.
-const PAIR_CODES: [&str; 6] = ["LD101", "LD201", "LD202", "LD401", "LD402", "LD403"];
+const PAIR_CODES: [&str; 11] = [
+    "LD101", "LD102", "LD103", "LD104", "LD105", "LD201", "LD202", "LD204", "LD401", "LD402",
+    "LD403",
+];
 
 fn options() -> CheckOptions {
     CheckOptions {
@@ -55,6 +58,21 @@ fn inline() -> impl Strategy<Value = String> {
         1 => (word(), "[a-z]{1,8}").prop_map(|(w, f)| format!("[{w}](other-{f}.md)")),
         1 => (word(), "[a-z]{1,8}").prop_map(|(w, h)| format!("[{w}](https://{h}.contoso.com/)")),
         1 => word().prop_map(|w| format!("`{w}`")),
+        1 => prop_oneof![
+            Just("1,024".to_string()),
+            Just("2.4.1".to_string()),
+            Just("<br/>".to_string()),
+            Just("<kbd>Ctrl</kbd>".to_string()),
+            Just("<strong>Save</strong>".to_string()),
+            Just("{0}".to_string()),
+            Just("%s".to_string()),
+            Just("{{ product }}".to_string()),
+            Just("***ServerName***".to_string()),
+            Just("<xref:Contoso.Backup>".to_string()),
+            Just("<https://status.contoso.com/a>".to_string()),
+            Just("![alt](media/a.png)".to_string()),
+            Just("[!INCLUDE[x](includes/a.md)]".to_string()),
+        ],
     ]
 }
 
@@ -74,6 +92,7 @@ fn block() -> impl Strategy<Value = String> {
             .prop_map(|items| items.iter().map(|i| format!("- {i}")).collect::<Vec<_>>().join("\n")),
         1 => line().prop_map(|l| format!("> {l}")),
         1 => (line(), line()).prop_map(|(a, b)| format!("| {a} | {b} |\n|---|---|\n| {b} | {a} |")),
+        1 => (line(), line()).prop_map(|(a, b)| format!("```bash\nrun {a} # {b}\n```")),
     ]
 }
 

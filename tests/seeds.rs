@@ -524,3 +524,133 @@ fn ld401_newer_english_in_003_and_004() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 4 rules: LD102–LD105, LD204, LD304
+
+/// The rules of issue 4 report only what the seeds really have: the `http` links of 000 and
+/// 001, the wiki link 001 added, the NOTE alert written as a bold label, and the product names
+/// that 001 and 003 translate. Nothing else, in particular not in the full-width punctuation,
+/// the `[網路]` UI brackets or the dates of the CJK translations.
+#[test]
+fn issue_4_rules_report_only_true_drift_on_the_seeds() {
+    let Some(seeds) = Seeds::load() else { return };
+    let new_codes = ["LD102", "LD103", "LD104", "LD105", "LD204", "LD304"];
+    let mut counts = Vec::new();
+    for translation in [ZH_CN_SXS, ZH_CN_MT, ZH_TW, JA_JP] {
+        let run = seeds.check(translation);
+        for code in new_codes {
+            counts.push((
+                translation,
+                code,
+                run.matching(translation, code, &[]).count(),
+            ));
+        }
+    }
+    let count = |translation: &str, code: &str| {
+        counts
+            .iter()
+            .find(|(t, c, _)| *t == translation && *c == code)
+            .map_or(0, |(_, _, n)| *n)
+    };
+    for translation in [ZH_CN_SXS, ZH_CN_MT, ZH_TW, JA_JP] {
+        for code in ["LD102", "LD103", "LD105"] {
+            assert_eq!(
+                count(translation, code),
+                0,
+                "{code} in {translation}: {counts:?}"
+            );
+        }
+    }
+    assert_eq!(count(ZH_TW, "LD104"), 0, "{counts:?}");
+    assert_eq!(count(JA_JP, "LD104"), 0, "{counts:?}");
+    assert_eq!(count(ZH_TW, "LD204"), 0, "{counts:?}");
+    assert_eq!(count(JA_JP, "LD204"), 0, "{counts:?}");
+    assert_eq!(count(JA_JP, "LD304"), 0, "{counts:?}");
+    assert_eq!(count(ZH_CN_SXS, "LD304"), 0, "{counts:?}");
+}
+
+#[test]
+fn ld104_http_links_in_000_and_001() {
+    let Some(seeds) = Seeds::load() else { return };
+    for translation in [ZH_CN_SXS, ZH_CN_MT] {
+        let run = seeds.check(translation);
+        let text = seeds.text(translation);
+        let findings: Vec<&Value> = run
+            .matching(
+                translation,
+                "LD104",
+                &["uses `http` where the source uses `https`"],
+            )
+            .collect();
+        assert!(!findings.is_empty(), "{}", run.dump());
+        for finding in findings {
+            assert_eq!(finding["severity"], "warning", "{finding}");
+            let line = finding["line"].as_u64().unwrap() as usize;
+            let column = finding["column"].as_u64().unwrap() as usize;
+            let line_text = text.lines().nth(line - 1).unwrap();
+            let at: String = line_text.chars().skip(column - 1).take(7).collect();
+            assert_eq!(at, "http://", "{translation}:{line}:{column}: {finding}");
+        }
+    }
+    let run = seeds.check(ZH_CN_MT);
+    let text = seeds.text(ZH_CN_MT);
+    run.expect(
+        ZH_CN_MT,
+        "LD104",
+        &["adds a link", "linkid=231156"],
+        line_of(&text, "linkid=231156"),
+    );
+}
+
+#[test]
+fn ld104_dropped_locale_segment_is_an_allowed_rewrite() {
+    let Some(seeds) = Seeds::load() else { return };
+    for translation in [ZH_TW, JA_JP] {
+        let text = seeds.text(translation);
+        assert!(text.contains("technet.microsoft.com/library/hh967642.aspx"));
+        let run = seeds.check(translation);
+        run.expect_none(translation, "LD104", |_| true, "for `/en-us/` dropped");
+    }
+}
+
+#[test]
+fn ld204_note_alert_as_bold_label_in_000_and_001() {
+    let Some(seeds) = Seeds::load() else { return };
+    for (translation, label) in [(ZH_CN_SXS, "**NOTE**"), (ZH_CN_MT, "**注意**")] {
+        let run = seeds.check(translation);
+        let text = seeds.text(translation);
+        let line = line_of(&text, "Forefront Threat Management Gateway (TMG) 2010");
+        let finding = run.expect(translation, "LD204", &["`[!NOTE]` alert", label], line);
+        assert_eq!(
+            finding["column"].as_u64().unwrap() as usize,
+            column_of(&text, line, label),
+            "{finding}"
+        );
+    }
+}
+
+#[test]
+fn ld304_official_zh_tw_name_is_not_a_violation() {
+    let Some(seeds) = Seeds::load() else { return };
+    let run = seeds.check(ZH_TW);
+    // 商務用 Skype is Microsoft's zh-TW name of Skype for Business; only the places where the
+    // translation drops "Online" remain, with a note saying what it kept.
+    for finding in run.matching(ZH_TW, "LD304", &[]) {
+        assert!(
+            finding["message"]
+                .as_str()
+                .unwrap()
+                .contains("`Skype for Business Online`"),
+            "{finding}"
+        );
+    }
+    let run = seeds.check(ZH_CN_MT);
+    let text = seeds.text(ZH_CN_MT);
+    run.expect(
+        ZH_CN_MT,
+        "LD304",
+        &["Skype for Business Online"],
+        line_of(&text, "联机Skype for Business"),
+    );
+}

@@ -18,6 +18,7 @@ pub static RULES: &[&dyn Rule] = &[
     &language::untranslated::Untranslated,
     &language::machine_translation::MachineTranslation,
     &language::stale_term::StaleTermRule,
+    &language::no_loc_violation::NoLocViolation,
     &revisions::stale_translation::StaleTranslation,
     &revisions::missing_segment::MissingSegment,
     &revisions::extra_segment::ExtraSegment,

@@ -51,7 +51,7 @@ declare_rule! {
     /// Counts are compared, not positions: a tag moved within its block is not reported, and
     /// one tag missing plus another added of the same name cancel out.
     pub struct MarkupDrift;
-    code = "LD204", name = "markup-drift", severity = Warning, since = "0.2.0"
+    code = "LD204", name = "markup-drift", severity = Warning, since = "0.1.0"
 }
 
 static TAG: LazyLock<Regex> = LazyLock::new(|| {

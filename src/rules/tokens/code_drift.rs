@@ -48,7 +48,7 @@ declare_rule! {
     /// reported. Code that moved to a block that alignment did not pair with its source is not
     /// reported as missing when the translation has it elsewhere.
     pub struct CodeDrift;
-    code = "LD103", name = "code-drift", severity = Error, since = "0.2.0"
+    code = "LD103", name = "code-drift", severity = Error, since = "0.1.0"
 }
 
 /// `<name>`, `<区域>`: a placeholder that a translation may localize. Tags with attributes
@@ -337,8 +337,7 @@ impl CodeDrift {
             }
             // The code written as plain text: its backticks were lost.
             let bare = target.text_runs.iter().find_map(|run| {
-                target_text[run.clone()]
-                    .find(written)
+                find_word(&target_text[run.clone()], written)
                     .map(|at| run.start + at..run.start + at + written.len())
             });
             if let Some(bare) = bare {
@@ -481,6 +480,20 @@ fn word_range(line: &str, index: usize) -> Option<Range<usize>> {
     Some(start..start + word.len())
 }
 
+/// Where `code` occurs in `text` not glued to ASCII letters or digits (`on` is not in
+/// `Contoso`).
+fn find_word(text: &str, code: &str) -> Option<usize> {
+    if code.trim().is_empty() {
+        return None;
+    }
+    text.match_indices(code).map(|(at, _)| at).find(|&at| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + code.len()..].chars().next();
+        let glued = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        !glued(before) && !glued(after)
+    })
+}
+
 /// The share of the source's words that the candidate keeps.
 fn similarity(source: &str, candidate: &str) -> f32 {
     let words: Vec<&str> = source.split_whitespace().collect();
@@ -560,6 +573,16 @@ mod tests {
         );
         // No language: only whole-line comments.
         assert_eq!(stripped("# 注释\nrun # keep\n", ""), ["run # keep"]);
+    }
+
+    #[test]
+    fn bare_code_is_a_whole_word() {
+        assert_eq!(
+            find_word("请运行 backupctl run。", "backupctl run"),
+            Some(10)
+        );
+        assert_eq!(find_word("Contoso 已开启", "on"), None);
+        assert_eq!(find_word("值为 1。", "1"), Some(7));
     }
 
     #[test]

@@ -60,7 +60,7 @@ declare_rule! {
     /// block are paired in order once identical ones are set aside, so two links that swapped
     /// places and changed at once are reported against each other.
     pub struct LinkDrift;
-    code = "LD104", name = "link-drift", severity = Error, since = "0.2.0"
+    code = "LD104", name = "link-drift", severity = Error, since = "0.1.0"
 }
 
 /// `[text] (destination)`: a link that a space between `]` and `(` turned into text.
@@ -324,7 +324,7 @@ impl Rule for LinkDrift {
                     None => unmatched.push(link),
                 }
             }
-            let mut remaining = target_links.into_iter();
+            let mut remaining = target_links;
             for link in unmatched {
                 let destination = normalize(&link.destination);
                 let source_label = link
@@ -332,7 +332,10 @@ impl Rule for LinkDrift {
                     .clone()
                     .map(|r| reference.label(r, "link in the English source"))
                     .or_else(|| source_block_label(cx, source, "the English source"));
-                let partner = remaining.by_ref().find(|t| t.is_image == link.is_image);
+                let partner = remaining
+                    .iter()
+                    .position(|t| t.is_image == link.is_image)
+                    .map(|index| remaining.remove(index));
                 let Some(partner) = partner else {
                     if whole_target.contains(&destination) {
                         continue;

@@ -14,10 +14,10 @@ declare_rule! {
     /// translation: a Knowledge Base article number, a version, a port, a count such as
     /// "72 hours".
     ///
-    /// Locale conventions are not drift: full-width digits (`７２`), `1,000` written `1.000` or
-    /// `1000`, leading zeros (`07/14/2021` as `2021/7/14`), a date reordered (`January 5, 2024`
-    /// as `2024年1月5日`), and a number written in Chinese or Japanese numerals (`两个小时`,
-    /// `三日`). Numbers inside code, link destinations, host names, versions glued to a word
+    /// Locale conventions are not drift: full-width digits (`７２`), `1,000` written `1.000`,
+    /// `1000`, `１，０００` or `1 000`, leading zeros (`07/14/2021` as `2021/7/14`), a date
+    /// reordered (`January 5, 2024` as `2024年1月5日`), and a number written in Chinese or
+    /// Japanese numerals (`两个小时`, `三日`). Numbers inside code, link destinations, host names, versions glued to a word
     /// (`x64`, `1st`), ranges (`3-5`) and list numbering are not compared here: code belongs to
     /// `code-drift` (LD103), destinations to `link-drift` (LD104), hosts to `host-drift` (LD101).
     ///
@@ -44,7 +44,7 @@ declare_rule! {
     /// block that alignment did not pair with its source, or that the translated block still
     /// contains anywhere (in code or a link, say), is not reported as missing.
     pub struct NumberDrift;
-    code = "LD102", name = "number-drift", severity = Warning, since = "0.2.0"
+    code = "LD102", name = "number-drift", severity = Warning, since = "0.1.0"
 }
 
 /// A number in a block's prose, with the values it may stand for.
@@ -215,14 +215,35 @@ fn cjk_numbers(block: &Block, text: &str) -> HashSet<String> {
     values
 }
 
-/// Whether `digits` appears in `haystack` with no digit right before or after it.
+/// Whether `digits` appears in `haystack` with no digit right before or after it, also once
+/// the separators between digits are dropped (`１，０２４` and `1 024` hold `1024`).
 fn contains_number(haystack: &str, digits: &str) -> bool {
     let haystack = tokens::normalize(TokenKind::Number, haystack);
-    haystack.match_indices(digits).any(|(index, _)| {
-        let before = haystack[..index].chars().next_back();
-        let after = haystack[index + digits.len()..].chars().next();
-        !before.is_some_and(|c| c.is_ascii_digit()) && !after.is_some_and(|c| c.is_ascii_digit())
-    })
+    let found = |haystack: &str, digits: &str| {
+        haystack.match_indices(digits).any(|(index, _)| {
+            let before = haystack[..index].chars().next_back();
+            let after = haystack[index + digits.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_digit())
+                && !after.is_some_and(|c| c.is_ascii_digit())
+        })
+    };
+    found(&haystack, digits) || found(&squeeze(&haystack), &squeeze(digits))
+}
+
+/// Drops the group separators between two digits: `,`, `.`, `，`, `．` and spaces.
+fn squeeze(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut squeezed = String::with_capacity(text.len());
+    for (index, &c) in chars.iter().enumerate() {
+        let separator = matches!(c, ',' | '.' | '，' | '．' | ' ' | '\u{a0}' | '\u{202f}');
+        let between_digits = index > 0
+            && chars[index - 1].is_ascii_digit()
+            && chars.get(index + 1).is_some_and(|n| n.is_ascii_digit());
+        if !(separator && between_digits) {
+            squeezed.push(c);
+        }
+    }
+    squeezed
 }
 
 impl Rule for NumberDrift {
@@ -362,5 +383,7 @@ mod tests {
         assert!(contains_number("kbid=816042", "816042"));
         assert!(!contains_number("28160421", "816042"));
         assert!(contains_number("ポート ４４３", "443"));
+        assert!(contains_number("１，０２４ MB", "1024"));
+        assert!(contains_number("1\u{202f}024 Mo", "1024"));
     }
 }

@@ -42,8 +42,16 @@ declare_rule! {
     /// ```md fr
     /// 当前代理版本为 {{ agent-version }}。替换 ***ServerName***。
     /// ```
+    ///
+    /// ## Known limitations
+    /// Placeholders inside link destinations other than `xref:` links and include paths are
+    /// not compared (`link-drift` compares the destination whole). A placeholder that moved to
+    /// a block that alignment did not pair with its source is not reported when the
+    /// translation has it elsewhere. Emphasised text counts as a placeholder only when it reads
+    /// as an identifier (`***ServerName***`, `***user_name***`, `***<name>***`); a lone word such
+    /// as `***Note***` is emphasis, which `markup-drift` (LD204) counts.
     pub struct PlaceholderDrift;
-    code = "LD105", name = "placeholder-drift", severity = Error, since = "0.2.0"
+    code = "LD105", name = "placeholder-drift", severity = Error, since = "0.1.0"
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,12 +123,45 @@ fn collapse(text: &str) -> String {
 pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     let start = block.range.start;
     let mut masked = text[block.range.clone()].as_bytes().to_vec();
-    for code in &block.code_spans {
-        for byte in &mut masked[code.start - start..code.end - start] {
-            *byte = b' ';
+    // Code is code-drift's and link destinations link-drift's (`%20` in a URL is no
+    // placeholder), except `xref:` destinations, which are this rule's.
+    let destinations = block.links.iter().filter_map(|link| {
+        let range = link.destination_range.clone()?;
+        (!link
+            .destination
+            .trim()
+            .to_ascii_lowercase()
+            .starts_with("xref:"))
+        .then_some(range)
+    });
+    let urls: Vec<Range<usize>> = block
+        .text_runs
+        .iter()
+        .flat_map(|run| {
+            crate::markdown::tokens::scan(&text[run.clone()])
+                .into_iter()
+                .filter(|t| t.kind == crate::markdown::tokens::TokenKind::Url)
+                .map(move |t| run.start + t.range.start..run.start + t.range.end)
+        })
+        .collect();
+    let blank = |masked: &mut Vec<u8>, range: Range<usize>| {
+        if range.start >= start && range.end <= block.range.end {
+            for byte in &mut masked[range.start - start..range.end - start] {
+                *byte = b' ';
+            }
         }
+    };
+    for range in block.code_spans.iter().cloned() {
+        blank(&mut masked, range);
     }
-    // Only ASCII spaces replaced whole code spans, so the text is still UTF-8 at the same offsets.
+    // An include's path is a link destination that this rule owns: includes are read before
+    // destinations are blanked.
+    let without_code = String::from_utf8(masked.clone()).unwrap_or_default();
+    for range in destinations.chain(urls) {
+        blank(&mut masked, range);
+    }
+    // Only whole ranges (on character boundaries) became ASCII spaces, so the texts are still
+    // UTF-8 at the same offsets.
     let masked = String::from_utf8(masked).unwrap_or_default();
     let mut found: Vec<Placeholder> = Vec::new();
     let push =
@@ -138,7 +179,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
                 well_formed,
             });
         };
-    for m in INCLUDE.captures_iter(&masked) {
+    for m in INCLUDE.captures_iter(&without_code) {
         let whole = m.get(0).expect("group 0 always takes part");
         let path = m.get(2).map_or("", |p| p.as_str());
         let strict = whole.as_str().starts_with("[!")
@@ -235,11 +276,18 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-/// Whether a source's emphasised text is a placeholder name (`ServerName`, `user_name`), not
-/// emphasised prose that a translation must translate.
+/// Whether a source's emphasised text is a placeholder name (`ServerName`, `user_name`,
+/// `<name>`), not an emphasised word that a translation must translate (`***Note***`).
 fn is_placeholder_name(key: &str) -> bool {
-    key.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>'))
+    let identifier = key
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '<' | '>'));
+    let camel_case = key.chars().skip(1).any(|c| c.is_ascii_uppercase())
+        && key.chars().any(|c| c.is_ascii_lowercase());
+    let marked = key
+        .chars()
+        .any(|c| c.is_ascii_digit() || matches!(c, '_' | '-' | '.' | '<'));
+    identifier && (camel_case || marked)
 }
 
 impl Rule for PlaceholderDrift {
@@ -423,6 +471,16 @@ mod tests {
     }
 
     #[test]
+    fn placeholder_names() {
+        for name in ["ServerName", "user_name", "<name>", "host-1", "UserName"] {
+            assert!(is_placeholder_name(name), "{name}");
+        }
+        for word in ["Note", "IMPORTANT", "important", "Run now"] {
+            assert!(!is_placeholder_name(word), "{word}");
+        }
+    }
+
+    #[test]
     fn mangled_include_and_translated_alt_text() {
         let found = keys("[！INCLUDE [标签] (inc/a.md)]\n");
         assert_eq!(found, [(Kind::Include, "inc/a.md".to_string(), false)]);
@@ -432,7 +490,12 @@ mod tests {
     }
 
     #[test]
-    fn percentages_are_not_placeholders() {
+    fn percentages_and_url_escapes_are_not_placeholders() {
         assert!(keys("Between 50% and 60% of users.\n").is_empty());
+        assert!(
+            keys("See [my page](https://a.com/my%20page) or https://a.com/%7B0%7D.\n").is_empty()
+        );
+        let xref = keys("See [the API](xref:Contoso.Api).\n");
+        assert_eq!(xref.len(), 1);
     }
 }

@@ -1,0 +1,290 @@
+use std::ops::Range;
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+use crate::markdown::frontmatter::FrontMatter;
+use crate::rules::support::{is_prose, target_block_label};
+use crate::rules::{Context, Rule, RuleInfo};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a term that must not be translated, present in a source block but absent from
+    /// the aligned block of the translation. The terms are the article's front matter `no-loc`
+    /// list (`no-loc: [Azure, "Microsoft 365"]`, or a YAML block list, as Microsoft Docs
+    /// articles carry it; the source's and the translation's) and the `do-not-translate` lists
+    /// of the rulebooks (`rules/do-not-translate.toml`, or a book passed with `--rules`).
+    ///
+    /// A locale's official name for a term (`商務用 Skype` for Skype for Business in zh-tw,
+    /// from `[[localized-name]]` in the locale's rulebook) is not a violation. Neither is a
+    /// term that the translation lacks because it follows an older English text (its embedded
+    /// English lacks the term too: `stale-translation`, LD401) or writes an outdated name that
+    /// `stale-term` (LD303) reports.
+    ///
+    /// Case and white space are not compared. A term inside a longer one of the lists
+    /// ("Skype for Business" in "Skype for Business Online") is reported once, as the longer
+    /// term. A term that is part of a renamed name the translation already updated (the
+    /// "Office 365" of "Office 365 Portal", written "Microsoft 365 管理中心") is left to
+    /// `stale-term` (LD303).
+    ///
+    /// ## Why is this bad?
+    /// Product and feature names are trademarks and UI strings: readers search for them, and
+    /// the screens they describe show them in English. A translated name matches nothing.
+    ///
+    /// ## Example
+    /// ```md en
+    /// Contoso Backup copies the files of a server to Contoso Vault.
+    /// ```
+    /// ```md fr
+    /// Contoso Backup 将服务器的文件复制到 Contoso 保管库。
+    /// ```
+    ///
+    /// Use instead:
+    /// ```md fr
+    /// Contoso Backup 将服务器的文件复制到 Contoso Vault。
+    /// ```
+    ///
+    /// ## Known limitations
+    /// Only presence is compared: a block that names the term twice in English and once in the
+    /// translation is not reported. A term that alignment paired with the wrong block is
+    /// reported against it.
+    pub struct NoLocViolation;
+    code = "LD304", name = "no-loc-violation", severity = Warning, since = "0.1.0"
+}
+
+/// The `no-loc` terms of a front matter block: a flow list or a block list.
+fn no_loc_terms(front_matter: Option<&FrontMatter>) -> Vec<String> {
+    let Some(entry) = front_matter.and_then(|f| f.get("no-loc")) else {
+        return Vec::new();
+    };
+    let mut terms: Vec<String> = entry.items.iter().map(|(item, _)| item.clone()).collect();
+    terms.extend(
+        entry
+            .value
+            .trim()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .split(',')
+            .map(|s| s.trim().trim_matches(['"', '\'']).trim().to_string())
+            .filter(|s| !s.is_empty()),
+    );
+    terms
+}
+
+/// Lower case with white space runs (also no-break spaces) as one space.
+fn fold(text: &str) -> String {
+    text.split(|c: char| c.is_whitespace() || c == '\u{a0}')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Where `term` occurs in `text` as a whole name: not glued to other ASCII letters or digits.
+fn occurrences(text: &str, term: &str) -> Vec<Range<usize>> {
+    text.match_indices(term)
+        .filter(|(index, _)| {
+            let before = text[..*index].chars().next_back();
+            let after = text[index + term.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+        .map(|(index, _)| index..index + term.len())
+        .collect()
+}
+
+impl Rule for NoLocViolation {
+    fn info(&self) -> &'static RuleInfo {
+        &Self::INFO
+    }
+
+    fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(reference) = cx.reference else {
+            return;
+        };
+        if cx.is_source_file
+            || cx
+                .locale
+                .as_deref()
+                .is_some_and(|l| l.to_ascii_lowercase().starts_with("en"))
+        {
+            return;
+        }
+        let article_terms: Vec<String> =
+            no_loc_terms(cx.source.and_then(|s| s.front_matter.as_ref()))
+                .into_iter()
+                .chain(no_loc_terms(cx.target.front_matter.as_ref()))
+                .collect();
+        let mut terms: Vec<(String, bool)> = article_terms
+            .iter()
+            .map(|t| (t.clone(), true))
+            .chain(cx.data.do_not_translate.iter().map(|t| (t.clone(), false)))
+            .filter(|(t, _)| !t.trim().is_empty())
+            .collect();
+        // Longest first, so that a term inside a longer one is reported as the longer one.
+        terms.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        terms.dedup_by(|a, b| a.0 == b.0);
+        if terms.is_empty() {
+            return;
+        }
+        let source_text = reference.view.text();
+        let target_text = cx.target_text();
+        let locale = cx.locale.as_deref();
+        for pair in cx.pairs() {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                continue;
+            };
+            if !is_prose(source) || !is_prose(target) {
+                continue;
+            }
+            let target_folded = fold(&target_text[target.range.clone()]);
+            let mut taken: Vec<Range<usize>> = Vec::new();
+            for (term, from_article) in &terms {
+                let found: Vec<Range<usize>> = source
+                    .text_runs
+                    .iter()
+                    .flat_map(|run| {
+                        occurrences(&source_text[run.clone()], term)
+                            .into_iter()
+                            .map(move |r| run.start + r.start..run.start + r.end)
+                    })
+                    .filter(|r| !taken.iter().any(|t| t.start <= r.start && r.end <= t.end))
+                    .collect();
+                let Some(first) = found.first().cloned() else {
+                    continue;
+                };
+                taken.extend(found);
+                if target_folded.contains(&fold(term)) {
+                    continue;
+                }
+                // The locale's official name: "商務用 Skype Online" for "Skype for Business
+                // Online" in zh-tw.
+                let localized = cx.data.localized_names.iter().any(|name| {
+                    name.applies_to(locale)
+                        && term.contains(name.term.as_str())
+                        && target_folded
+                            .contains(&fold(&term.replace(name.term.as_str(), &name.name)))
+                });
+                if localized {
+                    continue;
+                }
+                // A target that follows an older English, or an outdated name, is
+                // stale-translation's (LD401) and stale-term's (LD303) business.
+                let embedded_lacks_term = pair.target_index.is_some_and(|index| {
+                    let segments = cx
+                        .target
+                        .block_segments
+                        .get(index)
+                        .map_or(&[][..], |s| &s[..]);
+                    !segments.is_empty()
+                        && segments.iter().all(|&segment| {
+                            cx.target
+                                .segment_source(segment)
+                                .is_none_or(|english| !fold(english).contains(&fold(term)))
+                        })
+                });
+                let stale_name = cx.data.stale_terms.iter().any(|stale| {
+                    stale.applies_to(locale)
+                        && stale.replacement.contains(term.as_str())
+                        && target_folded.contains(&fold(&stale.term))
+                });
+                if embedded_lacks_term || stale_name {
+                    continue;
+                }
+                // "Office 365 Portal" renamed "Microsoft 365 admin center": the translation that
+                // follows the rename dropped "Office 365" rightly (stale-term's business).
+                let renamed = cx.data.stale_terms.iter().any(|stale| {
+                    (stale.applies_to(locale) || stale.applies_to(Some("en")))
+                        && stale.term.contains(term.as_str())
+                        && (target_folded.contains(&fold(&stale.replacement))
+                            || terms.iter().any(|(other, _)| {
+                                other != term
+                                    && stale.replacement.contains(other.as_str())
+                                    && target_folded.contains(&fold(other))
+                            }))
+                });
+                if renamed {
+                    continue;
+                }
+                // A shorter name of the lists that the translation kept ("Skype for Business",
+                // or its official localized form, for "Skype for Business Online").
+                let partial = terms
+                    .iter()
+                    .filter(|(other, _)| other.len() < term.len() && term.contains(other.as_str()))
+                    .flat_map(|(other, _)| {
+                        std::iter::once(other.clone()).chain(
+                            cx.data
+                                .localized_names
+                                .iter()
+                                .filter(|n| n.applies_to(locale) && other.contains(n.term.as_str()))
+                                .map(|n| other.replace(n.term.as_str(), &n.name)),
+                        )
+                    })
+                    .find(|short| target_folded.contains(&fold(short)));
+                let official = cx
+                    .data
+                    .localized_names
+                    .iter()
+                    .find(|n| n.applies_to(locale) && term.contains(n.term.as_str()))
+                    .map(|n| term.replace(n.term.as_str(), &n.name));
+                let origin = if *from_article {
+                    "the article's `no-loc` list"
+                } else {
+                    "the do-not-translate rulebook"
+                };
+                let mut diagnostic = Diagnostic::new(
+                    &Self::INFO,
+                    format!(
+                        "`{term}` must not be translated, but the translation does not have it"
+                    ),
+                    target_block_label(
+                        cx,
+                        target,
+                        format!("no `{term}` in this {}", target.kind.noun()),
+                    ),
+                )
+                .with_secondary(reference.label(first, format!("`{term}` in the English source")))
+                .with_note(format!("`{term}` is in {origin}"))
+                .with_help(match official.as_deref() {
+                    Some(official) => format!(
+                        "write `{term}` as the source does, or the official name `{official}`"
+                    ),
+                    None => format!("write `{term}` in English, as the source does"),
+                });
+                if let Some(short) = partial {
+                    diagnostic =
+                        diagnostic.with_note(format!("the translation has only `{short}`"));
+                }
+                out.push(diagnostic);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::markdown::frontmatter;
+
+    #[test]
+    fn flow_and_block_lists() {
+        let flow = frontmatter::parse("---\nno-loc: [Contoso Backup, \"Contoso Vault\"]\n---\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            no_loc_terms(Some(&flow)),
+            ["Contoso Backup", "Contoso Vault"]
+        );
+        let block = frontmatter::parse("---\nno-loc:\n- Azure\n- \"Microsoft 365\"\n---\n")
+            .unwrap()
+            .unwrap();
+        assert_eq!(no_loc_terms(Some(&block)), ["Azure", "Microsoft 365"]);
+    }
+
+    #[test]
+    fn whole_names_only() {
+        let found = occurrences("Azure and AzureAD", "Azure");
+        assert_eq!((found.len(), found[0].start, found[0].end), (1, 0, 5));
+        assert_eq!(occurrences("使用Azure。", "Azure").len(), 1);
+        assert_eq!(fold("Microsoft\u{a0}365"), "microsoft 365");
+    }
+}
