@@ -96,7 +96,12 @@ fn diff_prints_the_fixes_without_writing() {
     assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
     assert_eq!(
         stderr(&output),
-        "Would fix 23 findings in 5 files.\n",
+        "Would fix 23 findings in 5 files.\n\
+         \x20 ja-jp/configure-mail-gateway.md: 2 × LD101 host-drift\n\
+         \x20 ja-jp/sync-client-troubleshooting.md: 1 × LD101 host-drift, 1 × LD201 escaped-emphasis\n\
+         \x20 zh-cn/skype-dns-records.md: 3 × LD101 host-drift\n\
+         \x20 zh-cn/sync-client-troubleshooting.md: 3 × LD201 escaped-emphasis, 8 × LD202 lost-anchor\n\
+         \x20 zh-tw/reset-mfa.md: 4 × LD201 escaped-emphasis, 1 × LD202 lost-anchor\n",
         "{}",
         describe(&output)
     );
@@ -112,7 +117,7 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     let output = run(dir.path(), &args);
     let out = stdout(&output);
     assert!(
-        out.ends_with("Fixed 23 findings in 5 files.\n"),
+        out.contains("\nFixed 23 findings in 5 files.\n  ja-jp/configure-mail-gateway.md: 2 × LD101 host-drift\n"),
         "{}",
         describe(&output)
     );
@@ -176,7 +181,9 @@ fn fixed_text_is_the_original_with_only_the_reported_edits() {
         ],
     );
     assert!(
-        stdout(&output).ends_with("Fixed 4 findings in 1 file.\n"),
+        stdout(&output).ends_with(
+            "Fixed 4 findings in 1 file.\n  zh-tw/reset-mfa.md: 4 × LD201 escaped-emphasis\n"
+        ),
         "{}",
         describe(&output)
     );

@@ -25,6 +25,8 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub struct FileOutcome {
     pub path: PathBuf,
     pub fixed: usize,
+    /// Findings fixed by (code, rule name).
+    pub by_rule: std::collections::BTreeMap<(&'static str, &'static str), usize>,
     /// Fixable findings left unfixed.
     pub unapplied: usize,
     /// The unified diff, with `--diff`.
@@ -106,7 +108,7 @@ impl Fixer {
     ) -> Result<Outcome> {
         self.write_diffs(stdout)?;
         stdout.flush()?;
-        writeln!(errors, "{}", self.summary())?;
+        write!(errors, "{}\n{}", self.summary(), self.details())?;
         let failed = self.write_errors(errors)? || failed;
         Ok(if failed {
             Outcome::Errors
@@ -125,10 +127,11 @@ impl Fixer {
         stdout: &mut dyn Write,
         errors: &mut dyn Write,
     ) -> std::io::Result<()> {
+        let report = format!("{}\n{}", self.summary(), self.details());
         if human {
-            writeln!(stdout, "{}", self.summary())?;
+            write!(stdout, "{report}")?;
         } else {
-            writeln!(errors, "{}", self.summary())?;
+            write!(errors, "{report}")?;
         }
         Ok(())
     }
@@ -183,6 +186,7 @@ impl Fixer {
         self.outcomes.push(FileOutcome {
             path: path.to_path_buf(),
             fixed: result.fixed,
+            by_rule: result.by_rule,
             unapplied: result.unapplied,
             diff,
         });
@@ -232,6 +236,26 @@ impl Fixer {
             ));
         }
         line
+    }
+
+    /// One line per file changed, in path order: `  zh-tw/a.md: 21 × LD201 escaped-emphasis`.
+    pub fn details(&self) -> String {
+        let mut outcomes: Vec<&FileOutcome> = self.outcomes.iter().collect();
+        outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut out = String::new();
+        for outcome in outcomes {
+            let rules: Vec<String> = outcome
+                .by_rule
+                .iter()
+                .map(|((code, name), count)| format!("{count} × {code} {name}"))
+                .collect();
+            out.push_str(&format!(
+                "  {}: {}\n",
+                outcome.path.display(),
+                rules.join(", ")
+            ));
+        }
+        out
     }
 
     /// Writes the diffs, in path order.
