@@ -316,6 +316,25 @@ fn unsafe_fixes_apply_only_with_the_flag() {
 }
 
 #[test]
+fn a_file_named_twice_is_diffed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let output = run(
+        dir.path(),
+        &["--diff", "--source", "en-us", "zh-cn", "./zh-cn/a.md"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(
+        stdout(&output).matches("+++ ").count(),
+        1,
+        "{}",
+        describe(&output)
+    );
+    assert!(stderr(&output).starts_with("Would fix 1 finding in 1 file.\n"));
+}
+
+#[test]
 fn fix_and_diff_cannot_be_combined() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "zh-cn/a.md", ESCAPED);

@@ -47,6 +47,8 @@ pub struct Fixer {
     outcomes: Mutex<Vec<FileOutcome>>,
     /// Files that could not be fixed, with why.
     errors: Mutex<Vec<String>>,
+    /// Files fixed or diffed so far, canonical.
+    seen: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Fixer {
@@ -67,6 +69,7 @@ impl Fixer {
             protected: Default::default(),
             outcomes: Mutex::new(Vec::new()),
             errors: Mutex::new(Vec::new()),
+            seen: Mutex::default(),
         }
     }
 
@@ -174,6 +177,11 @@ impl Fixer {
             return Ok((result.parsed.document, result.remaining));
         }
         let new_text = &result.parsed.document.text;
+        // A file named twice (`zh-cn zh-cn/a.md`) is diffed and counted once.
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if !lock(&self.seen).insert(key) {
+            return Ok((result.parsed.document, result.remaining));
+        }
         let diff = if self.dry_run {
             Some(unified_diff(path, &parsed.document.text, new_text))
         } else {
