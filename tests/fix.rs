@@ -335,6 +335,25 @@ fn a_file_named_twice_is_diffed_once() {
 }
 
 #[test]
+fn with_json_output_the_fix_report_goes_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let output = run(
+        dir.path(),
+        &["--fix", "--format", "json", "--source", "en-us", "zh-cn"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let remaining: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&output)).expect("stdout is only JSON");
+    assert!(remaining.is_empty(), "{remaining:?}");
+    assert_eq!(
+        stderr(&output),
+        "Fixed 1 finding in 1 file.\n  zh-cn/a.md: 1 × LD201 escaped-emphasis\n"
+    );
+}
+
+#[test]
 fn fix_and_diff_cannot_be_combined() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "zh-cn/a.md", ESCAPED);
