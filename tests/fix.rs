@@ -85,10 +85,13 @@ fn snapshot_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 const LOCALES: [&str; 3] = ["zh-cn", "zh-tw", "ja-jp"];
 
+/// A file line of the fix report: its path and (count, `CODE name`) per rule.
+type FileLine = (String, Vec<(usize, String)>);
+
 /// The fix report: `Fixed N findings in M files.` (or `Would fix …`) and one line per file,
 /// `  PATH: 2 × LD101 host-drift, 1 × LD201 escaped-emphasis`. Returns N and, per file, the
 /// counts; checks that they add up.
-fn parse_report(report: &str, verb: &str) -> (usize, Vec<(String, Vec<(usize, String)>)>) {
+fn parse_report(report: &str, verb: &str) -> (usize, Vec<FileLine>) {
     let mut lines = report.lines();
     let head = lines.next().expect("a summary line");
     let rest = head
