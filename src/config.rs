@@ -9,6 +9,7 @@
 //! # locales = ["zh-cn", "ja-jp"]      # default: every locale folder found
 //! select = ["ALL"]
 //! ignore = ["LD302"]
+//! exclude = ["**/includes/**"]
 //! rulebooks = ["terms/contoso.toml"]
 //! fail-on = "error"
 //!
@@ -54,6 +55,8 @@ pub struct Config {
     /// The locale folders to check, with `pattern`. Default: every folder there named like a
     /// locale, less the source locale.
     pub locales: Option<Vec<String>>,
+    /// Files never read, sources or translations: globs relative to the config file.
+    pub exclude: Option<Vec<Spanned<String>>>,
     /// Rules to run: codes, code prefixes or names (`ALL`). Default: all.
     pub select: Option<Vec<Spanned<String>>>,
     /// Rules not to run.
@@ -169,14 +172,20 @@ impl Config {
             if per_path.paths.is_empty() {
                 return Err(error_at(text, None, "a `[[per-path]]` has no `paths`"));
             }
-            for glob in &per_path.paths {
-                if let Err(error) = globset::Glob::new(glob.get_ref()) {
-                    return Err(error_at(
-                        text,
-                        Some(glob.span()),
-                        format!("`{}` is not a valid glob: {}", glob.get_ref(), error.kind()),
-                    ));
-                }
+        }
+        let globs = config
+            .per_path
+            .iter()
+            .flatten()
+            .flat_map(|p| &p.paths)
+            .chain(config.exclude.iter().flatten());
+        for glob in globs {
+            if let Err(error) = globset::Glob::new(glob.get_ref()) {
+                return Err(error_at(
+                    text,
+                    Some(glob.span()),
+                    format!("`{}` is not a valid glob: {}", glob.get_ref(), error.kind()),
+                ));
             }
         }
         if let Some(pattern) = &config.pattern {
@@ -266,6 +275,9 @@ pub fn starter(source: Option<&str>, translations: &[String]) -> String {
          # select = [\"ALL\"]\n\
          # ignore = [\"LD302\"]\n\
          \n\
+         # Files never checked, sources or translations (globs relative to this file).\n\
+         # exclude = [\"**/includes/**\"]\n\
+         \n\
          # Extra rulebooks of terms (TOML), as with `--rules`.\n\
          # rulebooks = [\"rules/terms.toml\"]\n\
          \n\
@@ -291,7 +303,7 @@ mod tests {
     #[test]
     fn every_key_parses() {
         let config = Config::parse(
-            "source = \"en-us\"\ntranslations = [\"zh-cn\"]\nselect = [\"LD1\", \"untranslated\"]\nignore = [\"LD302\"]\nrulebooks = [\"a.toml\"]\nfail-on = \"warning\"\nlocale = \"zh-cn\"\n[severity]\nLD3 = \"info\"\nLD301 = \"error\"\nmachine-translation = \"off\"\n[[per-path]]\npaths = [\"zh-cn/legacy/**\"]\nignore = [\"LD301\"]\n",
+            "source = \"en-us\"\ntranslations = [\"zh-cn\"]\nselect = [\"LD1\", \"untranslated\"]\nignore = [\"LD302\"]\nrulebooks = [\"a.toml\"]\nexclude = [\"**/x.md\"]\nfail-on = \"warning\"\nlocale = \"zh-cn\"\n[severity]\nLD3 = \"info\"\nLD301 = \"error\"\nmachine-translation = \"off\"\n[[per-path]]\npaths = [\"zh-cn/legacy/**\"]\nignore = [\"LD301\"]\n",
         )
         .unwrap();
         assert_eq!(config.fail_on, Some(FailOnLevel::Warning));

@@ -6,6 +6,7 @@
 //! ruff does, since one fix can make another finding appear or go away. Writing the result back
 //! (byte order mark, permissions, atomic rename) is the command line's job.
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -51,6 +52,8 @@ pub struct Applied {
     pub text: String,
     /// The number of findings fixed (two findings with the same edit count twice).
     pub fixed: usize,
+    /// The findings fixed, as (code, rule name), in order of position.
+    pub fixed_rules: Vec<(&'static str, &'static str)>,
     /// The ranges replaced, in the text before the pass, sorted and disjoint.
     pub edits: Vec<Range<usize>>,
     pub conflicts: Vec<Conflict>,
@@ -88,6 +91,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> Applied {
             && *last_replacement == replacement
         {
             applied.fixed += 1;
+            applied.fixed_rules.push((diagnostic.code, diagnostic.rule));
             continue;
         }
         let overlaps = last.as_ref().is_some_and(|(last_range, _)| {
@@ -104,6 +108,7 @@ pub fn apply(text: &str, diagnostics: &[Diagnostic], mode: FixMode) -> Applied {
         out.push_str(replacement);
         cursor = range.end;
         applied.fixed += 1;
+        applied.fixed_rules.push((diagnostic.code, diagnostic.rule));
         applied.edits.push(range.clone());
         last = Some((range, replacement));
     }
@@ -121,6 +126,8 @@ pub struct FileFix {
     pub remaining: Vec<Diagnostic>,
     /// Findings fixed over all passes.
     pub fixed: usize,
+    /// Findings fixed over all passes, by (code, rule name).
+    pub by_rule: BTreeMap<(&'static str, &'static str), usize>,
     /// Findings that remain with a fix this mode allows: their edits overlapped others in
     /// every pass, or the passes ran out.
     pub unapplied: usize,
@@ -146,6 +153,7 @@ pub fn fix_file(
     let mut parsed = target.clone();
     let mut remaining = diagnostics;
     let mut fixed = 0;
+    let mut by_rule = BTreeMap::new();
     let mut changed = false;
     for _ in 0..MAX_PASSES {
         let applied = apply(&parsed.document.text, &remaining, mode);
@@ -153,6 +161,9 @@ pub fn fix_file(
             break;
         }
         fixed += applied.fixed;
+        for rule in applied.fixed_rules {
+            *by_rule.entry(rule).or_insert(0) += 1;
+        }
         changed = true;
         let document = Document::new(parsed.document.path.clone(), applied.text);
         parsed = Parsed::new(Arc::new(document))?;
@@ -163,6 +174,7 @@ pub fn fix_file(
         parsed,
         remaining,
         fixed,
+        by_rule,
         unapplied,
         changed,
     })

@@ -10,7 +10,9 @@
 //! With no codes a comment covers every rule; codes, code prefixes (`LD3`) and names are
 //! accepted, separated by commas or spaces; text after ` -- ` is a reason and ignored.
 //! `disable-next-line` covers findings that start on the line after the comment; `disable`
-//! covers findings that start after it, up to a matching `enable` or the end of the file.
+//! covers findings that start after it, up to a matching `enable` or the end of the file, and
+//! when it comes before any block (after the front matter), the whole file from its start, so
+//! that findings about the front matter or the file itself can be silenced too.
 //!
 //! The comments are found in the parsed Markdown, in HTML blocks and inline HTML (so a comment
 //! in a code block or a code span is text, not a directive). A suppression that silences nothing
@@ -126,6 +128,9 @@ pub fn apply(
     }
     let document = &parsed.document;
     let text = document.text.as_str();
+    let first_block = parsed.target.blocks.first().map_or(text.len(), |block| {
+        parsed.target.original(block.range.clone()).start
+    });
     let mut scopes: Vec<Scope> = Vec::new();
     let mut unmatched_enables: Vec<usize> = Vec::new();
     // Open `disable` scopes, by index into `scopes`.
@@ -152,12 +157,19 @@ pub fn apply(
                 }
             }
             Some(Directive::Disable) => {
+                // At the top, before any block, a region covers the whole file, front matter
+                // and document-level findings included.
+                let start = if comment.range.start < first_block {
+                    0
+                } else {
+                    comment.range.end
+                };
                 for selector in selectors {
                     open.push(scopes.len());
                     scopes.push(Scope {
                         comment: index,
                         selector,
-                        range: comment.range.end..text.len(),
+                        range: start..text.len(),
                         used: false,
                     });
                 }

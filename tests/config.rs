@@ -219,6 +219,26 @@ fn command_line_options_override_the_file() {
 }
 
 #[test]
+fn exclude_skips_files_found_in_folders_but_not_files_named_on_their_own() {
+    let dir = project();
+    write(
+        dir.path(),
+        "locdrift.toml",
+        "source = \"en-us\"\ntranslations = [\"zh-cn\"]\nexclude = [\"**/legacy/**\"]\n",
+    );
+    let (_, found) = findings(dir.path(), &[]);
+    assert_eq!(
+        found,
+        [
+            triple("zh-cn/a.md", "LD101", "error"),
+            triple("zh-cn/a.md", "LD303", "warning"),
+        ]
+    );
+    let (_, found) = findings(dir.path(), &["zh-cn/legacy/a.md"]);
+    assert_eq!(found.len(), 2, "{found:?}");
+}
+
+#[test]
 fn a_pattern_finds_sources_and_translations_per_locale() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "docs/en-us/articles/x/a.md", SOURCE);

@@ -85,6 +85,43 @@ fn snapshot_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 const LOCALES: [&str; 3] = ["zh-cn", "zh-tw", "ja-jp"];
 
+/// A file line of the fix report: its path and (count, `CODE name`) per rule.
+type FileLine = (String, Vec<(usize, String)>);
+
+/// The fix report: `Fixed N findings in M files.` (or `Would fix …`) and one line per file,
+/// `  PATH: 2 × LD101 host-drift, 1 × LD201 escaped-emphasis`. Returns N and, per file, the
+/// counts; checks that they add up.
+fn parse_report(report: &str, verb: &str) -> (usize, Vec<FileLine>) {
+    let mut lines = report.lines();
+    let head = lines.next().expect("a summary line");
+    let rest = head
+        .strip_prefix(verb)
+        .unwrap_or_else(|| panic!("{head:?} does not start with {verb:?}"));
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let fixed: usize = words[0].parse().expect("a count");
+    let files: usize = words[3].parse().expect("a file count");
+    let mut per_file = Vec::new();
+    for line in lines {
+        let line = line.strip_prefix("  ").expect("an indented file line");
+        let (path, rules) = line.split_once(": ").expect("PATH: rules");
+        let rules: Vec<(usize, String)> = rules
+            .split(", ")
+            .map(|rule| {
+                let (count, code) = rule.split_once(" × ").expect("N × CODE name");
+                (count.parse().unwrap(), code.to_string())
+            })
+            .collect();
+        per_file.push((path.to_string(), rules));
+    }
+    assert_eq!(per_file.len(), files, "{report}");
+    let sum: usize = per_file
+        .iter()
+        .flat_map(|(_, rules)| rules.iter().map(|(count, _)| count))
+        .sum();
+    assert_eq!(sum, fixed, "{report}");
+    (fixed, per_file)
+}
+
 #[test]
 fn diff_prints_the_fixes_without_writing() {
     let dir = corpus_copy();
@@ -94,12 +131,22 @@ fn diff_prints_the_fixes_without_writing() {
     let output = run(dir.path(), &args);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
-    assert_eq!(
-        stderr(&output),
-        "Would fix 32 findings in 6 files.\n",
-        "{}",
-        describe(&output)
-    );
+    let (fixed, per_file) = parse_report(&stderr(&output), "Would fix ");
+    assert!(fixed > 0);
+    let diffed: Vec<String> = stdout(&output)
+        .lines()
+        .filter_map(|line| line.strip_prefix("+++ b/"))
+        .map(str::to_string)
+        .collect();
+    let reported: Vec<String> = per_file.iter().map(|(path, _)| path.clone()).collect();
+    assert_eq!(diffed, reported);
+    // The corpus's escaped markers and renamed anchors are among them.
+    let codes: Vec<&str> = per_file
+        .iter()
+        .flat_map(|(_, rules)| rules.iter().map(|(_, code)| code.as_str()))
+        .collect();
+    assert!(codes.contains(&"LD201 escaped-emphasis"), "{codes:?}");
+    assert!(codes.contains(&"LD202 lost-anchor"), "{codes:?}");
     insta::assert_snapshot!("corpus_diff", stdout(&output));
 }
 
@@ -107,15 +154,18 @@ fn diff_prints_the_fixes_without_writing() {
 fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     let dir = corpus_copy();
     let before = snapshot_files(dir.path());
+    let mut diff_args = vec!["--diff", "--source", "en-us"];
+    diff_args.extend(LOCALES);
+    let diff = run(dir.path(), &diff_args);
+    let (would_fix, would_change) = parse_report(&stderr(&diff), "Would fix ");
+
     let mut args = vec!["--fix", "--source", "en-us"];
     args.extend(LOCALES);
     let output = run(dir.path(), &args);
     let out = stdout(&output);
-    assert!(
-        out.ends_with("Fixed 32 findings in 6 files.\n"),
-        "{}",
-        describe(&output)
-    );
+    let report = &out[out.find("\nFixed ").expect("a fix report") + 1..];
+    let (fixed, changed_files) = parse_report(report, "Fixed ");
+    assert_eq!((fixed, &changed_files), (would_fix, &would_change));
     // What remains is reported, and still fails the run.
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert!(!out.contains("(fixable)"), "safe fixes remain:\n{out}");
@@ -130,17 +180,11 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
         .filter(|(path, bytes)| before.get(*path) != Some(*bytes))
         .map(|(path, _)| path.as_str())
         .collect();
-    assert_eq!(
-        changed,
-        [
-            "ja-jp/configure-mail-gateway.md",
-            "ja-jp/sync-client-troubleshooting.md",
-            "zh-cn/schedule-backups.md",
-            "zh-cn/skype-dns-records.md",
-            "zh-cn/sync-client-troubleshooting.md",
-            "zh-tw/reset-mfa.md"
-        ]
-    );
+    let reported: Vec<&str> = changed_files
+        .iter()
+        .map(|(path, _)| path.as_str())
+        .collect();
+    assert_eq!(changed, reported);
     assert_eq!(
         after.len(),
         before.len(),
@@ -154,8 +198,6 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
         describe(&again)
     );
     assert_eq!(snapshot_files(dir.path()), after);
-    let mut diff_args = vec!["--diff", "--source", "en-us"];
-    diff_args.extend(LOCALES);
     let diff = run(dir.path(), &diff_args);
     assert_eq!(diff.status.code(), Some(0), "{}", describe(&diff));
     assert_eq!(stdout(&diff), "");
@@ -177,7 +219,9 @@ fn fixed_text_is_the_original_with_only_the_reported_edits() {
         ],
     );
     assert!(
-        stdout(&output).ends_with("Fixed 4 findings in 1 file.\n"),
+        stdout(&output).ends_with(
+            "Fixed 4 findings in 1 file.\n  zh-tw/reset-mfa.md: 4 × LD201 escaped-emphasis\n"
+        ),
         "{}",
         describe(&output)
     );
@@ -306,6 +350,44 @@ fn unsafe_fixes_apply_only_with_the_flag() {
     assert_eq!(
         std::fs::read_to_string(&target).unwrap(),
         "# 标题\n\n已在 Microsoft 365 管理中心中为用户分配许可证。\n"
+    );
+}
+
+#[test]
+fn a_file_named_twice_is_diffed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let output = run(
+        dir.path(),
+        &["--diff", "--source", "en-us", "zh-cn", "./zh-cn/a.md"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(
+        stdout(&output).matches("+++ ").count(),
+        1,
+        "{}",
+        describe(&output)
+    );
+    assert!(stderr(&output).starts_with("Would fix 1 finding in 1 file.\n"));
+}
+
+#[test]
+fn with_json_output_the_fix_report_goes_to_stderr() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", ESCAPED);
+    let output = run(
+        dir.path(),
+        &["--fix", "--format", "json", "--source", "en-us", "zh-cn"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    let remaining: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout(&output)).expect("stdout is only JSON");
+    assert!(remaining.is_empty(), "{remaining:?}");
+    assert_eq!(
+        stderr(&output),
+        "Fixed 1 finding in 1 file.\n  zh-cn/a.md: 1 × LD201 escaped-emphasis\n"
     );
 }
 

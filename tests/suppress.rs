@@ -134,3 +134,33 @@ fn a_comment_in_code_is_not_a_directive() {
     let dir = setup(target);
     assert!(codes(dir.path()).contains(&"LD101:7".to_string()));
 }
+
+#[test]
+fn a_disable_at_the_top_covers_the_front_matter_and_the_whole_file() {
+    let front = "---\ntitle: 标题\nms.translationtype: MT\n---\n";
+    let dir = setup(&format!("{front}{DRIFTED}"));
+    let all = codes(dir.path());
+    assert!(all.contains(&"LD302:3".to_string()), "{all:?}");
+    std::fs::write(
+        dir.path().join("zh-cn/a.md"),
+        format!("{front}<!-- locdrift-disable machine-translation -->\n{DRIFTED}"),
+    )
+    .unwrap();
+    let silenced = codes(dir.path());
+    assert!(
+        !silenced
+            .iter()
+            .any(|c| c.starts_with("LD302") || c.starts_with("LD002")),
+        "{silenced:?}"
+    );
+    assert_eq!(silenced.len(), all.len() - 1, "{silenced:?}");
+    // After a block, it covers only what follows.
+    std::fs::write(
+        dir.path().join("zh-cn/a.md"),
+        format!("{front}# 标题\n\n<!-- locdrift-disable machine-translation -->\n"),
+    )
+    .unwrap();
+    let later = codes(dir.path());
+    assert!(later.contains(&"LD302:3".to_string()), "{later:?}");
+    assert!(later.iter().any(|c| c.starts_with("LD002")), "{later:?}");
+}

@@ -29,6 +29,8 @@ pub struct Resolved {
     per_path: Vec<(GlobSet, Vec<String>)>,
     /// Folders from `pattern`, whose files must also match the glob after `{locale}`.
     include: Option<(Vec<PathBuf>, GlobSet)>,
+    /// `exclude`: files found in folders that are skipped.
+    exclude: Option<GlobSet>,
 }
 
 fn glob_set(globs: &[&str]) -> Result<GlobSet> {
@@ -117,6 +119,7 @@ pub fn resolve(args: &CheckArgs) -> Result<Resolved> {
         root: None,
         per_path: Vec::new(),
         include: None,
+        exclude: None,
     };
     let Some(path) = locate(args)? else {
         return Ok(resolved);
@@ -239,7 +242,12 @@ pub fn resolve(args: &CheckArgs) -> Result<Resolved> {
             .collect();
         resolved.per_path.push((set, ignore));
     }
-    if !resolved.per_path.is_empty() {
+    if let Some(exclude) = &config.exclude {
+        let globs: Vec<&str> = exclude.iter().map(|g| g.get_ref().as_str()).collect();
+        resolved.exclude =
+            Some(glob_set(&globs).with_context(|| format!("`exclude` in `{}`", path.display()))?);
+    }
+    if !resolved.per_path.is_empty() || resolved.exclude.is_some() {
         let folder = if base.as_os_str().is_empty() {
             Path::new(".")
         } else {
@@ -254,25 +262,31 @@ pub fn resolve(args: &CheckArgs) -> Result<Resolved> {
 impl Resolved {
     /// The rules `[[per-path]]` ignores in `file`.
     pub fn ignores_for(&self, file: &Path) -> Vec<String> {
-        let Some(root) = &self.root else {
+        if self.per_path.is_empty() {
             return Vec::new();
-        };
-        let Ok(canonical) = file.canonicalize() else {
-            return Vec::new();
-        };
-        let Ok(relative) = canonical.strip_prefix(root) else {
+        }
+        let Some(relative) = self.config_relative(file) else {
             return Vec::new();
         };
         self.per_path
             .iter()
-            .filter(|(set, _)| set.is_match(relative))
+            .filter(|(set, _)| set.is_match(&relative))
             .flat_map(|(_, ignore)| ignore.iter().cloned())
             .collect()
     }
 
     /// Whether `file`, found below the folder `root` given as a path, is one to check: with a
     /// `pattern`, files of its folders must match the glob after `{locale}`.
+    /// `exclude` skips files found in folders; a file named on its own is always read.
     pub fn includes(&self, root: &Path, file: &Path) -> bool {
+        if root != file
+            && let Some(exclude) = &self.exclude
+            && self
+                .config_relative(file)
+                .is_some_and(|relative| exclude.is_match(relative))
+        {
+            return false;
+        }
         let Some((roots, set)) = &self.include else {
             return true;
         };
@@ -281,6 +295,13 @@ impl Resolved {
         }
         file.strip_prefix(root)
             .is_ok_and(|relative| set.is_match(relative))
+    }
+
+    /// A file's path relative to the config file's folder, if it is below it.
+    fn config_relative(&self, file: &Path) -> Option<PathBuf> {
+        let root = self.root.as_ref()?;
+        let canonical = file.canonicalize().ok()?;
+        canonical.strip_prefix(root).ok().map(Path::to_path_buf)
     }
 }
 

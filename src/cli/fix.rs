@@ -5,7 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use anyhow::{Context as _, Result};
 use similar::TextDiff;
@@ -25,6 +25,8 @@ const BOM: &[u8] = "\u{feff}".as_bytes();
 pub struct FileOutcome {
     pub path: PathBuf,
     pub fixed: usize,
+    /// Findings fixed by (code, rule name).
+    pub by_rule: std::collections::BTreeMap<(&'static str, &'static str), usize>,
     /// Fixable findings left unfixed.
     pub unapplied: usize,
     /// The unified diff, with `--diff`.
@@ -41,9 +43,12 @@ pub struct Fixer {
     /// The sources of the run, canonicalized: never written, even when also given as a
     /// translation.
     protected: std::collections::HashSet<PathBuf>,
-    pub outcomes: Vec<FileOutcome>,
+    /// What each changed file got; a mutex so that files can be fixed on several threads.
+    outcomes: Mutex<Vec<FileOutcome>>,
     /// Files that could not be fixed, with why.
-    errors: Vec<String>,
+    errors: Mutex<Vec<String>>,
+    /// Files fixed or diffed so far, canonical.
+    seen: Mutex<std::collections::HashSet<PathBuf>>,
 }
 
 impl Fixer {
@@ -62,8 +67,9 @@ impl Fixer {
             },
             dry_run: args.diff,
             protected: Default::default(),
-            outcomes: Vec::new(),
-            errors: Vec::new(),
+            outcomes: Mutex::new(Vec::new()),
+            errors: Mutex::new(Vec::new()),
+            seen: Mutex::default(),
         }
     }
 
@@ -99,18 +105,18 @@ impl Fixer {
     /// Ends a `--diff` run: the diffs on stdout, the count on stderr; exit 1 if a file would
     /// change.
     pub fn finish_diff(
-        &mut self,
+        &self,
         stdout: &mut dyn Write,
         errors: &mut dyn Write,
         failed: bool,
     ) -> Result<Outcome> {
         self.write_diffs(stdout)?;
         stdout.flush()?;
-        writeln!(errors, "{}", self.summary())?;
+        write!(errors, "{}\n{}", self.summary(), self.details())?;
         let failed = self.write_errors(errors)? || failed;
         Ok(if failed {
             Outcome::Errors
-        } else if self.outcomes.is_empty() {
+        } else if self.outcomes().is_empty() {
             Outcome::Clean
         } else {
             Outcome::Findings
@@ -125,10 +131,11 @@ impl Fixer {
         stdout: &mut dyn Write,
         errors: &mut dyn Write,
     ) -> std::io::Result<()> {
+        let report = format!("{}\n{}", self.summary(), self.details());
         if human {
-            writeln!(stdout, "{}", self.summary())?;
+            write!(stdout, "{report}")?;
         } else {
-            writeln!(errors, "{}", self.summary())?;
+            write!(errors, "{report}")?;
         }
         Ok(())
     }
@@ -138,7 +145,7 @@ impl Fixer {
     /// file's. A file that cannot be fixed or written is left as it was, with its findings;
     /// the error is kept for [`Fixer::write_errors`].
     pub fn fix(
-        &mut self,
+        &self,
         path: &Path,
         parsed: &Parsed,
         source: Option<&Parsed>,
@@ -159,7 +166,7 @@ impl Fixer {
         let result = match fix::fix_file(parsed, source, settings, options, diagnostics, mode) {
             Ok(result) => result,
             Err(error) => {
-                self.errors.push(format!(
+                lock(&self.errors).push(format!(
                     "`{}`: not fixed, since the fixes would leave a malformed side-by-side file ({error})",
                     path.display()
                 ));
@@ -170,19 +177,25 @@ impl Fixer {
             return Ok((result.parsed.document, result.remaining));
         }
         let new_text = &result.parsed.document.text;
+        // A file named twice (`zh-cn zh-cn/a.md`) is diffed and counted once.
+        let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if !lock(&self.seen).insert(key) {
+            return Ok((result.parsed.document, result.remaining));
+        }
         let diff = if self.dry_run {
             Some(unified_diff(path, &parsed.document.text, new_text))
         } else {
             if let Err(error) = write_fixed(path, &parsed.document, new_text) {
                 // The file is as it was: report its findings as they are, and the error.
-                self.errors.push(format!("{error:#}"));
+                lock(&self.errors).push(format!("{error:#}"));
                 return Ok((parsed.document.clone(), original));
             }
             None
         };
-        self.outcomes.push(FileOutcome {
+        lock(&self.outcomes).push(FileOutcome {
             path: path.to_path_buf(),
             fixed: result.fixed,
+            by_rule: result.by_rule,
             unapplied: result.unapplied,
             diff,
         });
@@ -191,18 +204,17 @@ impl Fixer {
 
     /// Prints the files that could not be fixed; true if there were any (exit status 2).
     pub fn write_errors(&self, errors: &mut dyn Write) -> std::io::Result<bool> {
-        for error in &self.errors {
+        let list = lock(&self.errors);
+        for error in list.iter() {
             writeln!(errors, "error: {error}")?;
         }
-        Ok(!self.errors.is_empty())
+        Ok(!list.is_empty())
     }
 
     /// The number of findings fixed and of files changed.
     pub fn totals(&self) -> (usize, usize) {
-        (
-            self.outcomes.iter().map(|o| o.fixed).sum(),
-            self.outcomes.len(),
-        )
+        let outcomes = lock(&self.outcomes);
+        (outcomes.iter().map(|o| o.fixed).sum(), outcomes.len())
     }
 
     /// `Fixed 3 findings in 2 files.` (or `Would fix` with `--diff`), with the fixes left out
@@ -222,7 +234,7 @@ impl Fixer {
                 plural(files, "file")
             )
         };
-        let unapplied: usize = self.outcomes.iter().map(|o| o.unapplied).sum();
+        let unapplied: usize = lock(&self.outcomes).iter().map(|o| o.unapplied).sum();
         if unapplied > 0 {
             line.push_str(&format!(
                 " {} not applied, since {} overlapped other edits in every pass; fix {} by hand.",
@@ -234,16 +246,50 @@ impl Fixer {
         line
     }
 
+    /// One line per file changed, in path order: `  zh-tw/a.md: 21 × LD201 escaped-emphasis`.
+    pub fn details(&self) -> String {
+        let mut out = String::new();
+        for outcome in self.outcomes() {
+            let rules: Vec<String> = outcome
+                .by_rule
+                .iter()
+                .map(|((code, name), count)| format!("{count} × {code} {name}"))
+                .collect();
+            out.push_str(&format!(
+                "  {}: {}\n",
+                outcome.path.display(),
+                rules.join(", ")
+            ));
+        }
+        out
+    }
+
     /// Writes the diffs, in path order.
-    pub fn write_diffs(&mut self, out: &mut dyn Write) -> std::io::Result<()> {
-        self.outcomes.sort_by(|a, b| a.path.cmp(&b.path));
-        for outcome in &self.outcomes {
+    pub fn write_diffs(&self, out: &mut dyn Write) -> std::io::Result<()> {
+        for outcome in self.outcomes() {
             if let Some(diff) = &outcome.diff {
                 write!(out, "{diff}")?;
             }
         }
         Ok(())
     }
+}
+
+impl Fixer {
+    /// What each changed file got, in path order.
+    pub fn outcomes(&self) -> Vec<FileOutcome> {
+        let mut outcomes = lock(&self.outcomes).clone();
+        outcomes.sort_by(|a, b| a.path.cmp(&b.path));
+        outcomes
+    }
+}
+
+/// Locks a mutex, taking the data of one poisoned by a panic (a panic in a check is reported
+/// per file and must not lose the other files' outcomes).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A unified diff of one file, `--- a/PATH` / `+++ b/PATH`, three lines of context.
@@ -300,4 +346,22 @@ pub fn write_fixed(path: &Path, original: &Document, new_text: &str) -> Result<(
         .map_err(|error| error.error)
         .with_context(|| format!("replacing `{}`", path.display()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Files may be checked, and so fixed, on several threads at once.
+    #[test]
+    fn a_fixer_is_shared_between_threads() {
+        fn assert_sync<T: Sync + Send>() {}
+        assert_sync::<Fixer>();
+    }
+
+    #[test]
+    fn diff_headers_name_the_file() {
+        let diff = unified_diff(Path::new("/tmp/zh-cn/a.md"), "a\nb\n", "a\nc\n");
+        assert!(diff.starts_with("--- a/tmp/zh-cn/a.md\n+++ b/tmp/zh-cn/a.md\n@@ -1,2 +1,2 @@\n"));
+    }
 }
