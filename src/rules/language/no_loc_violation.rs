@@ -1,7 +1,7 @@
 use std::ops::Range;
 
 use crate::declare_rule;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::frontmatter::FrontMatter;
 use crate::rules::support::{is_prose, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
@@ -231,16 +231,30 @@ impl Rule for NoLocViolation {
                 } else {
                     "the do-not-translate rulebook"
                 };
+                // Point at the shorter name the translation wrote, when it is there verbatim;
+                // otherwise at the block.
+                let short_range = partial.as_ref().and_then(|short| {
+                    let text = &cx.target_text()[target.range.clone()];
+                    text.find(short.as_str())
+                        .map(|i| target.range.start + i..target.range.start + i + short.len())
+                });
+                let primary = match (&short_range, &partial) {
+                    (Some(range), Some(short)) => Label::target(
+                        cx.target_original(range.clone()),
+                        format!("`{short}` where the source has `{term}`"),
+                    ),
+                    _ => target_block_label(
+                        cx,
+                        target,
+                        format!("no `{term}` in this {}", target.kind.noun()),
+                    ),
+                };
                 let mut diagnostic = Diagnostic::new(
                     &Self::INFO,
                     format!(
                         "`{term}` must not be translated, but the translation does not have it"
                     ),
-                    target_block_label(
-                        cx,
-                        target,
-                        format!("no `{term}` in this {}", target.kind.noun()),
-                    ),
+                    primary,
                 )
                 .with_secondary(reference.label(first, format!("`{term}` in the English source")))
                 .with_note(format!("`{term}` is in {origin}"))
