@@ -615,13 +615,13 @@ fn ld104_dropped_locale_segment_is_an_allowed_rewrite() {
 }
 
 #[test]
-fn ld204_note_alert_as_bold_label_in_000_and_001() {
+fn ld203_note_alert_as_bold_label_in_000_and_001() {
     let Some(seeds) = Seeds::load() else { return };
     for (translation, label) in [(ZH_CN_SXS, "**NOTE**"), (ZH_CN_MT, "**注意**")] {
         let run = seeds.check(translation);
         let text = seeds.text(translation);
         let line = line_of(&text, "Forefront Threat Management Gateway (TMG) 2010");
-        let finding = run.expect(translation, "LD204", &["`[!NOTE]` alert", label], line);
+        let finding = run.expect(translation, "LD203", &["`[!NOTE]` alert", label], line);
         assert_eq!(
             finding["column"].as_u64().unwrap() as usize,
             column_of(&text, line, label),

@@ -22,8 +22,9 @@ declare_rule! {
     /// for missing bold, and italics may be dropped in Chinese, Japanese and Korean, which do
     /// not use them.
     ///
-    /// It also reports an alert of the source (`> [!NOTE]`) that the translation writes as a
-    /// plain paragraph or with a bold label (`**注意**：`), or as another kind of alert.
+    /// An alert of the source (`> [!NOTE]`) that the translation writes as a plain paragraph or
+    /// with a bold label (`**注意**：`) is `structure-drift`'s (LD203), and its bold label is
+    /// not counted here.
     ///
     /// Other rules own parts of the markup: anchors (`<a name>`) are `lost-anchor`'s (LD202);
     /// a block with escaped or unrendered bold markers (`\*\*`, `** x **`) is left to
@@ -228,10 +229,11 @@ impl Rule for MarkupDrift {
                 }
                 out.push(diagnostic);
             }
+            // An alert written as a bold label is `structure-drift`'s (LD203); its bold is not
+            // counted here.
             if let Some(kind) = source.containers.alert
                 && target.containers.alert != Some(kind)
             {
-                out.push(self.lost_alert(cx, source, target, kind));
                 continue;
             }
             // Unrendered or quadrupled markers make the counts meaningless; escaped-emphasis
@@ -283,55 +285,6 @@ impl Rule for MarkupDrift {
 }
 
 impl MarkupDrift {
-    /// A `> [!NOTE]` alert that the translation turned into a plain or bold-labelled paragraph.
-    fn lost_alert(
-        &self,
-        cx: &Context<'_>,
-        source: &Block,
-        target: &Block,
-        kind: &str,
-    ) -> Diagnostic {
-        let target_text = cx.target_text();
-        let label = target.strong.first().filter(|strong| {
-            target_text[target.range.start..strong.start]
-                .trim()
-                .is_empty()
-        });
-        let (message, primary) = match (target.containers.alert, label) {
-            (Some(other), _) => (
-                format!(
-                    "the source's `[!{kind}]` alert is a `[!{other}]` alert in the translation"
-                ),
-                target_block_label(cx, target, format!("the source has `[!{kind}]`")),
-            ),
-            (None, Some(strong)) => (
-                format!(
-                    "the source's `[!{kind}]` alert is a bold label `{}` in the translation",
-                    &target_text[strong.clone()]
-                ),
-                Label::target(
-                    cx.target_original(strong.clone()),
-                    format!("the source has a `> [!{kind}]` alert"),
-                ),
-            ),
-            (None, None) => (
-                format!("the source's `[!{kind}]` alert is a plain paragraph in the translation"),
-                target_block_label(cx, target, format!("the source has a `> [!{kind}]` alert")),
-            ),
-        };
-        let mut diagnostic = Diagnostic::new(&Self::INFO, message, primary).with_help(format!(
-            "write the paragraph as a `> [!{kind}]` alert, as the source does"
-        ));
-        if let Some(label) = source_block_label(
-            cx,
-            source,
-            format!("`[!{kind}]` alert in the English source"),
-        ) {
-            diagnostic = diagnostic.with_secondary(label);
-        }
-        diagnostic
-    }
-
     fn count_finding(
         &self,
         cx: &Context<'_>,

@@ -3,18 +3,20 @@ use std::collections::BTreeMap;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
+use crate::rules::support::{source_block_label, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
     /// ## What it does
     /// Reports a translation whose document structure differs from the source's in aligned
     /// blocks: a heading of another level (`##` for `###`), a list item that is no longer in a
-    /// list (or sits at another nesting depth), a block quote that lost its `>`, and a table
-    /// with another number of rows or columns.
+    /// list (or sits at another nesting depth), a block quote that lost its `>`, an alert
+    /// (`> [!NOTE]`) written as a plain paragraph, with a bold label (`**注意**：`) or as
+    /// another kind of alert, and a table with another number of rows or columns.
     ///
     /// Other rules own the rest of the structure: blocks with no counterpart are
-    /// `missing-segment` (LD402) and `extra-segment` (LD403); an alert (`> [!NOTE]`) written as
-    /// a bold label is `markup-drift` (LD204); a changed anchor is `lost-anchor` (LD202).
+    /// `missing-segment` (LD402) and `extra-segment` (LD403); a changed anchor is
+    /// `lost-anchor` (LD202).
     ///
     /// ## Why is this bad?
     /// Headings build the page's table of contents and its anchors; a heading one level off
@@ -107,6 +109,47 @@ pub(crate) fn reshaped_tables(cx: &Context<'_>) -> Vec<(usize, usize)> {
         .collect()
 }
 
+/// A `> [!NOTE]` alert that the translation turned into a plain or bold-labelled paragraph.
+fn lost_alert(cx: &Context<'_>, source: &Block, target: &Block, kind: &str) -> Diagnostic {
+    let target_text = cx.target_text();
+    let label = target.strong.first().filter(|strong| {
+        target_text[target.range.start..strong.start]
+            .trim()
+            .is_empty()
+    });
+    let (message, primary) = match (target.containers.alert, label) {
+        (Some(other), _) => (
+            format!("the source's `[!{kind}]` alert is a `[!{other}]` alert in the translation"),
+            target_block_label(cx, target, format!("the source has `[!{kind}]`")),
+        ),
+        (None, Some(strong)) => (
+            format!(
+                "the source's `[!{kind}]` alert is a bold label `{}` in the translation",
+                &target_text[strong.clone()]
+            ),
+            Label::target(
+                cx.target_original(strong.clone()),
+                format!("the source has a `> [!{kind}]` alert"),
+            ),
+        ),
+        (None, None) => (
+            format!("the source's `[!{kind}]` alert is a plain paragraph in the translation"),
+            target_block_label(cx, target, format!("the source has a `> [!{kind}]` alert")),
+        ),
+    };
+    let mut diagnostic = Diagnostic::new(&StructureDrift::INFO, message, primary).with_help(
+        format!("write the paragraph as a `> [!{kind}]` alert, as the source does"),
+    );
+    if let Some(label) = source_block_label(
+        cx,
+        source,
+        format!("`[!{kind}]` alert in the English source"),
+    ) {
+        diagnostic = diagnostic.with_secondary(label);
+    }
+    diagnostic
+}
+
 fn plural(count: usize, word: &str) -> String {
     format!("{count} {word}{}", if count == 1 { "" } else { "s" })
 }
@@ -153,6 +196,12 @@ impl Rule for StructureDrift {
                             hashes(*from)
                         )),
                     );
+                }
+                _ if source.containers.alert.is_some()
+                    && target.containers.alert != source.containers.alert =>
+                {
+                    let kind = source.containers.alert.unwrap_or_default();
+                    out.push(lost_alert(cx, source, target, kind));
                 }
                 (BlockKind::Paragraph, BlockKind::Paragraph) => {
                     let (from, to) = (&source.containers, &target.containers);
