@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
+use crate::align::dice;
 use crate::analysis::Parsed;
 use crate::markdown::View;
 use crate::markdown::model::{Block, BlockKind};
@@ -333,25 +334,6 @@ fn token_set(tokens: &[WordToken]) -> Vec<u64> {
     set.sort_unstable();
     set.dedup();
     set
-}
-
-fn dice(left: &[u64], right: &[u64]) -> f32 {
-    if left.is_empty() || right.is_empty() {
-        return 0.0;
-    }
-    let (mut i, mut j, mut shared) = (0, 0, 0);
-    while i < left.len() && j < right.len() {
-        match left[i].cmp(&right[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                shared += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    2.0 * shared as f32 / (left.len() + right.len()) as f32
 }
 
 fn kind_class(kind: &BlockKind) -> u8 {

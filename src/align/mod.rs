@@ -161,7 +161,7 @@ impl Features {
 }
 
 /// Sørensen–Dice overlap of two sorted sets, 0 when either is empty.
-fn dice(left: &[u64], right: &[u64]) -> f32 {
+pub(crate) fn dice(left: &[u64], right: &[u64]) -> f32 {
     if left.is_empty() || right.is_empty() {
         return 0.0;
     }
