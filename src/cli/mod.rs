@@ -237,8 +237,9 @@ pub struct CheckArgs {
     /// report only the findings that are new since it: the pull-request gate.
     #[arg(long, value_name = "REV", conflicts_with = "staged")]
     pub base: Option<String>,
-    /// Check the staged content of the staged files (for a pre-commit hook).
-    #[arg(long)]
+    /// Check the staged content of the staged files (for a pre-commit hook). Fixes are not
+    /// written then: the work tree may hold other changes than the index.
+    #[arg(long, conflicts_with = "fix")]
     pub staged: bool,
     /// Report only the findings that this baseline file does not record.
     #[arg(long, value_name = "FILE")]
