@@ -187,6 +187,13 @@ pub fn score(source: &Features, target: &Features) -> Option<f32> {
         (2, 4) | (4, 2) => 0.4,
         _ => return None,
     };
+    // Side-by-side blocks that share no segment are different blocks. Checked first: in a
+    // long side-by-side file it rules out almost every pair before any other comparison.
+    let segments = dice(&source.segments, &target.segments);
+    let both_segmented = !source.segments.is_empty() && !target.segments.is_empty();
+    if both_segmented && segments == 0.0 {
+        return None;
+    }
     if source.class == 1 && source.level != target.level {
         score -= 0.4;
     }
@@ -217,11 +224,7 @@ pub fn score(source: &Features, target: &Features) -> Option<f32> {
             score -= 1.0;
         }
     }
-    let segments = dice(&source.segments, &target.segments);
-    if !source.segments.is_empty() && !target.segments.is_empty() {
-        if segments == 0.0 {
-            return None;
-        }
+    if both_segmented {
         score += 6.0 * segments;
     }
     (score > 0.25).then_some(score)
@@ -230,37 +233,112 @@ pub fn score(source: &Features, target: &Features) -> Option<f32> {
 /// One row of an alignment: a source block, a target block, or both.
 pub type Pair = (Option<usize>, Option<usize>);
 
+/// Up to this many block pairs, every source block is compared with every target block.
+pub const FULL_CELLS: usize = 40_000;
+/// Beyond [`FULL_CELLS`], a source block is compared only with target blocks at most this far,
+/// plus the difference in length, from its proportional position (block `i` of `n` against
+/// blocks near `i * m / n`).
+pub const HALF_WIDTH: usize = 100;
+
+/// The cells of the alignment matrix that are computed: for row `i`, columns `lo[i]..hi[i]`.
+/// Both bounds are non-decreasing, row 0 starts at column 0, and consecutive rows overlap, so
+/// every computed cell has a path of computed cells to the last row or column.
+struct Band {
+    m: usize,
+    lo: Vec<usize>,
+    hi: Vec<usize>,
+    /// Index of the first cell of each row in the flat arrays.
+    start: Vec<usize>,
+}
+
+impl Band {
+    fn new(n: usize, m: usize) -> Band {
+        let full = n.saturating_mul(m) <= FULL_CELLS;
+        // Widened by the difference in length, so that a path whose extra blocks are all on one
+        // side (only insertions, or only deletions) always fits.
+        let width = HALF_WIDTH + n.abs_diff(m);
+        let (mut lo, mut hi, mut start) = (
+            Vec::with_capacity(n),
+            Vec::with_capacity(n),
+            Vec::with_capacity(n + 1),
+        );
+        let mut cells = 0;
+        for i in 0..n {
+            let (low, high) = if full {
+                (0, m)
+            } else {
+                let center = i * m / n;
+                (center.saturating_sub(width), (center + width + 1).min(m))
+            };
+            lo.push(low);
+            hi.push(high);
+            start.push(cells);
+            cells += high - low;
+        }
+        start.push(cells);
+        Band { m, lo, hi, start }
+    }
+
+    fn cells(&self) -> usize {
+        self.start.last().copied().unwrap_or(0)
+    }
+
+    /// The flat index of cell `(i, j)`, if it is computed.
+    fn index(&self, i: usize, j: usize) -> Option<usize> {
+        (i < self.lo.len() && j >= self.lo[i] && j < self.hi[i])
+            .then(|| self.start[i] + j - self.lo[i])
+    }
+
+    /// The best total from `(i, j)`: 0 past the last row or column (the rest is skipped),
+    /// minus infinity outside the band.
+    fn best(&self, best: &[f32], i: usize, j: usize) -> f32 {
+        if i == self.lo.len() || j == self.m {
+            return 0.0;
+        }
+        self.index(i, j)
+            .map_or(f32::NEG_INFINITY, |index| best[index])
+    }
+}
+
 /// Aligns two block sequences. The result is monotonic in both indices and lists every block
 /// of each side exactly once.
+///
+/// The alignment is exact up to [`FULL_CELLS`] block pairs; longer documents are aligned within
+/// a band around the diagonal (see [`HALF_WIDTH`]), so time and memory grow linearly with the
+/// document instead of with its square.
 pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
     let (n, m) = (source.len(), target.len());
-    // best[i][j]: best total for source[i..] and target[j..]; row-major in one vector.
-    let width = m + 1;
-    let mut best = vec![0f32; (n + 1) * width];
-    let mut pair_score = vec![f32::NEG_INFINITY; n * m.max(1)];
+    let band = Band::new(n, m);
+    // best: the best total for source[i..] and target[j..]; pair_score: the score of pairing
+    // source[i] with target[j], minus infinity when they must not pair.
+    let mut best = vec![0f32; band.cells()];
+    let mut pair_score = vec![f32::NEG_INFINITY; band.cells()];
     for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            let skip = best[(i + 1) * width + j].max(best[i * width + j + 1]);
+        for j in (band.lo[i]..band.hi[i]).rev() {
+            let skip = band.best(&best, i + 1, j).max(band.best(&best, i, j + 1));
+            let index = band.start[i] + j - band.lo[i];
             let take = match score(&source[i], &target[j]) {
                 Some(score) => {
-                    pair_score[i * m + j] = score;
-                    score + best[(i + 1) * width + j + 1]
+                    pair_score[index] = score;
+                    score + band.best(&best, i + 1, j + 1)
                 }
                 None => f32::NEG_INFINITY,
             };
-            best[i * width + j] = skip.max(take);
+            best[index] = skip.max(take);
         }
     }
     let mut pairs = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
-        let here = best[i * width + j];
-        let take = pair_score[i * m + j];
-        if take.is_finite() && (take + best[(i + 1) * width + j + 1] - here).abs() < 1e-4 {
+        let here = band.best(&best, i, j);
+        let take = band
+            .index(i, j)
+            .map_or(f32::NEG_INFINITY, |index| pair_score[index]);
+        if take.is_finite() && (take + band.best(&best, i + 1, j + 1) - here).abs() < 1e-4 {
             pairs.push((Some(i), Some(j)));
             i += 1;
             j += 1;
-        } else if (best[(i + 1) * width + j] - here).abs() < 1e-4 {
+        } else if (band.best(&best, i + 1, j) - here).abs() < 1e-4 {
             pairs.push((Some(i), None));
             i += 1;
         } else {
@@ -271,4 +349,69 @@ pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
     pairs.extend((i..n).map(|i| (Some(i), None)));
     pairs.extend((j..m).map(|j| (None, Some(j))));
     pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A paragraph identified by one language-neutral token.
+    fn block(id: u64) -> Features {
+        Features {
+            class: 2,
+            hard: vec![id],
+            ..Features::default()
+        }
+    }
+
+    fn check(source: &[u64], target: &[u64]) {
+        let source_features: Vec<Features> = source.iter().copied().map(block).collect();
+        let target_features: Vec<Features> = target.iter().copied().map(block).collect();
+        let pairs = align(&source_features, &target_features);
+        // Every block once, in order on both sides.
+        let lefts: Vec<usize> = pairs.iter().filter_map(|p| p.0).collect();
+        let rights: Vec<usize> = pairs.iter().filter_map(|p| p.1).collect();
+        assert_eq!(lefts, (0..source.len()).collect::<Vec<_>>());
+        assert_eq!(rights, (0..target.len()).collect::<Vec<_>>());
+        // Blocks with the same token pair, and only they.
+        for pair in pairs {
+            match pair {
+                (Some(i), Some(j)) => assert_eq!(source[i], target[j], "{i} paired with {j}"),
+                (Some(i), None) => assert!(!target.contains(&source[i]), "{i} left alone"),
+                (None, Some(j)) => assert!(!source.contains(&target[j]), "{j} left alone"),
+                (None, None) => unreachable!(),
+            }
+        }
+    }
+
+    #[test]
+    fn small_documents_are_aligned_exactly() {
+        let source: Vec<u64> = (0..300).collect();
+        let mut target: Vec<u64> = source.iter().copied().filter(|&i| i % 7 != 3).collect();
+        target.insert(100, 10_000);
+        check(&source, &target);
+    }
+
+    #[test]
+    fn long_documents_are_aligned_in_a_band_with_gaps_and_insertions() {
+        let n = 3000;
+        assert!(n * n > FULL_CELLS);
+        let source: Vec<u64> = (0..n as u64).collect();
+        // A missing run of 150 blocks, scattered missing blocks, and 120 extra blocks at the
+        // end: the path strays from the diagonal but stays inside the band.
+        let mut target: Vec<u64> = source
+            .iter()
+            .copied()
+            .filter(|&i| !(1000..1150).contains(&i) && i % 97 != 5)
+            .collect();
+        target.extend(50_000..50_120);
+        check(&source, &target);
+    }
+
+    #[test]
+    fn very_different_lengths_still_align() {
+        let source: Vec<u64> = (0..20).map(|i| i * 100).collect();
+        let target: Vec<u64> = (0..30_000).collect();
+        check(&source, &target);
+    }
 }

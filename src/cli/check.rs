@@ -1,27 +1,33 @@
-//! `locdrift check`: finds the files, pairs translations with sources, runs the engine on each
-//! and prints the findings.
+//! `locdrift check`: resolves the configuration, finds the files, pairs translations with
+//! sources, checks them in parallel and writes the findings in path order.
+//!
+//! Human, JSON and JSON Lines output stream: each file's findings are written as soon as the
+//! files before it are done, and only the files in flight are held in memory. The formats that
+//! describe a whole run (SARIF, JUnit, HTML, GitHub annotations, `--statistics`, `--diff`)
+//! collect the reports first.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::collections::{HashMap, HashSet};
+use std::io::{IsTerminal, Read, Write};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result};
-use codespan_reporting::term::termcolor::StandardStream;
+use codespan_reporting::term::termcolor::{Buffer, StandardStream};
 
 use super::config::Resolved;
 use super::fix::Fixer;
 use super::gate::{Gate, Reader};
 use super::git::Repo;
 use super::handoff::Handoffs;
-use super::{CheckArgs, FailOn, OutputFormat};
+use super::progress::Progress;
+use super::{CheckArgs, ColorChoice, FailOn, OutputFormat, runner, walk};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
-use crate::diagnostic::Severity;
 use crate::document::Document;
 use crate::emit::{FileReport, Totals, github, html, json, junit, sarif, statistics, text};
 use crate::engine::{self, CheckOptions, Settings};
+use crate::markdown::frontmatter;
 
 /// What a run ended with, for the exit status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,16 +37,32 @@ pub enum Outcome {
     Errors,
 }
 
-/// Reads a file as a document: UTF-8 text, no NUL bytes.
-pub fn read_document(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).with_context(|| format!("reading `{}`", path.display()))?;
+/// Reads a file as a document: UTF-8 text, no NUL bytes, at most `limit` bytes.
+pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("reading `{}`", path.display()))?;
+    let size = file
+        .metadata()
+        .with_context(|| format!("reading `{}`", path.display()))?
+        .len();
+    if size > limit {
+        anyhow::bail!("{}", too_large(path, size, limit));
+    }
+    // A file that grows while it is read is still held to the limit.
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("reading `{}`", path.display()))?;
+    if bytes.len() as u64 > limit {
+        anyhow::bail!("{}", too_large(path, bytes.len() as u64, limit));
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         anyhow::bail!(
             "`{}` is UTF-16 text; locdrift reads UTF-8 (convert it with `iconv -f UTF-16 -t UTF-8`)",
             path.display()
         );
     }
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr_nul(&bytes) {
         anyhow::bail!(
             "`{}` is a binary file (NUL byte at offset {offset}), not Markdown",
             path.display()
@@ -56,50 +78,43 @@ pub fn read_document(path: &Path) -> Result<Document> {
     Ok(Document::new(path.display().to_string(), text))
 }
 
-fn parse(reader: &Reader, path: &Path) -> Result<Parsed> {
-    let document = reader.read(path)?;
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+fn too_large(path: &Path, size: u64, limit: u64) -> String {
+    format!(
+        "`{}` is {} ({size} bytes), over the {} limit; skipped (raise it with `--max-file-size`)",
+        path.display(),
+        human_size(size),
+        human_size(limit)
+    )
+}
+
+/// `16 MiB`, `1.5 KiB`, `300 B`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 || value.fract() == 0.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}
+
+fn parse(reader: &Reader, path: &Path, limit: u64) -> Result<Parsed> {
+    let document = reader.read(path, limit)?;
     Parsed::new(Arc::new(document)).map_err(|error| {
         anyhow::anyhow!(
             "`{}`: malformed side-by-side file at {error}",
             path.display()
         )
     })
-}
-
-/// Markdown files below a folder, sorted; a file is itself.
-fn collect(path: &Path) -> Result<Vec<PathBuf>> {
-    let metadata =
-        std::fs::metadata(path).with_context(|| format!("reading `{}`", path.display()))?;
-    if !metadata.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
-    let mut seen = std::collections::HashSet::new();
-    while let Some(dir) = stack.pop() {
-        // A symlink loop would revisit a folder; its canonical path tells.
-        if let Ok(canonical) = dir.canonicalize()
-            && !seen.insert(canonical)
-        {
-            continue;
-        }
-        let entries = std::fs::read_dir(&dir)
-            .with_context(|| format!("reading folder `{}`", dir.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("reading folder `{}`", dir.display()))?;
-            let entry_path = entry.path();
-            if entry_path.is_dir() {
-                stack.push(entry_path);
-            } else if entry_path
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("md") || e.eq_ignore_ascii_case("markdown"))
-            {
-                files.push(entry_path);
-            }
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// A locale named by a path component (`zh-cn`, `ja-jp`).
@@ -115,13 +130,222 @@ fn locale_from_path(path: &Path) -> Option<String> {
     })
 }
 
+/// The English sources of a run, found but not yet read: each check reads and parses the source
+/// it needs, so a run holds only the files in flight, whatever the size of the tree.
 struct Sources {
+    /// Every source file, sorted.
+    files: Vec<PathBuf>,
     /// Source files by path relative to their `--source` folder.
     by_relative: HashMap<PathBuf, PathBuf>,
-    by_asset: HashMap<String, PathBuf>,
+    /// Source files by `ms.assetid`, read from their front matter when first needed.
+    by_asset: OnceLock<HashMap<String, PathBuf>>,
     /// A single source file given directly pairs with every translation.
     single: Option<PathBuf>,
-    parsed: BTreeMap<PathBuf, Result<Arc<Parsed>, String>>,
+    limit: u64,
+}
+
+impl Sources {
+    fn by_asset(&self) -> &HashMap<String, PathBuf> {
+        self.by_asset.get_or_init(|| {
+            let mut by_asset = HashMap::new();
+            for file in &self.files {
+                // A source that cannot be read is reported by its own check.
+                let Ok(document) = read_document(file, self.limit) else {
+                    continue;
+                };
+                if let Ok(Some(front_matter)) = frontmatter::parse(&document.text)
+                    && let Some(entry) = front_matter.get("ms.assetid")
+                {
+                    by_asset
+                        .entry(entry.value.to_ascii_lowercase())
+                        .or_insert_with(|| file.clone());
+                }
+            }
+            by_asset
+        })
+    }
+
+    /// The source a translation pairs with.
+    fn find(&self, relative: &Path, target: &Parsed) -> Option<PathBuf> {
+        self.single
+            .clone()
+            .or_else(|| self.by_relative.get(relative).cloned())
+            .or_else(|| {
+                let asset = target.meta("ms.assetid")?;
+                self.by_asset().get(&asset.to_ascii_lowercase()).cloned()
+            })
+    }
+}
+
+/// One file of a run.
+#[derive(Debug)]
+enum Job {
+    /// An English source, checked on its own for the rules that apply to English text.
+    Source(PathBuf),
+    /// A translation, with its path relative to the folder it was found in (or its file name).
+    Target { file: PathBuf, relative: PathBuf },
+}
+
+impl Job {
+    fn path(&self) -> &Path {
+        match self {
+            Job::Source(file) | Job::Target { file, .. } => file,
+        }
+    }
+}
+
+/// How each file's findings are rendered when output streams, decided once per run.
+struct Render {
+    format: OutputFormat,
+    color: bool,
+}
+
+impl Render {
+    fn bytes(&self, report: &FileReport) -> Vec<u8> {
+        match self.format {
+            OutputFormat::Json => json::array_elements(report).into_bytes(),
+            OutputFormat::Jsonl => json::lines(report).into_bytes(),
+            _ => {
+                let mut buffer = if self.color {
+                    Buffer::ansi()
+                } else {
+                    Buffer::no_color()
+                };
+                // Writing to memory cannot fail.
+                let _ = text::render(report, &mut buffer);
+                buffer.into_inner()
+            }
+        }
+    }
+}
+
+/// Whether human output gets colour, as termcolor's `auto` would decide for a terminal.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var_os("TERM").is_some_and(|term| term != "dumb")
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+/// What every check of a run shares.
+struct Run<'a> {
+    args: &'a CheckArgs,
+    resolved: &'a Resolved,
+    settings: &'a Settings,
+    sources: &'a Sources,
+    handoffs: Option<&'a Handoffs>,
+    fixer: &'a Fixer,
+    limit: u64,
+}
+
+/// The files of a run: the sources, and every job (source or translation) in output order.
+struct Plan {
+    sources: Sources,
+    jobs: Vec<Job>,
+}
+
+impl Plan {
+    /// Walks the folders of a run. Files the configuration excludes, and files the gate leaves
+    /// out (`--base`, `--staged`), get no job; errors of the walk are written to `errors` and
+    /// make the run fail.
+    fn new(
+        args: &CheckArgs,
+        resolved: &Resolved,
+        gate: &Gate,
+        errors: &mut dyn Write,
+    ) -> Result<(Plan, bool)> {
+        let mut failed = false;
+        let mut sources = Sources {
+            files: Vec::new(),
+            by_relative: HashMap::new(),
+            by_asset: OnceLock::new(),
+            single: None,
+            limit: args.max_file_size,
+        };
+        let mut walk_errors = Vec::new();
+        for source in &args.source {
+            let walked = walk::walk(source)?;
+            walk_errors.extend(walked.errors);
+            let is_dir = source.is_dir();
+            for file in walked.files {
+                if !resolved.includes(source, &file) {
+                    continue;
+                }
+                if is_dir {
+                    let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
+                    sources.by_relative.insert(relative, file.clone());
+                } else if args.source.len() == 1 {
+                    sources.single = Some(file.clone());
+                } else {
+                    sources.by_relative.insert(
+                        PathBuf::from(file.file_name().unwrap_or_default()),
+                        file.clone(),
+                    );
+                }
+                sources.files.push(file);
+            }
+        }
+        sources.files.sort();
+        sources.files.dedup();
+        // Sources by canonical path: a folder walk spells them its own way (`./en-us/a.md`).
+        let source_set: HashSet<PathBuf> = sources
+            .files
+            .iter()
+            .map(|file| file.canonicalize().unwrap_or_else(|_| file.clone()))
+            .collect();
+
+        let mut jobs: Vec<Job> = sources
+            .files
+            .iter()
+            .filter(|file| gate.includes(file))
+            .cloned()
+            .map(Job::Source)
+            .collect();
+        for path in &args.paths {
+            let walked = walk::walk(path)?;
+            walk_errors.extend(walked.errors);
+            let is_dir = path.is_dir();
+            for file in walked.files {
+                if !resolved.includes(path, &file) || !gate.includes(&file) {
+                    continue;
+                }
+                // A folder of translations may hold the sources; a file named as both is a
+                // mistake, reported by its check.
+                if is_dir
+                    && source_set.contains(&file.canonicalize().unwrap_or_else(|_| file.clone()))
+                {
+                    continue;
+                }
+                let relative = if is_dir {
+                    file.strip_prefix(path).unwrap_or(&file).to_path_buf()
+                } else {
+                    PathBuf::from(file.file_name().unwrap_or_default())
+                };
+                jobs.push(Job::Target { file, relative });
+            }
+        }
+        // Output is sorted by the path as displayed; the sort is stable, so a source comes
+        // before a translation of the same name.
+        jobs.sort_by_cached_key(|job| job.path().display().to_string());
+        if let Some(shard) = &args.shard {
+            jobs = jobs
+                .into_iter()
+                .enumerate()
+                .filter(|(position, _)| shard.contains(*position))
+                .map(|(_, job)| job)
+                .collect();
+        }
+        for error in walk_errors {
+            writeln!(errors, "error: {error}")?;
+            failed = true;
+        }
+        Ok((Plan { sources, jobs }, failed))
+    }
 }
 
 /// Runs `check` and writes its output. Errors about single files are printed to `errors` and
@@ -147,241 +371,235 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         severity: resolved.severity.clone(),
     };
     let gate = Gate::new(args)?;
+    let (plan, mut failed) = Plan::new(args, &resolved, &gate, errors)?;
     let mut fixer = Fixer::new(args);
-    let (mut reports, failed) = compute(
-        args,
-        &resolved,
-        &settings,
-        &gate.reader(),
-        &|path| gate.includes(path),
-        &mut fixer,
-        errors,
-    )?;
-    gate.keep_new(&mut reports, |reader, errors| {
-        let mut no_fixes = Fixer::new(&CheckArgs {
+    fixer.protect(&plan.sources.files);
+    let handoffs = match &args.source_repo {
+        Some(path) => Some(Handoffs::new(Repo::open(path)?)),
+        None => None,
+    };
+    let threads = args
+        .jobs
+        .map_or_else(runner::default_jobs, |jobs| jobs as usize);
+
+    // Under `--base`, the same files as they were at the base revision, unfixed.
+    let mut filter = gate.filter(|reader| {
+        let unfixed = Fixer::new(&CheckArgs {
             fix: false,
             diff: false,
             ..args.clone()
         });
-        compute(
+        let old = Run {
             args,
-            &resolved,
-            &settings,
-            reader,
-            &|path| gate.includes(path),
-            &mut no_fixes,
-            errors,
-        )
-        .map(|(reports, _)| reports)
+            resolved: &resolved,
+            settings: &settings,
+            sources: &plan.sources,
+            handoffs: handoffs.as_ref(),
+            fixer: &unfixed,
+            limit: args.max_file_size,
+        };
+        let mut reports = Vec::new();
+        runner::ordered_map(
+            &plan.jobs,
+            threads,
+            threads * 4,
+            |job| guarded(job.path(), || check_job(job, &old, reader)).and_then(|r| r),
+            |report| {
+                // A file the revision did not have has no old findings.
+                if let Ok(report) = report {
+                    reports.push(report);
+                }
+                Ok::<(), anyhow::Error>(())
+            },
+        )?;
+        Ok(reports)
     })?;
 
-    if fixer.is_diff() {
-        return fixer.finish_diff(stdout, errors, failed);
-    }
-    let failed = output(args, &reports, &mut fixer, stdout, errors)? || failed;
-
-    let threshold = match args.fail_on.unwrap_or(FailOn::Error) {
-        FailOn::Error => Some(Severity::Error),
-        FailOn::Warning => Some(Severity::Warning),
-        FailOn::Info => Some(Severity::Info),
-        FailOn::Never => None,
+    let reader = gate.reader();
+    let context = Run {
+        args,
+        resolved: &resolved,
+        settings: &settings,
+        sources: &plan.sources,
+        handoffs: handoffs.as_ref(),
+        fixer: &fixer,
+        limit: args.max_file_size,
     };
-    let findings = threshold.is_some_and(|threshold| {
-        reports
-            .iter()
-            .flat_map(|r| &r.diagnostics)
-            .any(|d| d.severity >= threshold)
-    });
-    Ok(if failed {
+    let check_one = |job: &Job| -> Result<FileReport> {
+        guarded(job.path(), || check_job(job, &context, &reader)).and_then(|report| report)
+    };
+    let threshold = args.fail_on.unwrap_or(FailOn::Error).threshold();
+    let fails = |report: &FileReport| {
+        threshold
+            .is_some_and(|threshold| report.diagnostics.iter().any(|d| d.severity >= threshold))
+    };
+    let streams = !args.statistics
+        && !fixer.is_diff()
+        && matches!(
+            args.format,
+            OutputFormat::Human | OutputFormat::Json | OutputFormat::Jsonl
+        );
+    let mut progress = Progress::new(plan.jobs.len());
+    let mut findings = false;
+    if streams {
+        let render = Render {
+            format: args.format,
+            color: args.format == OutputFormat::Human && use_color(args.color),
+        };
+        let mut totals = Totals::default();
+        let mut array = json::ArrayWriter::default();
+        runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
+            progress.inc();
+            progress.suspend(|| -> Result<()> {
+                match checked {
+                    Ok(mut report) => {
+                        filter.keep_new(&mut report);
+                        totals.add(&report);
+                        findings |= fails(&report);
+                        let bytes = render.bytes(&report);
+                        match args.format {
+                            OutputFormat::Json => array.write(&bytes, stdout)?,
+                            _ => stdout.write_all(&bytes)?,
+                        }
+                    }
+                    Err(error) => {
+                        writeln!(errors, "error: {error:#}")?;
+                        failed = true;
+                    }
+                }
+                Ok(())
+            })
+        })?;
+        progress.finish();
+        match args.format {
+            OutputFormat::Human => writeln!(stdout, "{}", totals.summary())?,
+            OutputFormat::Json => {
+                array.finish(stdout)?;
+                writeln!(stdout)?;
+            }
+            _ => {}
+        }
+        if fixer.is_on() {
+            fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
+            failed |= fixer.write_errors(errors)?;
+        }
+        stdout.flush()?;
+    } else {
+        let mut reports = Vec::new();
+        runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
+            progress.inc();
+            match checked {
+                Ok(mut report) => {
+                    filter.keep_new(&mut report);
+                    findings |= fails(&report);
+                    reports.push(report);
+                }
+                Err(error) => {
+                    progress.suspend(|| writeln!(errors, "error: {error:#}"))?;
+                    failed = true;
+                }
+            }
+            Ok::<(), anyhow::Error>(())
+        })?;
+        progress.finish();
+        filter.finish()?;
+        if fixer.is_diff() {
+            return fixer.finish_diff(stdout, errors, failed);
+        }
+        failed |= output(args, &reports, &mut fixer, stdout, errors)?;
+        return Ok(outcome(failed, findings));
+    }
+    filter.finish()?;
+
+    Ok(outcome(failed, findings))
+}
+
+fn outcome(failed: bool, findings: bool) -> Outcome {
+    if failed {
         Outcome::Errors
     } else if findings {
         Outcome::Findings
     } else {
         Outcome::Clean
+    }
+}
+
+/// Reads, parses and checks one file of a run, fixing it when asked.
+fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
+    let (file, relative) = match job {
+        Job::Source(file) => {
+            let parsed = parse(reader, file, run.limit)?;
+            let options = CheckOptions {
+                locale: Some("en-us".into()),
+                is_source_file: true,
+                source_expected: false,
+                handoff: None,
+                ignore: run.resolved.ignores_for(file),
+            };
+            let diagnostics = engine::check(&parsed, None, run.settings, options);
+            return Ok(FileReport {
+                target: parsed.document.clone(),
+                source: None,
+                diagnostics,
+            });
+        }
+        Job::Target { file, relative } => (file, relative),
+    };
+    let parsed = parse(reader, file, run.limit)?;
+    let source_path = run.sources.find(relative, &parsed);
+    if source_path
+        .as_deref()
+        .is_some_and(|source| same_file(source, file))
+    {
+        anyhow::bail!(
+            "`{}` is given as both source and translation",
+            file.display()
+        );
+    }
+    // A source that cannot be read or parsed is reported by its own check; here the
+    // translation is checked as if it had none.
+    let source = source_path
+        .as_ref()
+        .and_then(|path| parse(reader, path, run.limit).ok());
+    let locale = parsed
+        .meta("ms.contentlocale")
+        .map(str::to_ascii_lowercase)
+        .or_else(|| run.args.locale.clone())
+        .or_else(|| locale_from_path(file));
+    let handoff = match (run.handoffs, &source_path) {
+        (Some(handoffs), Some(source_path)) => handoffs.for_translation(&parsed, source_path),
+        _ => None,
+    };
+    let options = CheckOptions {
+        locale,
+        is_source_file: false,
+        source_expected: !run.args.source.is_empty(),
+        handoff,
+        ignore: run.resolved.ignores_for(file),
+    };
+    let diagnostics = engine::check(&parsed, source.as_ref(), run.settings, options.clone());
+    let (document, diagnostics) = run.fixer.fix(
+        file,
+        &parsed,
+        source.as_ref(),
+        run.settings,
+        &options,
+        diagnostics,
+    )?;
+    Ok(FileReport {
+        target: document,
+        source: source.map(|s| s.document.clone()),
+        diagnostics,
     })
 }
 
-/// The reports of the files a run checks, sorted by path, and whether a file could not be
-/// checked. `reader` gives each file's text; `include` says which files are checked (every
-/// source is still read, for pairing).
-fn compute(
-    args: &CheckArgs,
-    resolved: &Resolved,
-    settings: &Settings,
-    reader: &Reader,
-    include: &dyn Fn(&Path) -> bool,
-    fixer: &mut Fixer,
-    errors: &mut dyn Write,
-) -> Result<(Vec<FileReport>, bool)> {
-    let handoffs = match &args.source_repo {
-        Some(path) => Some(Handoffs::new(Repo::open(path)?)),
-        None => None,
-    };
-    let mut failed = false;
-    let mut report_error = |errors: &mut dyn Write, error: anyhow::Error| {
-        let _ = writeln!(errors, "error: {error:#}");
-        failed = true;
-    };
-
-    let mut sources = Sources {
-        by_relative: HashMap::new(),
-        by_asset: HashMap::new(),
-        single: None,
-        parsed: BTreeMap::new(),
-    };
-    let mut source_files = Vec::new();
-    for source in &args.source {
-        let files = collect(source)?;
-        let is_dir = source.is_dir();
-        for file in files {
-            if !resolved.includes(source, &file) {
-                continue;
-            }
-            if is_dir {
-                let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
-                sources.by_relative.insert(relative, file.clone());
-            } else if args.source.len() == 1 {
-                sources.single = Some(file.clone());
-            } else {
-                sources.by_relative.insert(
-                    PathBuf::from(file.file_name().unwrap_or_default()),
-                    file.clone(),
-                );
-            }
-            source_files.push(file);
+/// Whether two paths name the same file (`a.md` and `./a.md`, or a link and its target).
+fn same_file(a: &Path, b: &Path) -> bool {
+    a == b
+        || match (a.canonicalize(), b.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
         }
-    }
-    for file in &source_files {
-        let parsed = parse(reader, file).map(Arc::new);
-        if let Ok(parsed) = &parsed
-            && let Some(asset) = parsed.meta("ms.assetid")
-        {
-            sources
-                .by_asset
-                .entry(asset.to_ascii_lowercase())
-                .or_insert_with(|| file.clone());
-        }
-        sources
-            .parsed
-            .insert(file.clone(), parsed.map_err(|e| format!("{e:#}")));
-    }
-
-    fixer.protect(&source_files);
-    let mut targets: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for path in &args.paths {
-        for file in collect(path)? {
-            if !resolved.includes(path, &file) {
-                continue;
-            }
-            let relative = if path.is_dir() {
-                file.strip_prefix(path).unwrap_or(&file).to_path_buf()
-            } else {
-                PathBuf::from(file.file_name().unwrap_or_default())
-            };
-            if sources.parsed.contains_key(&file) || !include(&file) {
-                continue;
-            }
-            targets.push((file, relative));
-        }
-    }
-
-    let mut reports: Vec<FileReport> = Vec::new();
-    // Sources are checked on their own once, for the rules that apply to English text.
-    for (path, parsed) in &sources.parsed {
-        if !include(path) {
-            continue;
-        }
-        match parsed {
-            Ok(parsed) => {
-                let options = CheckOptions {
-                    locale: Some("en-us".into()),
-                    is_source_file: true,
-                    source_expected: false,
-                    handoff: None,
-                    ignore: resolved.ignores_for(path),
-                };
-                match guarded(path, || engine::check(parsed, None, settings, options)) {
-                    Ok(diagnostics) => reports.push(FileReport {
-                        target: parsed.document.clone(),
-                        source: None,
-                        diagnostics,
-                    }),
-                    Err(error) => report_error(errors, error),
-                }
-            }
-            Err(message) => report_error(errors, anyhow::anyhow!("{message}")),
-        }
-    }
-    for (file, relative) in &targets {
-        let parsed = match parse(reader, file) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                report_error(errors, error);
-                continue;
-            }
-        };
-        let source_path = sources
-            .single
-            .clone()
-            .or_else(|| sources.by_relative.get(relative).cloned())
-            .or_else(|| {
-                parsed
-                    .meta("ms.assetid")
-                    .and_then(|asset| sources.by_asset.get(&asset.to_ascii_lowercase()).cloned())
-            });
-        if source_path.as_deref() == Some(file.as_path()) {
-            report_error(
-                errors,
-                anyhow::anyhow!(
-                    "`{}` is given as both source and translation",
-                    file.display()
-                ),
-            );
-            continue;
-        }
-        let source = source_path
-            .as_ref()
-            .and_then(|p| sources.parsed.get(p))
-            .and_then(|r| r.as_ref().ok())
-            .cloned();
-        let locale = parsed
-            .meta("ms.contentlocale")
-            .map(str::to_ascii_lowercase)
-            .or_else(|| args.locale.clone())
-            .or_else(|| locale_from_path(file));
-        let handoff = match (&handoffs, &source_path) {
-            (Some(handoffs), Some(source_path)) => handoffs.for_translation(&parsed, source_path),
-            _ => None,
-        };
-        let options = CheckOptions {
-            locale,
-            is_source_file: false,
-            source_expected: !args.source.is_empty(),
-            handoff,
-            ignore: resolved.ignores_for(file),
-        };
-        let checked = guarded(file, || {
-            let diagnostics = engine::check(&parsed, source.as_deref(), settings, options.clone());
-            fixer.fix(
-                file,
-                &parsed,
-                source.as_deref(),
-                settings,
-                &options,
-                diagnostics,
-            )
-        });
-        match checked.and_then(|result| result) {
-            Ok((document, diagnostics)) => reports.push(FileReport {
-                target: document,
-                source: source.map(|s| s.document.clone()),
-                diagnostics,
-            }),
-            Err(error) => report_error(errors, error),
-        }
-    }
-    reports.sort_by(|a, b| a.target.path.cmp(&b.target.path));
-    Ok((reports, failed))
 }
 
 /// Writes the reports in the chosen format, then what `--fix` did; true when a fixed file

@@ -70,7 +70,11 @@ fn read_input(spec: &OsStr, repo_dir: &Path) -> Result<Input> {
         }
         None => {
             let path = Path::new(spec);
-            (read_document(path)?, None, path.display().to_string())
+            (
+                read_document(path, u64::MAX)?,
+                None,
+                path.display().to_string(),
+            )
         }
     };
     let parsed = parse(document)?;
@@ -187,7 +191,7 @@ fn translation_entry(
     new: &Input,
     comparison: &Comparison,
 ) -> Result<TranslationEntry> {
-    let translation = parse(read_document(path)?)?;
+    let translation = parse(read_document(path, u64::MAX)?)?;
     let (old_view, new_view) = (old.english(), new.english());
     let document = &translation.document;
     let position = |range: std::ops::Range<usize>| {

@@ -6,7 +6,6 @@
 //! also had (see [`crate::fingerprint`]).
 
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
@@ -38,15 +37,15 @@ fn document_of(path: &Path, text: String) -> Result<Document> {
 }
 
 impl Reader {
-    /// The text of a file, shown under the path given.
-    pub fn read(&self, path: &Path) -> Result<Document> {
-        match self {
-            Reader::Disk => read_document(path),
+    /// The text of a file, shown under the path given; at most `limit` bytes.
+    pub fn read(&self, path: &Path, limit: u64) -> Result<Document> {
+        let document = match self {
+            Reader::Disk => return read_document(path, limit),
             Reader::Index(repo) => {
                 let relative = repo.relative(path)?;
                 match repo.show("", &relative) {
-                    Ok(text) => document_of(path, text),
-                    Err(ShowError::NoSuchPath) => read_document(path),
+                    Ok(text) => document_of(path, text)?,
+                    Err(ShowError::NoSuchPath) => return read_document(path, limit),
                     Err(error) => bail!("`{}` in the index: {error}", path.display()),
                 }
             }
@@ -55,9 +54,17 @@ impl Reader {
                 let text = repo
                     .show(revision, &relative)
                     .map_err(|error| anyhow::anyhow!("`{relative}` at `{revision}`: {error}"))?;
-                document_of(path, text)
+                document_of(path, text)?
             }
+        };
+        if document.text.len() as u64 > limit {
+            bail!(
+                "`{}` is {} bytes, over the {limit}-byte limit; skipped (raise it with `--max-file-size`)",
+                path.display(),
+                document.text.len()
+            );
         }
+        Ok(document)
     }
 }
 
@@ -146,42 +153,69 @@ impl Gate {
             .is_ok_and(|relative| set.contains(&relative))
     }
 
-    /// Records the baseline if asked, then drops the findings that are not new: those the
-    /// same files had at the base revision (`old_run` checks them as they were) and those the
-    /// baseline records.
-    pub fn keep_new(
+    /// What filters the reports of the run: the findings that the same files had at the base
+    /// revision (`old_run` checks them as they were) and those the baseline records are
+    /// dropped; the baseline to write records every finding.
+    pub fn filter(
         &self,
-        reports: &mut [FileReport],
-        old_run: impl FnOnce(&Reader, &mut dyn Write) -> Result<Vec<FileReport>>,
-    ) -> Result<()> {
-        if let Some(path) = &self.write_baseline {
-            let baseline = Baseline::of(reports, |report| report.target.path.clone());
+        old_run: impl FnOnce(&Reader) -> Result<Vec<FileReport>>,
+    ) -> Result<Filter> {
+        let base = match &self.mode {
+            Mode::Base { repo, revision, .. } => {
+                // Files that did not exist at the revision, or that it cannot read, have no old
+                // findings: everything in them is new.
+                let old = old_run(&Reader::Revision(repo.clone(), revision.clone()))?;
+                let mut known = Known::default();
+                for report in &old {
+                    known.add_report(report, &report.target.path);
+                }
+                Some(known)
+            }
+            _ => None,
+        };
+        Ok(Filter {
+            base,
+            baseline: self.baseline.as_ref().map(|(_, baseline)| baseline.known()),
+            record: self.write_baseline.clone().map(|path| {
+                (
+                    path,
+                    Baseline {
+                        version: 1,
+                        findings: Vec::new(),
+                    },
+                )
+            }),
+        })
+    }
+}
+
+/// Drops known findings from each report of a run, and records the baseline to write.
+pub struct Filter {
+    base: Option<Known>,
+    baseline: Option<Known>,
+    record: Option<(PathBuf, Baseline)>,
+}
+
+impl Filter {
+    /// Records the report's findings if a baseline is written, then drops the known ones.
+    pub fn keep_new(&mut self, report: &mut FileReport) {
+        let path = report.target.path.clone();
+        if let Some((_, baseline)) = &mut self.record {
+            baseline.findings.extend(
+                Baseline::of(std::slice::from_ref(report), |r| r.target.path.clone()).findings,
+            );
+        }
+        for known in [&mut self.base, &mut self.baseline].into_iter().flatten() {
+            known.retain_new(report, &path);
+        }
+    }
+
+    /// Writes the baseline, if asked; once.
+    pub fn finish(&mut self) -> Result<()> {
+        if let Some((path, baseline)) = self.record.take() {
             let json = serde_json::to_string_pretty(&baseline).expect("a baseline serializes");
-            std::fs::write(path, json + "\n")
+            std::fs::write(&path, json + "\n")
                 .with_context(|| format!("writing baseline `{}`", path.display()))?;
-        }
-        if let Mode::Base { repo, revision, .. } = &self.mode {
-            // Files that did not exist at the revision, or that it cannot read, have no old
-            // findings: everything in them is new.
-            let old = old_run(
-                &Reader::Revision(repo.clone(), revision.clone()),
-                &mut std::io::sink(),
-            )?;
-            let mut known = Known::default();
-            for report in &old {
-                known.add_report(report, &report.target.path);
-            }
-            for report in reports.iter_mut() {
-                let path = report.target.path.clone();
-                known.retain_new(report, &path);
-            }
-        }
-        if let Some((_, baseline)) = &self.baseline {
-            let mut known = baseline.known();
-            for report in reports.iter_mut() {
-                let path = report.target.path.clone();
-                known.retain_new(report, &path);
-            }
         }
         Ok(())
     }

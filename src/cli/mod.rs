@@ -10,6 +10,9 @@ pub mod gate;
 pub mod generate;
 pub mod git;
 pub mod handoff;
+pub mod progress;
+pub mod runner;
+pub mod walk;
 
 use std::path::PathBuf;
 
@@ -44,7 +47,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check translations against their English source.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Print the documentation of a rule, by code (`LD101`) or name (`host-drift`).
     Explain {
         /// A rule code or name.
@@ -253,4 +256,111 @@ pub struct CheckArgs {
     /// Ignore every `locdrift.toml`.
     #[arg(long, conflicts_with = "config")]
     pub no_config: bool,
+    /// Files checked at once; defaults to the number of cores.
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub jobs: Option<u32>,
+    /// Check only shard I of N (1-based): the files of the run, sorted by path, are dealt out
+    /// in turn to N shards, so N CI jobs with `--shard 1/N` to `--shard N/N` check every file
+    /// exactly once.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+    /// Files larger than this are reported and skipped: bytes, or with a unit (`512K`, `16M`,
+    /// `1G`; powers of 1024).
+    #[arg(long, value_name = "SIZE", default_value = "16M", value_parser = parse_size)]
+    pub max_file_size: u64,
+}
+
+/// One of N parts of a run, 0-based inside, `I/N` with 1 ≤ I ≤ N outside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    pub index: usize,
+    pub count: usize,
+}
+
+impl Shard {
+    /// Whether the `position`-th file of the run, in sorted order, belongs to this shard.
+    pub fn contains(&self, position: usize) -> bool {
+        position % self.count == self.index
+    }
+}
+
+/// Parses `I/N` with 1 ≤ I ≤ N.
+pub fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N (such as 1/4), found `{text}`"))?;
+    let index: usize = index
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{index}` is not a shard number"))?;
+    let count: usize = count
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{count}` is not a shard count"))?;
+    if count == 0 || index == 0 || index > count {
+        return Err(format!(
+            "shard {index}/{count} does not exist: shards are numbered 1/N to N/N"
+        ));
+    }
+    Ok(Shard {
+        index: index - 1,
+        count,
+    })
+}
+
+/// Parses a byte count with an optional binary unit: `1048576`, `512K`, `16M`, `16MiB`, `1G`.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let trimmed = text.trim();
+    let digits = trimmed
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(trimmed.len());
+    let (number, unit) = trimmed.split_at(digits);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not a size (such as 16M)"))?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        _ => return Err(format!("`{unit}` is not a size unit (use K, M or G)")),
+    };
+    number
+        .checked_mul(1 << shift)
+        .filter(|&size| size > 0)
+        .ok_or_else(|| format!("`{text}` is not a usable size"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("512K"), Ok(512 << 10));
+        assert_eq!(parse_size("16M"), Ok(16 << 20));
+        assert_eq!(parse_size("16MiB"), Ok(16 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("M").is_err());
+        assert!(parse_size("12X").is_err());
+        assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn shards() {
+        assert_eq!(parse_shard("1/4"), Ok(Shard { index: 0, count: 4 }));
+        assert_eq!(parse_shard("4/4"), Ok(Shard { index: 3, count: 4 }));
+        assert!(parse_shard("0/4").is_err());
+        assert!(parse_shard("5/4").is_err());
+        assert!(parse_shard("1/0").is_err());
+        assert!(parse_shard("2").is_err());
+        let shards: Vec<Shard> = (1..=3)
+            .map(|i| parse_shard(&format!("{i}/3")).unwrap())
+            .collect();
+        for position in 0..100 {
+            assert_eq!(shards.iter().filter(|s| s.contains(position)).count(), 1);
+        }
+    }
 }

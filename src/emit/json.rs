@@ -84,23 +84,80 @@ pub fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> JsonFi
 
 /// All findings of a run as one JSON array.
 pub fn to_array(reports: &[FileReport]) -> String {
-    let findings: Vec<JsonFinding<'_>> = reports
-        .iter()
-        .flat_map(|r| r.diagnostics.iter().map(move |d| finding(r, d)))
-        .collect();
-    serde_json::to_string_pretty(&findings).expect("findings serialize")
+    let mut out = ArrayWriter::default();
+    let mut bytes = Vec::new();
+    for report in reports {
+        out.write(array_elements(report).as_bytes(), &mut bytes)
+            .expect("writing to memory");
+    }
+    out.finish(&mut bytes).expect("writing to memory");
+    String::from_utf8(bytes).expect("JSON is UTF-8")
+}
+
+/// The findings of one file as elements of the pretty-printed array of [`to_array`], separated
+/// by `,\n` and without the brackets; empty when the file has none.
+pub fn array_elements(report: &FileReport) -> String {
+    let mut out = String::new();
+    for diagnostic in &report.diagnostics {
+        if !out.is_empty() {
+            out.push_str(",\n");
+        }
+        let pretty =
+            serde_json::to_string_pretty(&finding(report, diagnostic)).expect("findings serialize");
+        // An element of a pretty array is the pretty element indented one level. JSON strings
+        // escape their newlines, so every line break here is structure.
+        for (index, line) in pretty.split('\n').enumerate() {
+            if index > 0 {
+                out.push('\n');
+            }
+            out.push_str("  ");
+            out.push_str(line);
+        }
+    }
+    out
+}
+
+/// Writes the JSON array of a run file by file, as `serde_json::to_string_pretty` would write
+/// the whole array (without a final newline).
+#[derive(Debug, Default)]
+pub struct ArrayWriter {
+    started: bool,
+}
+
+impl ArrayWriter {
+    /// Writes elements made by [`array_elements`].
+    pub fn write(&mut self, elements: &[u8], out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if elements.is_empty() {
+            return Ok(());
+        }
+        out.write_all(if self.started { b",\n" } else { b"[\n" })?;
+        self.started = true;
+        out.write_all(elements)
+    }
+
+    /// Closes the array.
+    pub fn finish(self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        out.write_all(if self.started { b"\n]" } else { b"[]" })
+    }
 }
 
 /// All findings of a run, one JSON object per line.
 pub fn to_lines(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for report in reports {
-        for diagnostic in &report.diagnostics {
-            out.push_str(
-                &serde_json::to_string(&finding(report, diagnostic)).expect("findings serialize"),
-            );
-            out.push('\n');
-        }
+        out.push_str(&lines(report));
+    }
+    out
+}
+
+/// The findings of one file, one JSON object per line.
+pub fn lines(report: &FileReport) -> String {
+    let mut out = String::new();
+    for diagnostic in &report.diagnostics {
+        out.push_str(
+            &serde_json::to_string(&finding(report, diagnostic)).expect("findings serialize"),
+        );
+        out.push('\n');
     }
     out
 }

@@ -48,23 +48,35 @@ pub struct Totals {
 
 impl Totals {
     pub fn of(reports: &[FileReport]) -> Totals {
-        let mut totals = Totals {
-            files: reports.len(),
-            ..Totals::default()
-        };
+        let mut totals = Totals::default();
         for report in reports {
-            if !report.diagnostics.is_empty() {
-                totals.files_with_findings += 1;
-            }
-            for diagnostic in &report.diagnostics {
-                match diagnostic.severity {
-                    Severity::Error => totals.errors += 1,
-                    Severity::Warning => totals.warnings += 1,
-                    Severity::Info => totals.infos += 1,
-                }
-            }
+            totals.add(report);
         }
         totals
+    }
+
+    /// Counts one more checked file.
+    pub fn add(&mut self, report: &FileReport) {
+        self.files += 1;
+        if !report.diagnostics.is_empty() {
+            self.files_with_findings += 1;
+        }
+        for diagnostic in &report.diagnostics {
+            match diagnostic.severity {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+                Severity::Info => self.infos += 1,
+            }
+        }
+    }
+
+    /// Adds the counts of another part of the run.
+    pub fn merge(&mut self, other: Totals) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
+        self.files_with_findings += other.files_with_findings;
+        self.files += other.files;
     }
 
     /// `3 errors, 5 warnings, 1 info in 4 files`, or `no findings in 4 files`.

@@ -99,7 +99,10 @@ pub fn scan(text: &str) -> Vec<Token> {
         }
         found.push(Token { kind, range });
     };
-    for m in URL.find_iter(text) {
+    // Each pattern needs a character that most prose lacks; looking for it first is much
+    // cheaper than running the pattern.
+    let has_dot = text.contains('.');
+    for m in URL.find_iter(if text.contains("://") { text } else { "" }) {
         let trimmed = trim_url(m.as_str());
         push(
             TokenKind::Url,
@@ -107,20 +110,21 @@ pub fn scan(text: &str) -> Vec<Token> {
             &mut found,
         );
     }
-    for m in EMAIL.find_iter(text) {
+    for m in EMAIL.find_iter(if text.contains('@') { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         if !continues_name(before) {
             push(TokenKind::Email, m.range(), &mut found);
         }
     }
-    for m in PATH.find_iter(text) {
+    let may_be_path = text.contains('\\') || text.contains("HK");
+    for m in PATH.find_iter(if may_be_path { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         let end = m.start() + m.as_str().trim_end_matches(['.', '\\']).len();
         if !before.is_some_and(|c| c.is_ascii_alphanumeric()) && end - m.start() > 4 {
             push(TokenKind::Path, m.start()..end, &mut found);
         }
     }
-    for m in FILE_NAME.find_iter(text) {
+    for m in FILE_NAME.find_iter(if has_dot { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         if !continues_name(before) && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -128,7 +132,7 @@ pub fn scan(text: &str) -> Vec<Token> {
             push(TokenKind::FileName, m.range(), &mut found);
         }
     }
-    for m in HOST.find_iter(text) {
+    for m in HOST.find_iter(if has_dot { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         if continues_name(before) || after == Some('@') || after == Some('_') {
@@ -138,7 +142,10 @@ pub fn scan(text: &str) -> Vec<Token> {
             push(TokenKind::Host, m.range(), &mut found);
         }
     }
-    for m in NUMBER.find_iter(text) {
+    let has_digit = text
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+    for m in NUMBER.find_iter(if has_digit { text } else { "" }) {
         let before = text[..m.start()].chars().next_back();
         let after = text[m.end()..].chars().next();
         let glued =

@@ -83,6 +83,22 @@ impl Rule for StaleTermRule {
         if terms.is_empty() {
             return;
         }
+        // A term found in no run is not in the text at all; looking through the whole text once
+        // per term is much cheaper than once per term and run.
+        let lower = text.to_ascii_lowercase();
+        let terms: Vec<_> = terms
+            .into_iter()
+            .filter(|term| {
+                if term.case_sensitive {
+                    text.contains(term.term.as_str())
+                } else {
+                    lower.contains(&term.term.to_ascii_lowercase())
+                }
+            })
+            .collect();
+        if terms.is_empty() {
+            return;
+        }
         for block in &view.blocks {
             for run in &block.text_runs {
                 let run_text = &text[run.clone()];
