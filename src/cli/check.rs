@@ -25,7 +25,9 @@ use super::{CheckArgs, ColorChoice, FailOn, OutputFormat, runner, walk};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::document::Document;
-use crate::emit::{FileReport, Totals, github, html, json, junit, sarif, statistics, text};
+use crate::emit::{
+    FileReport, Totals, github, html, json, junit, locale_from_path, sarif, statistics, text,
+};
 use crate::engine::{self, CheckOptions, Settings};
 use crate::markdown::frontmatter;
 
@@ -114,19 +116,6 @@ fn parse(reader: &Reader, path: &Path, limit: u64) -> Result<Parsed> {
             "`{}`: malformed side-by-side file at {error}",
             path.display()
         )
-    })
-}
-
-/// A locale named by a path component (`zh-cn`, `ja-jp`).
-fn locale_from_path(path: &Path) -> Option<String> {
-    path.components().rev().skip(1).find_map(|component| {
-        let name = component.as_os_str().to_str()?;
-        let (language, region) = name.split_once(['-', '_'])?;
-        let ok = language.len() == 2
-            && language.chars().all(|c| c.is_ascii_alphabetic())
-            && (2..=4).contains(&region.len())
-            && region.chars().all(|c| c.is_ascii_alphanumeric());
-        ok.then(|| name.to_ascii_lowercase())
     })
 }
 

@@ -164,20 +164,19 @@ pub fn locale_of(report: &FileReport) -> Option<String> {
                 .to_string();
             (!value.is_empty()).then(|| value.to_ascii_lowercase())
         });
-    from_front_matter.or_else(|| {
-        Path::new(&report.target.path)
-            .components()
-            .rev()
-            .skip(1)
-            .find_map(|component| {
-                let name = component.as_os_str().to_str()?;
-                let (language, region) = name.split_once(['-', '_'])?;
-                let ok = language.len() == 2
-                    && language.chars().all(|c| c.is_ascii_alphabetic())
-                    && (2..=4).contains(&region.len())
-                    && region.chars().all(|c| c.is_ascii_alphanumeric());
-                ok.then(|| name.to_ascii_lowercase().replace('_', "-"))
-            })
+    from_front_matter.or_else(|| locale_from_path(Path::new(&report.target.path)))
+}
+
+/// The locale named by the nearest folder of a path (`zh-cn`, `ja_JP` as `ja-jp`).
+pub fn locale_from_path(path: &Path) -> Option<String> {
+    path.components().rev().skip(1).find_map(|component| {
+        let name = component.as_os_str().to_str()?;
+        let (language, region) = name.split_once(['-', '_'])?;
+        let ok = language.len() == 2
+            && language.chars().all(|c| c.is_ascii_alphabetic())
+            && (2..=4).contains(&region.len())
+            && region.chars().all(|c| c.is_ascii_alphanumeric());
+        ok.then(|| name.to_ascii_lowercase().replace('_', "-"))
     })
 }
 
