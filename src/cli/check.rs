@@ -98,14 +98,45 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Reads and parses a file. A side-by-side file whose spans cannot be split, and front matter
+/// that never closes (everything after it would be read as metadata by DocFX, as Markdown by
+/// us), are errors that name the line.
 fn parse(path: &Path, limit: u64) -> Result<Parsed> {
     let document = read_document(path, limit)?;
-    Parsed::new(Arc::new(document)).map_err(|error| {
+    let parsed = Parsed::new(Arc::new(document)).map_err(|error| {
         anyhow::anyhow!(
             "`{}`: malformed side-by-side file at {error}",
             path.display()
         )
-    })
+    })?;
+    // A first line `---` followed by prose is a thematic break; followed by `key: value`, it
+    // was meant to open front matter.
+    let meant_as_front_matter = |range: &std::ops::Range<usize>| {
+        let next_line = parsed.document.text[range.end..]
+            .trim_start_matches(['\r', '\n'])
+            .lines()
+            .next()
+            .unwrap_or_default();
+        next_line.split_once(':').is_some_and(|(key, rest)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        })
+    };
+    if let Some(range) = parsed
+        .unclosed_front_matter
+        .as_ref()
+        .filter(|range| meant_as_front_matter(range))
+    {
+        anyhow::bail!(
+            "`{}`: the front matter opened on line {} never closes (no `---` line after it)",
+            path.display(),
+            parsed.document.line_column(range.start).line
+        );
+    }
+    Ok(parsed)
 }
 
 /// A locale named by a path component (`zh-cn`, `ja-jp`).
@@ -482,4 +513,57 @@ fn guarded<T>(path: &Path, check: impl FnOnce() -> T) -> Result<T> {
             path.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_removed_after_the_walk_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "# 标题\n").unwrap();
+        let job = Job::Target {
+            file: file.clone(),
+            relative: PathBuf::from("a.md"),
+        };
+        std::fs::remove_file(&file).unwrap();
+        let sources = Sources {
+            files: Vec::new(),
+            by_relative: HashMap::new(),
+            by_asset: OnceLock::new(),
+            single: None,
+            limit: 1 << 20,
+        };
+        let args = CheckArgs {
+            paths: vec![file.clone()],
+            source: Vec::new(),
+            format: OutputFormat::Json,
+            color: ColorChoice::Never,
+            rulebooks: Vec::new(),
+            select: Vec::new(),
+            ignore: Vec::new(),
+            fail_on: FailOn::Error,
+            locale: None,
+            jobs: None,
+            shard: None,
+            max_file_size: 1 << 20,
+        };
+        let error = check_job(&job, &sources, &Settings::default(), &args, 1 << 20).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            format!(
+                "reading `{}`: No such file or directory (os error 2)",
+                file.display()
+            )
+        );
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(300), "300 B");
+        assert_eq!(human_size(16 << 20), "16 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+    }
 }
