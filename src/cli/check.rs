@@ -53,7 +53,10 @@ pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
             path.display()
         );
     }
-    if let Some(offset) = memchr_nul(&bytes) {
+    // `contains` on bytes is a memchr; the offset is only looked for when there is one.
+    if bytes.contains(&0)
+        && let Some(offset) = bytes.iter().position(|&b| b == 0)
+    {
         anyhow::bail!(
             "`{}` is a binary file (NUL byte at offset {offset}), not Markdown",
             path.display()
@@ -67,10 +70,6 @@ pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
         )
     })?;
     Ok(Document::new(path.display().to_string(), text))
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 fn too_large(path: &Path, size: u64, limit: u64) -> String {
@@ -388,7 +387,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     let mut totals = Totals::default();
     let mut fails = false;
     let mut array = json::ArrayWriter::default();
-    runner::ordered_map(&jobs, threads, threads * 4, check_one, |checked| {
+    let streamed = runner::ordered_map(&jobs, threads, threads * 4, check_one, |checked| {
         progress.inc();
         progress.suspend(|| -> Result<()> {
             if let Some(error) = &checked.error {
@@ -404,8 +403,10 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         totals.merge(checked.totals);
         fails |= checked.fails;
         Ok::<(), anyhow::Error>(())
-    })?;
+    });
+    // Cleared even when writing failed (a closed pipe), so the terminal is left clean.
     progress.finish();
+    streamed?;
 
     match args.format {
         OutputFormat::Human => writeln!(stdout, "{}", totals.summary())?,
