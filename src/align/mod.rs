@@ -44,6 +44,20 @@ fn sorted(mut values: Vec<u64>) -> Vec<u64> {
     values
 }
 
+/// The hash of a Latin word's lower case, without making the lower-cased string (FNV-1a: words
+/// are short, and only equality between the two sides of one alignment matters).
+fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Latin words of three letters or more, as written.
+fn latin_words_as_written(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| word.len() >= 3 && word.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
 /// Latin words of three letters or more, lower-cased.
 pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphanumeric())
@@ -98,9 +112,9 @@ impl Features {
         if block.kind == BlockKind::CodeBlock {
             hard.push(hash(text[block.range.clone()].trim()));
         }
-        let words = latin_words(&prose).map(|word| hash(&word)).collect();
+        let words = latin_words_as_written(&prose).map(word_hash).collect();
         let english = english
-            .map(|english| latin_words(english).map(|word| hash(&word)).collect())
+            .map(|english| latin_words_as_written(english).map(word_hash).collect())
             .unwrap_or_default();
         let (class, level, table_cell) = match block.kind {
             BlockKind::Heading(level) => (1, level, None),
