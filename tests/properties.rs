@@ -249,3 +249,77 @@ proptest! {
         }
     }
 }
+
+/// A well-formed side-by-side document: each block's text is a run of segments with unique ids,
+/// block syntax outside the spans. Returns the document and the English it embeds, as a plain
+/// Markdown source with the same blocks.
+fn side_by_side() -> impl Strategy<Value = (String, String)> {
+    let segment = (line(), line());
+    let block = (
+        prop_oneof![Just(""), Just("# "), Just("## "), Just("- "), Just("> ")],
+        proptest::collection::vec(segment, 1..4),
+    );
+    proptest::collection::vec(block, 1..12).prop_map(|blocks| {
+        let mut id = 103;
+        let mut document = Vec::new();
+        let mut english = Vec::new();
+        for (prefix, segments) in blocks {
+            let mut translated = String::from(prefix);
+            let mut source = String::from(prefix);
+            for (index, (target, text)) in segments.iter().enumerate() {
+                if index > 0 {
+                    translated.push(' ');
+                    source.push(' ');
+                }
+                translated.push_str(&format!(
+                    "<span data-ttu-id=\"ab12c-{id}\">{target}</span><span class=\"sxs-lookup\"><span data-stu-id=\"ab12c-{id}\">{text}</span></span>"
+                ));
+                source.push_str(text);
+                id += 1;
+            }
+            document.push(translated);
+            english.push(source);
+        }
+        (document.join("\n\n") + "\n", english.join("\n\n") + "\n")
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Every finding on a well-formed side-by-side file, alone or against the English it
+    /// embeds, lies inside its file and on char boundaries.
+    #[test]
+    fn side_by_side_findings_stay_inside_the_file((text, english) in side_by_side()) {
+        let parsed = parse(&text).expect("a well-formed side-by-side file parses");
+        prop_assert!(!parsed.segments.is_empty());
+        let zh = CheckOptions { locale: Some("zh-cn".into()), is_source_file: false, source_expected: true, ..Default::default() };
+        let alone = engine::check(&parsed, None, &Settings::default(), zh.clone());
+        check_ranges(&alone, &text, None)?;
+        let source = parse(&english).unwrap();
+        let paired = engine::check(&parsed, Some(&source), &Settings::default(), zh);
+        check_ranges(&paired, &text, Some(&english))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+
+    /// Long documents are aligned in a band: a long document checked against itself still has
+    /// no drift, and its findings stay inside the file.
+    #[test]
+    fn a_long_document_checked_against_itself_has_no_drift(
+        blocks in proptest::collection::vec(block(), 250..400)
+    ) {
+        let anchors: Vec<String> = ANCHORS.iter().map(|a| format!("<a name=\"{a}\"> </a>")).collect();
+        let text = blocks.join("\n\n") + "\n\n" + &anchors.join("\n\n") + "\n";
+        let parsed = parse(&text).unwrap();
+        let diagnostics = engine::check(&parsed, Some(&parsed), &Settings::default(), options());
+        let drift: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| PAIR_CODES.contains(&d.code))
+            .collect();
+        prop_assert!(drift.is_empty(), "self-check reported drift: {:#?}", drift);
+        check_ranges(&diagnostics, &text, Some(&text))?;
+    }
+}

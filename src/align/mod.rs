@@ -44,6 +44,20 @@ fn sorted(mut values: Vec<u64>) -> Vec<u64> {
     values
 }
 
+/// The hash of a Latin word's lower case, without making the lower-cased string (FNV-1a: words
+/// are short, and only equality between the two sides of one alignment matters).
+fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Latin words of three letters or more, as written.
+fn latin_words_as_written(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| word.len() >= 3 && word.bytes().any(|b| b.is_ascii_alphabetic()))
+}
+
 /// Latin words of three letters or more, lower-cased.
 pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_ascii_alphanumeric())
@@ -123,17 +137,17 @@ impl Features {
         // Latin words of code and link destinations survive translation as well as prose
         // names do; with them a block whose only code span or link drifted still aligns, and
         // the drift is reported by the rule that owns it rather than as a missing block.
-        let mut words: Vec<u64> = latin_words(&prose).map(|word| hash(&word)).collect();
+        let mut words: Vec<u64> = latin_words_as_written(&prose).map(word_hash).collect();
         for code in &block.code_spans {
-            words.extend(latin_words(&text[code.clone()]).map(|word| hash(&word)));
+            words.extend(latin_words_as_written(&text[code.clone()]).map(word_hash));
         }
         for link in &block.links {
             if !link.destination.contains('#') {
-                words.extend(latin_words(&link.destination).map(|word| hash(&word)));
+                words.extend(latin_words_as_written(&link.destination).map(word_hash));
             }
         }
         let english = english
-            .map(|english| latin_words(english).map(|word| hash(&word)).collect())
+            .map(|english| latin_words_as_written(english).map(word_hash).collect())
             .unwrap_or_default();
         let (class, level, table_cell) = match block.kind {
             BlockKind::Heading(level) => (1, level, None),

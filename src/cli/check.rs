@@ -64,7 +64,10 @@ pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
             path.display()
         );
     }
-    if let Some(offset) = memchr_nul(&bytes) {
+    // `contains` on bytes is a memchr; the offset is only looked for when there is one.
+    if bytes.contains(&0)
+        && let Some(offset) = bytes.iter().position(|&b| b == 0)
+    {
         anyhow::bail!(
             "`{}` is a binary file (NUL byte at offset {offset}), not Markdown",
             path.display()
@@ -78,10 +81,6 @@ pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
         )
     })?;
     Ok(Document::new(path.display().to_string(), text))
-}
-
-fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
 }
 
 fn too_large(path: &Path, size: u64, limit: u64) -> String {
@@ -109,14 +108,45 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
+/// Reads and parses a file. A side-by-side file whose spans cannot be split, and front matter
+/// that never closes (everything after it would be read as metadata by DocFX, as Markdown by
+/// us), are errors that name the line.
 fn parse(reader: &Reader, path: &Path, limit: u64) -> Result<Parsed> {
     let document = reader.read(path, limit)?;
-    Parsed::new(Arc::new(document)).map_err(|error| {
+    let parsed = Parsed::new(Arc::new(document)).map_err(|error| {
         anyhow::anyhow!(
             "`{}`: malformed side-by-side file at {error}",
             path.display()
         )
-    })
+    })?;
+    // A first line `---` followed by prose is a thematic break; followed by `key: value`, it
+    // was meant to open front matter.
+    let meant_as_front_matter = |range: &std::ops::Range<usize>| {
+        let next_line = parsed.document.text[range.end..]
+            .trim_start_matches(['\r', '\n'])
+            .lines()
+            .next()
+            .unwrap_or_default();
+        next_line.split_once(':').is_some_and(|(key, rest)| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+                && (rest.is_empty() || rest.starts_with([' ', '\t']))
+        })
+    };
+    if let Some(range) = parsed
+        .unclosed_front_matter
+        .as_ref()
+        .filter(|range| meant_as_front_matter(range))
+    {
+        anyhow::bail!(
+            "`{}`: the front matter opened on line {} never closes (no `---` line after it)",
+            path.display(),
+            parsed.document.line_column(range.start).line
+        );
+    }
+    Ok(parsed)
 }
 
 /// The English sources of a run, found but not yet read: each check reads and parses the source
@@ -437,29 +467,32 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         };
         let mut totals = Totals::default();
         let mut array = json::ArrayWriter::default();
-        runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
-            progress.inc();
-            progress.suspend(|| -> Result<()> {
-                match checked {
-                    Ok(mut report) => {
-                        filter.keep_new(&mut report);
-                        totals.add(&report);
-                        findings |= fails(&report);
-                        let bytes = render.bytes(&report);
-                        match args.format {
-                            OutputFormat::Json => array.write(&bytes, stdout)?,
-                            _ => stdout.write_all(&bytes)?,
+        let streamed =
+            runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
+                progress.inc();
+                progress.suspend(|| -> Result<()> {
+                    match checked {
+                        Ok(mut report) => {
+                            filter.keep_new(&mut report);
+                            totals.add(&report);
+                            findings |= fails(&report);
+                            let bytes = render.bytes(&report);
+                            match args.format {
+                                OutputFormat::Json => array.write(&bytes, stdout)?,
+                                _ => stdout.write_all(&bytes)?,
+                            }
+                        }
+                        Err(error) => {
+                            writeln!(errors, "error: {error:#}")?;
+                            failed = true;
                         }
                     }
-                    Err(error) => {
-                        writeln!(errors, "error: {error:#}")?;
-                        failed = true;
-                    }
-                }
-                Ok(())
-            })
-        })?;
+                    Ok(())
+                })
+            });
+        // Cleared even when writing failed (a closed pipe), so the terminal is left clean.
         progress.finish();
+        streamed?;
         match args.format {
             OutputFormat::Human => writeln!(stdout, "{}", totals.summary())?,
             OutputFormat::Json => {
@@ -475,22 +508,24 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         stdout.flush()?;
     } else {
         let mut reports = Vec::new();
-        runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
-            progress.inc();
-            match checked {
-                Ok(mut report) => {
-                    filter.keep_new(&mut report);
-                    findings |= fails(&report);
-                    reports.push(report);
+        let collected =
+            runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
+                progress.inc();
+                match checked {
+                    Ok(mut report) => {
+                        filter.keep_new(&mut report);
+                        findings |= fails(&report);
+                        reports.push(report);
+                    }
+                    Err(error) => {
+                        progress.suspend(|| writeln!(errors, "error: {error:#}"))?;
+                        failed = true;
+                    }
                 }
-                Err(error) => {
-                    progress.suspend(|| writeln!(errors, "error: {error:#}"))?;
-                    failed = true;
-                }
-            }
-            Ok::<(), anyhow::Error>(())
-        })?;
+                Ok::<(), anyhow::Error>(())
+            });
         progress.finish();
+        collected?;
         filter.finish()?;
         if fixer.is_diff() {
             return fixer.finish_diff(stdout, errors, failed);
@@ -672,4 +707,62 @@ fn guarded<T>(path: &Path, check: impl FnOnce() -> T) -> Result<T> {
             path.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::cli::{Cli, Command};
+
+    #[test]
+    fn a_file_removed_after_the_walk_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a.md");
+        std::fs::write(&file, "# 标题\n").unwrap();
+        let job = Job::Target {
+            file: file.clone(),
+            relative: PathBuf::from("a.md"),
+        };
+        std::fs::remove_file(&file).unwrap();
+        let Command::Check(args) =
+            Cli::parse_from(["locdrift", "check", "--no-config", file.to_str().unwrap()]).command
+        else {
+            unreachable!("a check command")
+        };
+        let resolved = super::super::config::resolve(&args).unwrap();
+        let sources = Sources {
+            files: Vec::new(),
+            by_relative: HashMap::new(),
+            by_asset: OnceLock::new(),
+            single: None,
+            limit: 1 << 20,
+        };
+        let fixer = Fixer::new(&args);
+        let run = Run {
+            args: &args,
+            resolved: &resolved,
+            settings: &Settings::default(),
+            sources: &sources,
+            handoffs: None,
+            fixer: &fixer,
+            limit: 1 << 20,
+        };
+        let error = check_job(&job, &run, &Reader::Disk).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            format!(
+                "reading `{}`: No such file or directory (os error 2)",
+                file.display()
+            )
+        );
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(human_size(300), "300 B");
+        assert_eq!(human_size(16 << 20), "16 MiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+    }
 }

@@ -8,6 +8,7 @@
 //! English. Both are parsed like any other Markdown; [`Projection::to_original`] maps their
 //! positions back to the file.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// One translated segment. Invariant: all ranges are byte ranges into the file text, in order
@@ -47,6 +48,8 @@ pub fn is_side_by_side(text: &str) -> bool {
 /// cannot be split into translation and source.
 pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
     let mut segments = Vec::new();
+    // Where each id was first seen: an id used twice makes segments ambiguous.
+    let mut ids: HashMap<&str, usize> = HashMap::new();
     let mut cursor = 0;
     while let Some(found) = text[cursor..].find(TARGET_OPEN) {
         let open_start = cursor + found;
@@ -58,6 +61,16 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
             });
         };
         let id = &text[id_start..id_start + id_len];
+        if let Some(&first) = ids.get(id) {
+            return Err(SxsError {
+                offset: open_start,
+                message: format!(
+                    "segment id `{id}` is used twice (first on line {})",
+                    line_of(text, first)
+                ),
+            });
+        }
+        ids.insert(id, open_start);
         let Some(tag_end) = text[id_start + id_len..].find('>') else {
             return Err(SxsError {
                 offset: open_start,
@@ -75,6 +88,18 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
             let inner = tail_end + LOOKUP_OPEN.len();
             if text[inner..].starts_with(SOURCE_OPEN) {
                 let source_id_start = inner + SOURCE_OPEN.len();
+                let source_id = text[source_id_start..]
+                    .split_once('"')
+                    .map(|(source_id, _)| source_id);
+                if source_id.is_some_and(|source_id| source_id != id) {
+                    return Err(SxsError {
+                        offset: inner,
+                        message: format!(
+                            "the lookup of segment `{id}` is marked `data-stu-id=\"{}\"`",
+                            source_id.unwrap_or_default()
+                        ),
+                    });
+                }
                 let source_tag_end = text[source_id_start..]
                     .find('>')
                     .map(|index| source_id_start + index + 1)
@@ -116,6 +141,15 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
         cursor = tail_end;
     }
     Ok(segments)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// The offset of the `</span>` that closes a span whose content starts at `start`, counting

@@ -5,6 +5,7 @@
 //! text has no spaces, so a token's edges are checked by hand: the character before and after
 //! must not continue an ASCII name (`\b` would treat `例如domain.com` as one word).
 
+use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -88,17 +89,21 @@ fn continues_name(character: Option<char>) -> bool {
 
 /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
 pub fn scan(text: &str) -> Vec<Token> {
-    let mut found: Vec<Token> = Vec::new();
-    let push = |kind: TokenKind, range: Range<usize>, found: &mut Vec<Token>| {
-        if range.is_empty()
-            || found
-                .iter()
-                .any(|t| t.range.start < range.end && range.start < t.range.end)
-        {
-            return;
-        }
-        found.push(Token { kind, range });
-    };
+    // Tokens found so far by start, with their ends and kinds. They never overlap, so the one
+    // that starts last before a range ends is the only one that can overlap it.
+    let mut found: BTreeMap<usize, (usize, TokenKind)> = BTreeMap::new();
+    let push =
+        |kind: TokenKind, range: Range<usize>, found: &mut BTreeMap<usize, (usize, TokenKind)>| {
+            if range.is_empty()
+                || found
+                    .range(..range.end)
+                    .next_back()
+                    .is_some_and(|(_, &(end, _))| end > range.start)
+            {
+                return;
+            }
+            found.insert(range.start, (range.end, kind));
+        };
     // Each pattern needs a character that most prose lacks; looking for it first is much
     // cheaper than running the pattern.
     let has_dot = text.contains('.');
@@ -154,8 +159,13 @@ pub fn scan(text: &str) -> Vec<Token> {
             push(TokenKind::Number, m.range(), &mut found);
         }
     }
-    found.sort_by_key(|token| token.range.start);
     found
+        .into_iter()
+        .map(|(start, (end, kind))| Token {
+            kind,
+            range: start..end,
+        })
+        .collect()
 }
 
 /// Whether a dotted name is a host name rather than a version, an abbreviation or a sentence

@@ -55,10 +55,17 @@ fn has_cjk(text: &str) -> bool {
 /// The English words of a text that a translator would translate: markup, code, tokens and
 /// do-not-translate names removed.
 fn translatable_words(text: &str, names: &[String]) -> Vec<String> {
-    let mut stripped = MARKUP.replace_all(text, " ").into_owned();
-    for token in tokens::scan(&stripped).into_iter().rev() {
-        stripped.replace_range(token.range, " ");
+    let markup_free = MARKUP.replace_all(text, " ");
+    // Each token becomes one space, in one pass (replacing in place would move the rest of
+    // the text once per token).
+    let mut stripped = String::with_capacity(markup_free.len());
+    let mut cursor = 0;
+    for token in tokens::scan(&markup_free) {
+        stripped.push_str(&markup_free[cursor..token.range.start]);
+        stripped.push(' ');
+        cursor = token.range.end;
     }
+    stripped.push_str(&markup_free[cursor..]);
     for name in names {
         if !name.is_empty() && stripped.contains(name.as_str()) {
             stripped = stripped.replace(name.as_str(), " ");
