@@ -265,3 +265,25 @@ fn the_walk_skips_gitignored_and_hidden_files_but_not_files_named_on_the_command
     let files: Vec<String> = findings_by_file(&output).into_keys().collect();
     assert_eq!(files, ["zh-cn/build/a.md"], "{}", describe(&output));
 }
+
+#[test]
+fn a_file_named_twice_is_checked_once() {
+    let dir = tree();
+    let output = locdrift(
+        dir.path(),
+        &[
+            "check",
+            "--color",
+            "never",
+            "--source",
+            "en-us",
+            "zh-tw",
+            "zh-tw/reset-mfa.md",
+        ],
+    );
+    let once = locdrift(
+        dir.path(),
+        &["check", "--color", "never", "--source", "en-us", "zh-tw"],
+    );
+    assert_eq!(stdout(&output), stdout(&once), "{}", describe(&output));
+}

@@ -351,6 +351,14 @@ impl Plan {
         // Output is sorted by the path as displayed; the sort is stable, so a source comes
         // before a translation of the same name.
         jobs.sort_by_cached_key(|job| job.path().display().to_string());
+        // A file named twice (`zh-cn zh-cn/a.md`) is checked once.
+        jobs.dedup_by(|a, b| {
+            matches!(
+                (&*a, &*b),
+                (Job::Source(x), Job::Source(y)) | (Job::Target { file: x, .. }, Job::Target { file: y, .. })
+                    if x == y
+            )
+        });
         if let Some(shard) = &args.shard {
             jobs = jobs
                 .into_iter()
