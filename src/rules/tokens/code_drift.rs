@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -273,7 +274,16 @@ fn fence_language(block: &Block, text: &str) -> String {
 }
 
 impl CodeDrift {
-    fn inline(&self, cx: &Context<'_>, source: &Block, target: &Block, out: &mut Vec<Diagnostic>) {
+    /// `whole_target` is the normalized text of the whole translation, made once per file and
+    /// only if a block needs it (making it per block was quadratic in the file's length).
+    fn inline(
+        &self,
+        cx: &Context<'_>,
+        source: &Block,
+        target: &Block,
+        whole_target: &OnceCell<String>,
+        out: &mut Vec<Diagnostic>,
+    ) {
         let Some(reference) = cx.reference else {
             return;
         };
@@ -301,7 +311,6 @@ impl CodeDrift {
                 None => unmatched.push((span.clone(), content)),
             }
         }
-        let whole_target = normalize(cx.target_text());
         let lone = unmatched.len() == 1 && target_spans.len() == 1;
         for (span, content) in unmatched {
             let written = &source_text[content.clone()];
@@ -358,7 +367,10 @@ impl CodeDrift {
                 );
                 continue;
             }
-            if whole_target.contains(&normalize(written)) {
+            if whole_target
+                .get_or_init(|| normalize(cx.target_text()))
+                .contains(&normalize(written))
+            {
                 continue;
             }
             out.push(
@@ -520,6 +532,7 @@ impl Rule for CodeDrift {
         if cx.reference.is_none() || cx.is_source_file {
             return;
         }
+        let whole_target = OnceCell::new();
         for pair in cx.pairs() {
             let (Some(source), Some(target)) = (pair.source, pair.target) else {
                 continue;
@@ -529,7 +542,7 @@ impl Rule for CodeDrift {
                     self.fenced(cx, source, target, out)
                 }
                 (BlockKind::CodeBlock, _) | (_, BlockKind::CodeBlock) => {}
-                _ => self.inline(cx, source, target, out),
+                _ => self.inline(cx, source, target, &whole_target, out),
             }
         }
     }
