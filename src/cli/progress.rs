@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// How long a run goes before its bar appears.
-const DELAY: Duration = Duration::from_millis(800);
+const DELAY: Duration = Duration::from_secs(1);
 
 pub struct Progress {
     bar: ProgressBar,
