@@ -130,24 +130,9 @@ pub fn what_it_does(info: &RuleInfo) -> String {
         .join("\n\n")
 }
 
-/// A rule's first sentence, on one line: the first paragraph of `## What it does` up to a
-/// full stop that is followed by a capital letter (so that `domainName. contoso` inside a
-/// sentence does not end it).
+/// A rule's first sentence, on one line (see [`RuleInfo::summary`]).
 pub fn rule_summary(info: &RuleInfo) -> String {
-    let what = what_it_does(info);
-    let paragraph = what.split("\n\n").next().unwrap_or_default();
-    let mut end = paragraph.len();
-    for (index, _) in paragraph.match_indices(". ") {
-        if paragraph[index + 2..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_uppercase())
-        {
-            end = index + 1;
-            break;
-        }
-    }
-    paragraph[..end].to_string()
+    info.summary()
 }
 
 /// The locale of a report's file: its front matter `ms.contentlocale`, else the nearest folder

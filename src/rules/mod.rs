@@ -34,8 +34,10 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
-    /// The first sentence of the `## What it does` section.
-    pub fn summary(&self) -> &'static str {
+    /// The first sentence of the `## What it does` section, on one line. A sentence ends at a
+    /// full stop followed by a space and a capital letter, so that `domainName. contoso` inside
+    /// a sentence does not end it.
+    pub fn summary(&self) -> String {
         let body = self
             .docs
             .split("## What it does")
@@ -43,10 +45,18 @@ impl RuleInfo {
             .unwrap_or(self.docs)
             .trim_start();
         let paragraph = body.split("\n\n").next().unwrap_or(body);
+        let paragraph = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
         let end = paragraph
-            .find(". ")
+            .match_indices(". ")
+            .map(|(index, _)| index)
+            .find(|&index| {
+                paragraph[index + 2..]
+                    .chars()
+                    .next()
+                    .is_some_and(char::is_uppercase)
+            })
             .map_or(paragraph.len(), |index| index + 1);
-        paragraph[..end].trim()
+        paragraph[..end].to_string()
     }
 }
 
