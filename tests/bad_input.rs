@@ -3,20 +3,16 @@
 //! Never a panic, a hang or a changed input file. Each case runs next to a good file, to show
 //! that the run goes on.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::{describe, stderr, write};
+
 const SOURCE: &str = "# Title\n\nConnect to sipdir.online.lync.com on port 443.\n";
 const GOOD: &str = "# 标题\n\n连接到 sipdir.online.lync.com 的端口 443。\n";
-
-fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, contents).unwrap();
-    path
-}
 
 fn locdrift(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_locdrift"))
@@ -27,21 +23,8 @@ fn locdrift(dir: &Path, args: &[&str]) -> Output {
         .expect("running locdrift")
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    )
 }
 
 /// A tree with `en-us/` sources, a good `zh-cn/good.md` and the bad file as `zh-cn/bad.md`

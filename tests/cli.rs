@@ -2,10 +2,13 @@
 //! input, `explain` and `rules`.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+mod common;
+use common::{describe, stderr, stdout, write};
 
 const SOURCE: &str =
     "# Title\n\nConnect to sipdir.online.lync.com on port 443 and read the guide.\n";
@@ -24,30 +27,6 @@ fn run(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("running locdrift")
-}
-
-fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, contents).unwrap();
-    path
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    )
 }
 
 /// Bad input: exit status 2, a message that names the offending file, and no panic.

@@ -1,10 +1,13 @@
 //! `locdrift.toml` and `locdrift init` end to end, in tempdirs: discovery, layout, rule
 //! selection, severity overrides, per-path ignores, rulebooks, and errors that name the file.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
+
+mod common;
+use common::{describe, stderr, stdout, write};
 
 fn locdrift(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_locdrift"))
@@ -13,30 +16,6 @@ fn locdrift(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("running locdrift")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status.code(),
-        stdout(output),
-        stderr(output)
-    )
-}
-
-fn write(dir: &Path, relative: &str, contents: &str) -> PathBuf {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(&path, contents).unwrap();
-    path
 }
 
 const SOURCE: &str = "# Title\n\nConnect to sipdir.online.lync.com now.\n";
@@ -349,11 +328,7 @@ fn seeds_starter_config_override_suppression_and_fix() {
             .map(|e| e.unwrap().path())
             .find(|p| p.file_name().unwrap().to_str().unwrap().starts_with(prefix))
             .unwrap();
-        write(
-            dir.path(),
-            relative,
-            &std::fs::read_to_string(seed).unwrap(),
-        );
+        write(dir.path(), relative, std::fs::read_to_string(seed).unwrap());
     }
     let source_before = std::fs::read_to_string(dir.path().join("en-us/a.md")).unwrap();
     let init = locdrift(dir.path(), &["init"]);

@@ -154,7 +154,7 @@ fn history() -> (tempfile::TempDir, String) {
     write(
         dir.path(),
         "zh-cn/gateway.md",
-        &TRANSLATION.replace("COMMIT", &v1),
+        TRANSLATION.replace("COMMIT", &v1),
     );
     commit(dir.path(), "English v2, Chinese translation of v1");
     (dir, v1)
@@ -254,7 +254,7 @@ fn an_unknown_hand_off_commit_is_one_finding() {
     write(
         dir.path(),
         "zh-cn/gateway.md",
-        &TRANSLATION.replace("COMMIT", missing),
+        TRANSLATION.replace("COMMIT", missing),
     );
     let output = locdrift(
         dir.path(),
@@ -289,7 +289,7 @@ fn source_repo_outside_git_is_a_usage_error() {
     write(
         dir.path(),
         "zh-cn/gateway.md",
-        &TRANSLATION.replace("COMMIT", "abc"),
+        TRANSLATION.replace("COMMIT", "abc"),
     );
     let output = locdrift(
         dir.path(),

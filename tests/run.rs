@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod common;
+use common::{describe, stderr, stdout, write};
+
 fn locdrift(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_locdrift"))
         .current_dir(dir)
@@ -12,29 +15,6 @@ fn locdrift(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("running locdrift")
-}
-
-fn describe(output: &Output) -> String {
-    format!(
-        "status: {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn stdout(output: &Output) -> &str {
-    std::str::from_utf8(&output.stdout).expect("stdout is UTF-8")
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) {
-    let path = dir.join(relative);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, contents).unwrap();
 }
 
 /// A copy of the project corpus with each translation repeated under several names, so that a

@@ -5,6 +5,9 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod common;
+use common::stdout;
+
 fn run(args: &[&str]) -> Output {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     Command::new(env!("CARGO_BIN_EXE_locdrift"))
@@ -22,10 +25,6 @@ fn run(args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("running locdrift")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
 #[test]

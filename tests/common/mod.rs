@@ -1,4 +1,5 @@
-//! Helpers shared by the tests that build git repositories in temporary folders.
+//! Helpers shared by the end-to-end tests: running the binary and git, writing files, and
+//! describing a run in assertion messages.
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -37,7 +38,7 @@ pub fn git(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Writes a file below `dir`, creating its folders.
-pub fn write(dir: &Path, relative: &str, contents: &str) -> PathBuf {
+pub fn write(dir: &Path, relative: &str, contents: impl AsRef<[u8]>) -> PathBuf {
     let path = dir.join(relative);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, contents).unwrap();
@@ -54,6 +55,16 @@ pub fn commit(dir: &Path, message: &str) -> String {
     git(dir, &["add", "-A"]);
     git(dir, &["commit", "-q", "--no-gpg-sign", "-m", message]);
     git(dir, &["rev-parse", "HEAD"])
+}
+
+/// Standard output, which must be UTF-8.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+/// Standard error (invalid UTF-8 replaced).
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Status, standard output and standard error, for assertion messages.
