@@ -312,11 +312,23 @@ impl Plan {
         sources.files.sort();
         sources.files.dedup();
         // Sources by canonical path: a folder walk spells them its own way (`./en-us/a.md`).
+        // Only a file whose name a source has is resolved, so a large walk makes no extra
+        // system call per file.
         let source_set: HashSet<PathBuf> = sources
             .files
             .iter()
             .map(|file| file.canonicalize().unwrap_or_else(|_| file.clone()))
             .collect();
+        let source_names: HashSet<&std::ffi::OsStr> = sources
+            .files
+            .iter()
+            .filter_map(|file| file.file_name())
+            .collect();
+        let is_source = |file: &Path| {
+            file.file_name()
+                .is_some_and(|name| source_names.contains(name))
+                && source_set.contains(&file.canonicalize().unwrap_or_else(|_| file.to_path_buf()))
+        };
 
         let mut jobs: Vec<Job> = sources
             .files
@@ -335,9 +347,7 @@ impl Plan {
                 }
                 // A folder of translations may hold the sources; a file named as both is a
                 // mistake, reported by its check.
-                if is_dir
-                    && source_set.contains(&file.canonicalize().unwrap_or_else(|_| file.clone()))
-                {
+                if is_dir && is_source(&file) {
                     continue;
                 }
                 let relative = if is_dir {

@@ -17,7 +17,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{FileReport, relative_path};
+use super::{FileReport, append_details, relative_path};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message.
@@ -70,26 +70,9 @@ pub fn annotation(
     );
 
     let mut message = diagnostic.message.clone();
-    if let Some(label) = diagnostic.secondary.first() {
-        let document = report.document(label.file);
-        let position = document.line_column(label.range.start);
-        let _ = write!(
-            message,
-            "\n{}:{}:{}",
-            relative_path(&document.path, working_dir),
-            position.line,
-            position.column
-        );
-        if !label.message.is_empty() {
-            let _ = write!(message, ": {}", label.message);
-        }
-    }
-    for note in &diagnostic.notes {
-        let _ = write!(message, "\nnote: {note}");
-    }
-    if let Some(help) = &diagnostic.help {
-        let _ = write!(message, "\nhelp: {help}");
-    }
+    // The first label only: the annotation shows where the English is, not every label.
+    let first = &diagnostic.secondary[..diagnostic.secondary.len().min(1)];
+    append_details(&mut message, report, diagnostic, first, working_dir, "", "");
     format!(
         "::{} {properties}::{}",
         command(diagnostic.severity),

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{FileReport, locale_of, relative_path};
+use super::{FileReport, append_details, locale_of, relative_path};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes text for XML element content. Characters XML 1.0 does not allow at all (most C0
@@ -58,26 +58,15 @@ fn describe(report: &FileReport, diagnostic: &Diagnostic, working_dir: Option<&P
         diagnostic.rule,
         diagnostic.message
     );
-    for label in &diagnostic.secondary {
-        let document = report.document(label.file);
-        let position = document.line_column(label.range.start);
-        let _ = write!(
-            text,
-            "\n  source: {}:{}:{}",
-            relative_path(&document.path, working_dir),
-            position.line,
-            position.column
-        );
-        if !label.message.is_empty() {
-            let _ = write!(text, ": {}", label.message);
-        }
-    }
-    for note in &diagnostic.notes {
-        let _ = write!(text, "\n  note: {note}");
-    }
-    if let Some(help) = &diagnostic.help {
-        let _ = write!(text, "\n  help: {help}");
-    }
+    append_details(
+        &mut text,
+        report,
+        diagnostic,
+        &diagnostic.secondary,
+        working_dir,
+        "  ",
+        "source: ",
+    );
     text
 }
 

@@ -165,6 +165,40 @@ pub fn locale_from_path(path: &Path) -> Option<String> {
     })
 }
 
+/// Appends a finding's details as plain-text lines: each label in `labels` as
+/// `{indent}{prefix}path:line:col: message`, then `{indent}note: …` and `{indent}help: …`.
+pub(crate) fn append_details(
+    out: &mut String,
+    report: &FileReport,
+    diagnostic: &Diagnostic,
+    labels: &[crate::diagnostic::Label],
+    working_dir: Option<&Path>,
+    indent: &str,
+    prefix: &str,
+) {
+    use std::fmt::Write as _;
+    for label in labels {
+        let document = report.document(label.file);
+        let position = document.line_column(label.range.start);
+        let _ = write!(
+            out,
+            "\n{indent}{prefix}{}:{}:{}",
+            relative_path(&document.path, working_dir),
+            position.line,
+            position.column
+        );
+        if !label.message.is_empty() {
+            let _ = write!(out, ": {}", label.message);
+        }
+    }
+    for note in &diagnostic.notes {
+        let _ = write!(out, "\n{indent}note: {note}");
+    }
+    if let Some(help) = &diagnostic.help {
+        let _ = write!(out, "\n{indent}help: {help}");
+    }
+}
+
 /// A file's path for CI annotations: relative to `cwd` when it lies below it, with `/`
 /// separators and no `./` segments. A relative path is taken as relative to `cwd` already; an
 /// absolute path outside `cwd` stays absolute.
