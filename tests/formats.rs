@@ -602,3 +602,94 @@ fn seeds_in_every_format() {
     assert_self_contained(&html);
     assert_eq!(html.matches("<div class=\"finding\">").count(), findings);
 }
+
+/// A run where one file cannot be checked: every format that describes a whole run says so,
+/// and the run exits 2.
+#[test]
+fn files_that_cannot_be_checked_are_reported_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let english = std::fs::read(root().join("corpus/en-us/reset-mfa.md")).unwrap();
+    let translation = std::fs::read(root().join("corpus/zh-tw/reset-mfa.md")).unwrap();
+    let write = |relative: &str, contents: &[u8]| {
+        let path = dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+    };
+    write("en-us/reset-mfa.md", &english);
+    write("zh-tw/reset-mfa.md", &translation);
+    write("zh-tw/broken.md", b"# T\n\nbad \xff byte\n");
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_locdrift"))
+            .current_dir(dir.path())
+            .args(["check", "--source", "en-us", "zh-tw", "--format", format])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(2), "{format}: {stderr}");
+        assert!(
+            stderr.contains("zh-tw/broken.md") && stderr.contains("UTF-8"),
+            "{stderr}"
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+
+    let log: Value = serde_json::from_str(&run("sarif")).unwrap();
+    assert_valid_sarif(&sarif_schema(), &log);
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], false);
+    let notifications = invocation["toolExecutionNotifications"].as_array().unwrap();
+    assert_eq!(notifications.len(), 1, "{notifications:?}");
+    assert_eq!(notifications[0]["level"], "error");
+    assert_eq!(
+        notifications[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "zh-tw/broken.md"
+    );
+    assert!(
+        notifications[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("UTF-8")
+    );
+    // The file that could be checked still has its findings.
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+
+    let junit = run("junit");
+    let names = well_formed_elements(&junit);
+    assert_eq!(names.iter().filter(|n| *n == "error").count(), 1);
+    assert!(
+        junit.contains("<testsuites name=\"locdrift\" tests=\"3\""),
+        "{junit}"
+    );
+    assert!(junit.contains("errors=\"1\">"), "{junit}");
+    assert!(
+        junit.contains("<testcase name=\"zh-tw/broken.md\" classname=\"locdrift.zh-tw\""),
+        "{junit}"
+    );
+
+    let github = run("github");
+    let first = github.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=zh-tw/broken.md,title=locdrift%3A file not checked::`zh-tw/broken.md` is not valid UTF-8"
+        ),
+        "{first}"
+    );
+
+    let html = run("html");
+    assert_self_contained(&html);
+    assert!(html.contains("<h2>Not checked (1)</h2>"), "{html}");
+    assert!(html.contains("; 1 file could not be checked</p>"));
+    assert!(html.contains("zh-tw/broken.md"));
+
+    // A clean run says it succeeded.
+    std::fs::remove_file(dir.path().join("zh-tw/broken.md")).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_locdrift"))
+        .current_dir(dir.path())
+        .args(["check", "--source", "en-us", "zh-tw", "--format", "sarif"])
+        .output()
+        .unwrap();
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let invocation = &log["runs"][0]["invocations"][0];
+    assert_eq!(invocation["executionSuccessful"], true);
+    assert!(invocation.get("toolExecutionNotifications").is_none());
+}

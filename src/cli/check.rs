@@ -26,7 +26,8 @@ use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::document::Document;
 use crate::emit::{
-    FileReport, Totals, github, html, json, junit, locale_from_path, sarif, statistics, text,
+    Failure, FileReport, Totals, github, html, json, junit, locale_from_path, sarif, statistics,
+    text,
 };
 use crate::engine::{self, CheckOptions, Settings};
 use crate::markdown::frontmatter;
@@ -270,15 +271,9 @@ struct Plan {
 
 impl Plan {
     /// Walks the folders of a run. Files the configuration excludes, and files the gate leaves
-    /// out (`--base`, `--staged`), get no job; errors of the walk are written to `errors` and
-    /// make the run fail.
-    fn new(
-        args: &CheckArgs,
-        resolved: &Resolved,
-        gate: &Gate,
-        errors: &mut dyn Write,
-    ) -> Result<(Plan, bool)> {
-        let mut failed = false;
+    /// out (`--base`, `--staged`), get no job; errors of the walk are returned, and make the
+    /// run fail.
+    fn new(args: &CheckArgs, resolved: &Resolved, gate: &Gate) -> Result<(Plan, Vec<Failure>)> {
         let mut sources = Sources {
             files: Vec::new(),
             by_relative: HashMap::new(),
@@ -377,11 +372,14 @@ impl Plan {
                 .map(|(_, job)| job)
                 .collect();
         }
-        for error in walk_errors {
-            writeln!(errors, "error: {error}")?;
-            failed = true;
-        }
-        Ok((Plan { sources, jobs }, failed))
+        let failures = walk_errors
+            .into_iter()
+            .map(|message| Failure {
+                path: None,
+                message,
+            })
+            .collect();
+        Ok((Plan { sources, jobs }, failures))
     }
 }
 
@@ -408,7 +406,11 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         severity: resolved.severity.clone(),
     };
     let gate = Gate::new(args)?;
-    let (plan, mut failed) = Plan::new(args, &resolved, &gate, errors)?;
+    let (plan, mut failures) = Plan::new(args, &resolved, &gate)?;
+    for failure in &failures {
+        writeln!(errors, "error: {}", failure.message)?;
+    }
+    let mut failed = !failures.is_empty();
     let mut fixer = Fixer::new(args);
     fixer.protect(&plan.sources.files);
     let handoffs = match &args.source_repo {
@@ -462,8 +464,13 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         fixer: &fixer,
         limit: args.max_file_size,
     };
-    let check_one = |job: &Job| -> Result<FileReport> {
-        guarded(job.path(), || check_job(job, &context, &reader)).and_then(|report| report)
+    let check_one = |job: &Job| -> Result<FileReport, Failure> {
+        guarded(job.path(), || check_job(job, &context, &reader))
+            .and_then(|report| report)
+            .map_err(|error| Failure {
+                path: Some(job.path().display().to_string()),
+                message: format!("{error:#}"),
+            })
     };
     let threshold = args.fail_on.unwrap_or(FailOn::Error).threshold();
     let fails = |report: &FileReport| {
@@ -500,8 +507,8 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                                 _ => stdout.write_all(&bytes)?,
                             }
                         }
-                        Err(error) => {
-                            writeln!(errors, "error: {error:#}")?;
+                        Err(failure) => {
+                            writeln!(errors, "error: {}", failure.message)?;
                             failed = true;
                         }
                     }
@@ -535,8 +542,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                         findings |= fails(&report);
                         reports.push(report);
                     }
-                    Err(error) => {
-                        progress.suspend(|| writeln!(errors, "error: {error:#}"))?;
+                    Err(failure) => {
+                        progress.suspend(|| writeln!(errors, "error: {}", failure.message))?;
+                        failures.push(failure);
                         failed = true;
                     }
                 }
@@ -548,7 +556,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         if fixer.is_diff() {
             return fixer.finish_diff(stdout, errors, failed);
         }
-        failed |= output(args, &reports, &mut fixer, stdout, errors)?;
+        failed |= output(args, &reports, &failures, &mut fixer, stdout, errors)?;
         return Ok(outcome(failed, findings));
     }
     filter.finish()?;
@@ -649,6 +657,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 fn output(
     args: &CheckArgs,
     reports: &[FileReport],
+    failures: &[Failure],
     fixer: &mut Fixer,
     stdout: &mut dyn Write,
     errors: &mut dyn Write,
@@ -677,18 +686,31 @@ fn output(
             }
             OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
             OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
-            OutputFormat::Sarif => writeln!(stdout, "{}", sarif::render(&reports, cwd.as_deref()))?,
-            OutputFormat::Github => write!(stdout, "{}", github::render(&reports, cwd.as_deref()))?,
+            OutputFormat::Sarif => writeln!(
+                stdout,
+                "{}",
+                sarif::render(&reports, failures, cwd.as_deref())
+            )?,
+            OutputFormat::Github => write!(
+                stdout,
+                "{}",
+                github::render(&reports, failures, cwd.as_deref())
+            )?,
             OutputFormat::Junit => write!(
                 stdout,
                 "{}",
                 junit::render(
                     &reports,
+                    failures,
                     args.fail_on.unwrap_or(FailOn::Error).threshold(),
                     cwd.as_deref(),
                 )
             )?,
-            OutputFormat::Html => write!(stdout, "{}", html::render(&reports, cwd.as_deref()))?,
+            OutputFormat::Html => write!(
+                stdout,
+                "{}",
+                html::render(&reports, failures, cwd.as_deref())
+            )?,
         }
     }
     if fixer.is_on() {

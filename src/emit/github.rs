@@ -5,7 +5,9 @@
 //! ::error file=zh-cn/a.md,line=12,col=9,endLine=12,endColumn=31,title=LD101 host-drift::message
 //! ```
 //!
-//! Errors are `::error`, warnings `::warning`, infos `::notice`. `file` is relative to the
+//! Errors are `::error`, warnings `::warning`, infos `::notice`. A file that could not be
+//! checked (unreadable, not UTF-8, too large, malformed) comes first, as an `::error` on the
+//! file titled `locdrift: file not checked`. `file` is relative to the
 //! working directory (run from the repository root). Columns count Unicode code points and
 //! `endColumn` is exclusive, as in every locdrift output; `col` and `endColumn` are left out
 //! when a finding spans lines, since GitHub only honours them on one line. The message is the
@@ -17,7 +19,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{FileReport, append_details, relative_path};
+use super::{Failure, FileReport, append_details, relative_path};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message.
@@ -81,8 +83,25 @@ pub fn annotation(
 }
 
 /// Every finding of a run, one command per line.
-pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
+pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
     let mut out = String::new();
+    // A file that could not be checked is an error annotation on the file itself.
+    for failure in failures {
+        out.push_str("::error ");
+        if let Some(path) = &failure.path {
+            let _ = write!(
+                out,
+                "file={},",
+                escape_property(&relative_path(path, working_dir))
+            );
+        }
+        let _ = writeln!(
+            out,
+            "title={}::{}",
+            escape_property("locdrift: file not checked"),
+            escape_data(&failure.message)
+        );
+    }
     for report in reports {
         for diagnostic in &report.diagnostics {
             out.push_str(&annotation(report, diagnostic, working_dir));

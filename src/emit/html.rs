@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::Path;
 
-use super::{FileReport, Totals, locale_of, relative_path, rule_summary};
+use super::{Failure, FileReport, Totals, locale_of, relative_path, rule_summary};
 use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
 use crate::document::{Document, ceil_char_boundary, floor_char_boundary};
 use crate::rules::registry;
@@ -463,7 +463,7 @@ fn finding(
 }
 
 /// The report page of a run. Paths are shown relative to `working_dir`.
-pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
+pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
     let totals = Totals::of(reports);
     let version = env!("CARGO_PKG_VERSION");
     let path_of = |report: &FileReport| relative_path(&report.target.path, working_dir);
@@ -503,8 +503,13 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
     );
     let _ = writeln!(
         out,
-        "<header><h1>Translation drift report</h1><p>{}</p></header>",
-        escape(&totals.summary())
+        "<header><h1>Translation drift report</h1><p>{}{}</p></header>",
+        escape(&totals.summary()),
+        match failures.len() {
+            0 => String::new(),
+            1 => "; 1 file could not be checked".to_string(),
+            n => format!("; {n} files could not be checked"),
+        }
     );
     let tile = |count: usize, label: &str, class: &str| {
         // A zero is not alarming: it is drawn muted whatever its severity.
@@ -526,6 +531,30 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
         tile(totals.warnings, "warnings", "warning"),
         tile(totals.infos, "info", "info"),
     );
+
+    // Files that could not be checked come before any finding: the report is incomplete.
+    if !failures.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>Not checked ({})</h2>\n<table class=\"failures\"><thead><tr><th>file</th><th>reason</th></tr></thead><tbody>\n",
+            failures.len()
+        );
+        for failure in failures {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"mono\">{}</td><td class=\"e\">{}</td></tr>",
+                escape(
+                    &failure
+                        .path
+                        .as_deref()
+                        .map(|path| relative_path(path, working_dir))
+                        .unwrap_or_default()
+                ),
+                escape(&failure.message)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
 
     if totals.errors + totals.warnings + totals.infos > 0 {
         out.push_str("<section class=\"charts\">\n<div class=\"panel\"><h2>Findings by locale</h2><div class=\"chart\">");
@@ -795,7 +824,7 @@ mod tests {
             source: None,
             diagnostics: vec![diagnostic],
         };
-        let page = render(&[report], None);
+        let page = render(&[report], &[], None);
         assert!(page.contains("host <code>&lt;b&gt;</code> changed"));
         assert!(!page.contains("<b>"));
         assert!(!page.contains("<script"));

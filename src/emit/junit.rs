@@ -4,14 +4,17 @@
 //! One `<testsuite>` per locale (`zh-cn`; files whose locale is unknown go to `unknown`), one
 //! `<testcase>` per checked file, and one `<failure>` per finding at or above the `--fail-on`
 //! severity; `tests` and `failures` count files. Findings below that severity are listed in the
-//! test case's `<system-out>`, so the file passes but the findings are still there to read. There are no timestamps or durations: the output
+//! test case's `<system-out>`, so the file passes but the findings are still there to read. A
+//! file that could not be checked (unreadable, not UTF-8, too large, malformed) is a test case
+//! with an `<error>`, counted in `errors`; a folder the walk could not list is one too, named
+//! after the message, in the `unknown` suite. There are no timestamps or durations: the output
 //! of a run depends only on its input.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{FileReport, append_details, locale_of, relative_path};
+use super::{Failure, FileReport, append_details, locale_from_path, locale_of, relative_path};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes text for XML element content. Characters XML 1.0 does not allow at all (most C0
@@ -74,14 +77,23 @@ fn describe(report: &FileReport, diagnostic: &Diagnostic, working_dir: Option<&P
 /// (`--fail-on never`) fails none.
 pub fn render(
     reports: &[FileReport],
+    failures: &[Failure],
     fail_on: Option<Severity>,
     working_dir: Option<&Path>,
 ) -> String {
     let fails = |severity: Severity| fail_on.is_some_and(|threshold| severity >= threshold);
-    let mut suites: BTreeMap<String, Vec<&FileReport>> = BTreeMap::new();
+    let mut suites: BTreeMap<String, (Vec<&FileReport>, Vec<&Failure>)> = BTreeMap::new();
     for report in reports {
         let locale = locale_of(report).unwrap_or_else(|| "unknown".into());
-        suites.entry(locale).or_default().push(report);
+        suites.entry(locale).or_default().0.push(report);
+    }
+    for failure in failures {
+        let locale = failure
+            .path
+            .as_deref()
+            .and_then(|path| locale_from_path(Path::new(path)))
+            .unwrap_or_else(|| "unknown".into());
+        suites.entry(locale).or_default().1.push(failure);
     }
     let failures_of = |report: &FileReport| {
         report
@@ -95,19 +107,41 @@ pub fn render(
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
-        "<testsuites name=\"locdrift\" tests=\"{}\" failures=\"{}\" errors=\"0\">",
-        reports.len(),
-        failed_files
+        "<testsuites name=\"locdrift\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+        reports.len() + failures.len(),
+        failed_files,
+        failures.len()
     );
-    for (locale, reports) in &suites {
+    for (locale, (reports, failures)) in &suites {
         let failed_files = reports.iter().filter(|r| failures_of(r) > 0).count();
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
             escape_attribute(locale),
-            reports.len(),
-            failed_files
+            reports.len() + failures.len(),
+            failed_files,
+            failures.len()
         );
+        for failure in failures {
+            let name = failure.path.as_deref().map_or_else(
+                || failure.message.clone(),
+                |path| relative_path(path, working_dir),
+            );
+            let _ = write!(
+                out,
+                "    <testcase name=\"{}\" classname=\"locdrift.{}\"",
+                escape_attribute(&name),
+                escape_attribute(locale),
+            );
+            if failure.path.is_some() {
+                let _ = write!(out, " file=\"{}\"", escape_attribute(&name));
+            }
+            let _ = writeln!(
+                out,
+                ">\n      <error message=\"{}\" type=\"not checked\"/>\n    </testcase>",
+                escape_attribute(&failure.message)
+            );
+        }
         for report in reports {
             let path = relative_path(&report.target.path, working_dir);
             let _ = write!(

@@ -18,6 +18,17 @@ use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::document::Document;
 use crate::rules::RuleInfo;
 
+/// A file that could not be checked (unreadable, not UTF-8, too large, a malformed
+/// side-by-side file), or a folder the walk could not list. The run goes on and exits 2; the
+/// formats that describe a whole run report these beside the findings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The file, when the failure is about one.
+    pub path: Option<String>,
+    /// What went wrong, naming the file: `reading `a.md`: Permission denied (os error 13)`.
+    pub message: String,
+}
+
 /// The findings of one checked file, with the files their labels point into.
 #[derive(Debug, Clone)]
 pub struct FileReport {

@@ -20,6 +20,10 @@
 //!   identity when lines are added above it.
 //! - A finding with a fix carries it in `fixes`, with `properties.applicability` `safe` or
 //!   `unsafe`.
+//! - `invocations[0]` says whether every file could be checked (`executionSuccessful`); each
+//!   file that could not (unreadable, not UTF-8, too large, a malformed side-by-side file) is a
+//!   `toolExecutionNotifications` entry of level `error` with the file as its location, so a
+//!   CI run that exits 2 shows why in the SARIF viewer too.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -27,7 +31,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{FileReport, pointed_text, relative_path, rule_docs, rule_summary, what_it_does};
+use super::{
+    Failure, FileReport, pointed_text, relative_path, rule_docs, rule_summary, what_it_does,
+};
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
 use crate::engine;
@@ -55,8 +61,39 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    invocations: Vec<Invocation>,
     column_kind: &'static str,
     results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<FileLocation>,
+}
+
+/// A location that is a whole file, without a region.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileLocation {
+    physical_location: FileOnly,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct FileOnly {
+    artifact_location: ArtifactLocation,
 }
 
 #[derive(Serialize)]
@@ -364,7 +401,7 @@ fn result(
 }
 
 /// The SARIF log of a run, pretty-printed. Paths are made relative to `working_dir`.
-pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
+pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
     let infos: Vec<&'static crate::rules::RuleInfo> =
         engine::rules().map(|rule| rule.info()).collect();
     let index_of: HashMap<&str, usize> = infos
@@ -387,6 +424,26 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
             ));
         }
     }
+    let notifications = failures
+        .iter()
+        .map(|failure| Notification {
+            level: "error",
+            message: Text {
+                text: failure.message.clone(),
+            },
+            locations: failure
+                .path
+                .iter()
+                .map(|path| FileLocation {
+                    physical_location: FileOnly {
+                        artifact_location: ArtifactLocation {
+                            uri: path_uri(path, working_dir),
+                        },
+                    },
+                })
+                .collect(),
+        })
+        .collect();
     let version = env!("CARGO_PKG_VERSION");
     let log = Log {
         schema: SCHEMA,
@@ -401,6 +458,10 @@ pub fn render(reports: &[FileReport], working_dir: Option<&Path>) -> String {
                     rules: infos.into_iter().map(descriptor).collect(),
                 },
             },
+            invocations: vec![Invocation {
+                execution_successful: failures.is_empty(),
+                tool_execution_notifications: notifications,
+            }],
             column_kind: "unicodeCodePoints",
             results,
         }],
