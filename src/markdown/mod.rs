@@ -261,7 +261,10 @@ impl Walker<'_> {
                 self.extend(&range);
                 let block = self.leaf(range.start);
                 block.html_tags.push(range.clone());
-                for captures in ANCHOR.captures_iter(&html) {
+                // Most inline HTML is `<span …>` of side-by-side files: the pattern only runs
+                // where an `<a` tag starts.
+                let anchors = has_a_tag(&html).then(|| ANCHOR.captures_iter(&html));
+                for captures in anchors.into_iter().flatten() {
                     let name = captures.get(1).expect("group 1 always takes part");
                     let start = range.start + name.start();
                     block.anchors.push(Anchor {
@@ -449,6 +452,14 @@ impl Walker<'_> {
     }
 }
 
+/// Whether `html` has `<a` or `<A` followed by white space, which [`ANCHOR`] needs to match.
+fn has_a_tag(html: &str) -> bool {
+    html.match_indices('<').any(|(index, _)| {
+        let mut rest = html[index + 1..].chars();
+        matches!(rest.next(), Some('a' | 'A')) && rest.next().is_some_and(char::is_whitespace)
+    })
+}
+
 /// Finds where an inline link writes its destination: after the last `](`, up to white space
 /// or the closing parenthesis. Reference links have no inline destination.
 fn find_destination(text: &str, link: &Range<usize>, autolink: bool) -> Option<Range<usize>> {
@@ -479,9 +490,9 @@ fn record_literal_markers(text: &str, range: &Range<usize>, block: &mut Block) {
     let bytes = text.as_bytes();
     let mut index = range.start;
     while index < range.end {
-        if bytes[index] != b'*' {
-            index += 1;
-            continue;
+        match bytes[index..range.end].iter().position(|&b| b == b'*') {
+            Some(offset) => index += offset,
+            None => break,
         }
         let escaped = index > 0 && bytes[index - 1] == b'\\';
         let start = if escaped { index - 1 } else { index };
@@ -555,6 +566,23 @@ mod tests {
             .collect();
         assert_eq!(markers, [true, true, false, false]);
         assert!(blocks[0].strong.is_empty());
+    }
+
+    #[test]
+    fn the_anchor_prefilter_admits_every_tag_the_pattern_can_match() {
+        for html in [
+            "<a name=\"x\">",
+            "<A\tid='x'>",
+            "x <a\u{3000}name=\"y\">",
+            "<p><a id=\"z\">",
+        ] {
+            assert!(has_a_tag(html), "{html}");
+            assert!(ANCHOR.is_match(html), "{html}");
+        }
+        for html in ["<span data-ttu-id=\"1\">", "<abbr id=\"x\">", "<a>", "</a>"] {
+            assert!(!has_a_tag(html), "{html}");
+            assert!(!ANCHOR.is_match(html), "{html}");
+        }
     }
 
     #[test]
