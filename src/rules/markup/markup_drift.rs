@@ -131,12 +131,15 @@ fn count(what: &str, noun: &str, n: usize) -> String {
     }
 }
 
-/// The message for a count that differs.
+/// The message for a count that differs: `the source has 1 `<br/>` tag, the translation none`.
 fn counted(what: &str, noun: &str, source: usize, target: usize) -> String {
+    let target = match target {
+        0 => "none".to_string(),
+        n => n.to_string(),
+    };
     format!(
-        "the translation has {} where the source has {}",
-        count(what, noun, target),
-        source
+        "the source has {}, the translation {target}",
+        count(what, noun, source)
     )
 }
 
@@ -332,6 +335,22 @@ mod tests {
             b.tags.keys().collect::<Vec<_>>()
         );
         assert_eq!(a.tags["br"].len(), 1);
+    }
+
+    #[test]
+    fn count_messages_read_source_first() {
+        assert_eq!(
+            counted("`<br/>`", "tag", 1, 0),
+            "the source has 1 `<br/>` tag, the translation none"
+        );
+        assert_eq!(
+            counted("bold", "span", 2, 3),
+            "the source has 2 bold spans, the translation 3"
+        );
+        assert_eq!(
+            counted("`<kbd>`", "tag", 0, 2),
+            "the source has no `<kbd>` tags, the translation 2"
+        );
     }
 
     #[test]
