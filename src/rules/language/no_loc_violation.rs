@@ -1,7 +1,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
@@ -135,8 +135,10 @@ impl Rule for NoLocViolation {
         // Most blocks hold none of the terms: one search for all of them per text run tells
         // which terms to look at (a search per term and run was a tenth of the whole run). It
         // reports every occurrence, overlapping ones too, so a term it does not report has
-        // none. It cannot fail for lists of this size; if it did, every term is looked at.
+        // none. It cannot fail for lists of this size; if it did, every term is looked at. An
+        // NFA is built in a fraction of the time of a DFA and searches short runs as fast.
         let matcher = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .match_kind(MatchKind::Standard)
             .build(terms.iter().map(|(term, _)| term))
             .ok();
