@@ -144,11 +144,8 @@ pub fn scan(text: &str) -> Vec<Token> {
     // URLs, e-mail addresses and paths need `://`, `@`, or `:\` or `HK`, which most prose
     // lacks: their regexes run only when it is there. File names, hosts and numbers are in
     // most runs, so they are matched by hand.
-    if needed & COLON != 0 && text.contains("://") {
-        let urls = URL
-            .find_iter(text)
-            .map(|m| m.start()..m.start() + trim_url(m.as_str()).len());
-        add(&mut found, TokenKind::Url, urls);
+    if needed & COLON != 0 {
+        add(&mut found, TokenKind::Url, urls(text));
     }
     if needed & AT != 0 {
         let emails = EMAIL
@@ -192,6 +189,15 @@ pub fn scan(text: &str) -> Vec<Token> {
         add(&mut found, TokenKind::Number, numbers);
     }
     found
+}
+
+/// The URLs of `text`: what [`scan`] finds of kind [`TokenKind::Url`], for callers that need
+/// nothing else (URLs go first, so no other token takes their place).
+pub fn urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let may_have_urls = text.contains("://");
+    URL.find_iter(if may_have_urls { text } else { "" })
+        .map(|m| m.start()..m.start() + trim_url(m.as_str()).len())
+        .filter(|range| !range.is_empty())
 }
 
 /// Adds the candidates of one kind to the tokens of the kinds before it (which win overlaps),
@@ -779,6 +785,16 @@ mod tests {
         #[test]
         fn hand_written_scanner_equals_the_regexes_on_any_text(text in any::<String>()) {
             prop_assert_eq!(scan(&text), oracle::scan(&text));
+        }
+
+        #[test]
+        fn urls_are_the_url_tokens(text in text()) {
+            let from_scan: Vec<Range<usize>> = scan(&text)
+                .into_iter()
+                .filter(|token| token.kind == TokenKind::Url)
+                .map(|token| token.range)
+                .collect();
+            prop_assert_eq!(urls(&text).collect::<Vec<_>>(), from_scan);
         }
     }
 }
