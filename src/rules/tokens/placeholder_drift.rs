@@ -120,6 +120,13 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a link destination is a cross reference, `xref:` in any case.
+pub(crate) fn is_xref(destination: &str) -> bool {
+    destination
+        .get(..5)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("xref:"))
+}
+
 /// Which placeholder patterns a text may hold: each needs a character that most prose lacks,
 /// and looking for those first is much cheaper than running the patterns.
 #[derive(Clone, Copy)]
@@ -171,12 +178,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     // placeholder), except `xref:` destinations, which are this rule's.
     let destinations = block.links.iter().filter_map(|link| {
         let range = link.destination_range.clone()?;
-        (!link
-            .destination
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("xref:"))
-        .then_some(range)
+        (!is_xref(link.destination.trim())).then_some(range)
     });
     let urls: Vec<Range<usize>> = block
         .text_runs
@@ -519,6 +521,16 @@ mod tests {
             ]
         );
         assert_eq!(found[1].1, "inc/a.md");
+    }
+
+    #[test]
+    fn cross_references_in_any_case() {
+        for destination in ["xref:A.B", "XRef:a", "xref:"] {
+            assert!(is_xref(destination), "{destination}");
+        }
+        for destination in ["xref", "xre", "", "xréf:a", " xref:a", "https://a/xref:b"] {
+            assert!(!is_xref(destination), "{destination}");
+        }
     }
 
     #[test]
