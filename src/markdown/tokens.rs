@@ -5,7 +5,6 @@
 //! text has no spaces, so a token's edges are checked by hand: the character before and after
 //! must not continue an ASCII name (`\b` would treat `例如domain.com` as one word).
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -57,21 +56,40 @@ static PATH: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:[A-Za-z]:\\{1,2}|HKEY_[A-Z_]+|HK(?:LM|CU)\b)(?:\\{0,2}[A-Za-z0-9_.$%{}-]+)*")
         .expect("path pattern is valid")
 });
-static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|msc|msi|msp|dll|sys|json|xml|ya?ml|toml|md|txt|ps1|psm1|psd1|cmd|bat|sh|py|html?|css|config|cer|crt|pem|pfx|zip|cab|log|csv|ini|inf|reg|cs|vbs|png|jpe?g|gif|svg|pdf|docx?|xlsx?|pptx?|ost|pst|vhdx?|iso|ics|xaml|csproj|sln)",
-    )
-    .expect("file-name pattern is valid")
-});
-static HOST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+",
-    )
-    .expect("host pattern is valid")
-});
-static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"[0-9０-９]+(?:[.,][0-9０-９]+)*").expect("number pattern is valid")
-});
+
+/// The file-name extensions that start with `letter`, in the order that the alternation
+/// `exe|msc|…|ya?ml|…|html?|…|csproj|sln` of the file-name regex tried them, optional letters
+/// expanded greedy first (`yaml` before `yml`). The first that matches wins, so `cs` shadows
+/// `csproj`: `a.csproj` reads as `a.cs` followed by a letter, which is no file name. Kept as
+/// the regex had it, so that findings do not change.
+fn extensions_starting_with(letter: u8) -> &'static [&'static str] {
+    match letter {
+        b'b' => &["bat"],
+        b'c' => &[
+            "cmd", "css", "config", "cer", "crt", "cab", "csv", "cs", "csproj",
+        ],
+        b'd' => &["dll", "docx", "doc"],
+        b'e' => &["exe"],
+        b'g' => &["gif"],
+        b'h' => &["html", "htm"],
+        b'i' => &["ini", "inf", "iso", "ics"],
+        b'j' => &["json", "jpeg", "jpg"],
+        b'l' => &["log"],
+        b'm' => &["msc", "msi", "msp", "md"],
+        b'o' => &["ost"],
+        b'p' => &[
+            "ps1", "psm1", "psd1", "py", "pem", "pfx", "png", "pdf", "pptx", "ppt", "pst",
+        ],
+        b'r' => &["reg"],
+        b's' => &["sys", "sh", "svg", "sln"],
+        b't' => &["toml", "txt"],
+        b'v' => &["vbs", "vhdx", "vhd"],
+        b'x' => &["xml", "xlsx", "xls", "xaml"],
+        b'y' => &["yaml", "yml"],
+        b'z' => &["zip"],
+        _ => &[],
+    }
+}
 
 /// Top-level domains that make a two-label name a host (`contoso.com`). Names of three or more
 /// labels are hosts whatever they end with (`domainName.contoso.comto` is a mangled host).
@@ -87,110 +105,385 @@ fn continues_name(character: Option<char>) -> bool {
         .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '@' | '/' | '\\'))
 }
 
+/// Bytes that a pattern needs: a text without any of a pattern's bytes cannot hold a match,
+/// and one pass over the text finds which are there.
+const DOT: u8 = 1;
+const COLON: u8 = 1 << 1;
+const AT: u8 = 1 << 2;
+/// The `H` of `HKEY_`, `HKLM` and `HKCU`.
+const CAPITAL_H: u8 = 1 << 3;
+/// An ASCII digit, or `0xEF`, the first byte of the full-width digits (and of other
+/// full-width forms).
+const DIGIT: u8 = 1 << 4;
+
+static NEEDED_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    table[b'.' as usize] = DOT;
+    table[b':' as usize] = COLON;
+    table[b'@' as usize] = AT;
+    table[b'H' as usize] = CAPITAL_H;
+    table[0xEF] = DIGIT;
+    let mut digit = b'0';
+    while digit <= b'9' {
+        table[digit as usize] = DIGIT;
+        digit += 1;
+    }
+    table
+};
+
 /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
 pub fn scan(text: &str) -> Vec<Token> {
-    // Tokens found so far by start, with their ends and kinds. They never overlap, so the one
-    // that starts last before a range ends is the only one that can overlap it.
-    let mut found: BTreeMap<usize, (usize, TokenKind)> = BTreeMap::new();
-    let push =
-        |kind: TokenKind, range: Range<usize>, found: &mut BTreeMap<usize, (usize, TokenKind)>| {
-            if range.is_empty()
-                || found
-                    .range(..range.end)
-                    .next_back()
-                    .is_some_and(|(_, &(end, _))| end > range.start)
-            {
-                return;
-            }
-            found.insert(range.start, (range.end, kind));
-        };
-    // Each pattern needs a character that most prose lacks; looking for it first is much
-    // cheaper than running the pattern.
-    let has_dot = text.contains('.');
-    for m in URL.find_iter(if text.contains("://") { text } else { "" }) {
-        let trimmed = trim_url(m.as_str());
-        push(
-            TokenKind::Url,
-            m.start()..m.start() + trimmed.len(),
-            &mut found,
-        );
+    let mut found = Vec::new();
+    // Text runs are short (40 bytes on average), so one pass that tells which patterns can
+    // match saves more than any pattern's own search: most runs need none or one of them.
+    let needed = text
+        .bytes()
+        .fold(0, |needed, b| needed | NEEDED_BYTES[usize::from(b)]);
+    let char_before = |start: usize| text[..start].chars().next_back();
+    let char_after = |end: usize| text[end..].chars().next();
+    // URLs, e-mail addresses and paths need `://`, `@`, or `:\` or `HK`, which most prose
+    // lacks: their regexes run only when it is there. File names, hosts and numbers are in
+    // most runs, so they are matched by hand.
+    if needed & COLON != 0 {
+        add(&mut found, TokenKind::Url, urls(text));
     }
-    for m in EMAIL.find_iter(if text.contains('@') { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        if !continues_name(before) {
-            push(TokenKind::Email, m.range(), &mut found);
-        }
+    if needed & AT != 0 {
+        let emails = EMAIL
+            .find_iter(text)
+            .filter(|m| !continues_name(char_before(m.start())))
+            .map(|m| m.range());
+        add(&mut found, TokenKind::Email, emails);
     }
-    let may_be_path = text.contains('\\') || text.contains("HK");
-    for m in PATH.find_iter(if may_be_path { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        let end = m.start() + m.as_str().trim_end_matches(['.', '\\']).len();
-        if !before.is_some_and(|c| c.is_ascii_alphanumeric()) && end - m.start() > 4 {
-            push(TokenKind::Path, m.start()..end, &mut found);
-        }
+    // A backslash alone starts no path, and Markdown escapes (`\*`) are common: the path
+    // regex, slow on CJK text (its `\b` is Unicode-aware), runs only after `:\` or `HK`.
+    let may_be_path = (needed & COLON != 0 && text.contains(":\\"))
+        || (needed & CAPITAL_H != 0 && text.contains("HK"));
+    if may_be_path {
+        let paths = PATH.find_iter(text).filter_map(|m| {
+            let end = m.start() + m.as_str().trim_end_matches(['.', '\\']).len();
+            let glued = char_before(m.start()).is_some_and(|c| c.is_ascii_alphanumeric());
+            (!glued && end - m.start() > 4).then_some(m.start()..end)
+        });
+        add(&mut found, TokenKind::Path, paths);
     }
-    for m in FILE_NAME.find_iter(if has_dot { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
-        if !continues_name(before) && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            push(TokenKind::FileName, m.range(), &mut found);
-        }
+    if needed & DOT != 0 {
+        let file_names = FileNames::new(text).filter(|range| {
+            !continues_name(char_before(range.start))
+                && !char_after(range.end).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
+        add(&mut found, TokenKind::FileName, file_names);
+        let hosts = Hosts::new(text).filter(|range| {
+            let after = char_after(range.end);
+            !continues_name(char_before(range.start))
+                && after != Some('@')
+                && after != Some('_')
+                && is_host(&text[range.clone()])
+        });
+        add(&mut found, TokenKind::Host, hosts);
     }
-    for m in HOST.find_iter(if has_dot { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
-        if continues_name(before) || after == Some('@') || after == Some('_') {
-            continue;
-        }
-        if is_host(m.as_str()) {
-            push(TokenKind::Host, m.range(), &mut found);
-        }
-    }
-    let has_digit = text
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
-    for m in NUMBER.find_iter(if has_digit { text } else { "" }) {
-        let before = text[..m.start()].chars().next_back();
-        let after = text[m.end()..].chars().next();
+    if needed & DIGIT != 0 {
         let glued =
             |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
-        if !glued(before) && !glued(after) {
-            push(TokenKind::Number, m.range(), &mut found);
-        }
+        let numbers = Numbers::new(text)
+            .filter(|range| !glued(char_before(range.start)) && !glued(char_after(range.end)));
+        add(&mut found, TokenKind::Number, numbers);
     }
     found
-        .into_iter()
-        .map(|(start, (end, kind))| Token {
-            kind,
-            range: start..end,
+}
+
+/// The URLs of `text`: what [`scan`] finds of kind [`TokenKind::Url`], for callers that need
+/// nothing else (URLs go first, so no other token takes their place).
+pub fn urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let may_have_urls = text.contains("://");
+    URL.find_iter(if may_have_urls { text } else { "" })
+        .map(|m| m.start()..m.start() + trim_url(m.as_str()).len())
+        .filter(|range| !range.is_empty())
+}
+
+/// Adds the candidates of one kind to the tokens of the kinds before it (which win overlaps),
+/// keeping them sorted. The candidates are sorted and do not overlap one another, so one merge
+/// pass settles them: linear even for a 50 MB line of tokens.
+fn add(found: &mut Vec<Token>, kind: TokenKind, candidates: impl Iterator<Item = Range<usize>>) {
+    let mut candidates = candidates.filter(|range| !range.is_empty()).peekable();
+    if candidates.peek().is_none() {
+        return;
+    }
+    let earlier = std::mem::take(found);
+    let mut earlier = earlier.into_iter().peekable();
+    for range in candidates {
+        // Earlier tokens that end before this candidate starts cannot overlap it or any later
+        // candidate.
+        while let Some(token) = earlier.next_if(|token| token.range.end <= range.start) {
+            found.push(token);
+        }
+        let overlaps = earlier
+            .peek()
+            .is_some_and(|token| token.range.start < range.end);
+        if !overlaps {
+            found.push(Token { kind, range });
+        }
+    }
+    found.extend(earlier);
+}
+
+/// The byte length of the name character (`[A-Za-z0-9_.-]`, case-insensitive) that ends at
+/// `bytes[end]`. Case-insensitive matching admits the two non-ASCII characters that Unicode case
+/// folding joins to ASCII letters, `ſ` (U+017F, long s) and `K` (U+212A, Kelvin sign): the
+/// file-name pattern was a case-insensitive regex, and they still count, so that findings do
+/// not change. A lead byte is never a continuation byte, so looking back from any character
+/// boundary finds whole characters.
+fn name_char_before(bytes: &[u8], end: usize) -> Option<usize> {
+    match &bytes[..end] {
+        [.., b] if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') => Some(1),
+        [.., 0xC5, 0xBF] => Some(2),
+        [.., 0xE2, 0x84, 0xAA] => Some(3),
+        _ => None,
+    }
+}
+
+/// The byte length of the name character that starts at `bytes[start]` (see
+/// [`name_char_before`]).
+fn name_char_at(bytes: &[u8], start: usize) -> Option<usize> {
+    match &bytes[start..] {
+        [b, ..] if b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') => Some(1),
+        [0xC5, 0xBF, ..] => Some(2),
+        [0xE2, 0x84, 0xAA, ..] => Some(3),
+        _ => None,
+    }
+}
+
+/// The ASCII letter or digit that the character at the start of `bytes` equals ignoring case,
+/// with Unicode's simple case folding (`ſ` is an `s`, `K` a `k`), and the character's length.
+fn folded(bytes: &[u8]) -> Option<(u8, usize)> {
+    match bytes {
+        [b, ..] if b.is_ascii_alphanumeric() => Some((b.to_ascii_lowercase(), 1)),
+        [0xC5, 0xBF, ..] => Some((b's', 2)),
+        [0xE2, 0x84, 0xAA, ..] => Some((b'k', 3)),
+        _ => None,
+    }
+}
+
+/// The byte length of the first file-name extension that `bytes` starts with.
+fn extension_len(bytes: &[u8]) -> Option<usize> {
+    let (first, _) = folded(bytes)?;
+    extensions_starting_with(first)
+        .iter()
+        .find_map(|extension| {
+            extension.bytes().try_fold(0, |len, expected| {
+                let (letter, char_len) = folded(&bytes[len..])?;
+                (letter == expected).then_some(len + char_len)
+            })
         })
-        .collect()
+}
+
+/// The matches of the file-name pattern
+/// `(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|…)`, leftmost first, as a regex finds them.
+///
+/// In a maximal run of name characters, the greedy `*` reaches the last dot that an extension
+/// follows, and the match starts at the run's first character that is not a dot. A run thus
+/// holds at most one match. Only runs with a dot and an extension after it can match, so the
+/// search goes from dot to dot.
+struct FileNames<'a> {
+    text: &'a str,
+    position: usize,
+}
+
+impl<'a> FileNames<'a> {
+    fn new(text: &'a str) -> Self {
+        FileNames { text, position: 0 }
+    }
+}
+
+impl Iterator for FileNames<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.text.as_bytes();
+        while let Some(offset) = self.text[self.position..].find('.') {
+            let dot = self.position + offset;
+            if extension_len(&bytes[dot + 1..]).is_none() {
+                self.position = dot + 1;
+                continue;
+            }
+            // The run ends before the previous run's end, which is no name character.
+            let mut run_start = dot;
+            while let Some(len) = name_char_before(bytes, run_start) {
+                run_start -= len;
+            }
+            let mut run_end = dot + 1;
+            while let Some(len) = name_char_at(bytes, run_end) {
+                run_end += len;
+            }
+            self.position = run_end;
+            let run = &bytes[run_start..run_end];
+            let Some(start) = run.iter().position(|&b| b != b'.') else {
+                continue;
+            };
+            let last_dot = run
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|&(dot, &b)| b == b'.' && dot > start)
+                .find_map(|(dot, _)| Some((dot, extension_len(&run[dot + 1..])?)));
+            if let Some((dot, extension)) = last_dot {
+                return Some(run_start + start..run_start + dot + 1 + extension);
+            }
+        }
+        None
+    }
+}
+
+/// The matches of the host pattern `[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.…)+` (labels
+/// of letters, digits and inner hyphens joined by dots), leftmost first, as a regex finds
+/// them: each label as long as it can be, as many labels as follow.
+///
+/// A match starts with a label that ends on a letter or digit right before a dot and another
+/// label, so the search goes from dot to dot and looks back for the first label.
+struct Hosts<'a> {
+    text: &'a str,
+    position: usize,
+    /// The end of the last match: a regex does not look back before it.
+    last_end: usize,
+}
+
+impl<'a> Hosts<'a> {
+    fn new(text: &'a str) -> Self {
+        Hosts {
+            text,
+            position: 0,
+            last_end: 0,
+        }
+    }
+
+    /// Whether a dot is at `index` and a letter or digit after it.
+    fn dot_then_label(&self, index: usize) -> bool {
+        let bytes = self.text.as_bytes();
+        bytes.get(index) == Some(&b'.')
+            && bytes.get(index + 1).is_some_and(u8::is_ascii_alphanumeric)
+    }
+}
+
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+impl Iterator for Hosts<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.text.as_bytes();
+        while let Some(offset) = self.text[self.position..].find('.') {
+            let dot = self.position + offset;
+            self.position = dot + 1;
+            let ends_label = dot > self.last_end && bytes[dot - 1].is_ascii_alphanumeric();
+            if !ends_label || !self.dot_then_label(dot) {
+                continue;
+            }
+            // The first label: back over letters, digits and hyphens, then forward over the
+            // hyphens a label cannot start with.
+            let mut start = dot - 1;
+            while start > self.last_end && is_label_byte(bytes[start - 1]) {
+                start -= 1;
+            }
+            while bytes[start] == b'-' {
+                start += 1;
+            }
+            let mut end = dot;
+            while self.dot_then_label(end) {
+                let run_end = end
+                    + 1
+                    + bytes[end + 1..]
+                        .iter()
+                        .take_while(|&&b| is_label_byte(b))
+                        .count();
+                // The label gives back trailing hyphens; a hyphen then ends the name.
+                end = run_end
+                    - bytes[end + 1..run_end]
+                        .iter()
+                        .rev()
+                        .take_while(|&&b| b == b'-')
+                        .count();
+            }
+            self.position = end;
+            self.last_end = end;
+            return Some(start..end);
+        }
+        None
+    }
+}
+
+/// The matches of the number pattern `[0-9０-９]+(?:[.,][0-9０-９]+)*`, leftmost first:
+/// digits, and more groups of digits after single `.` or `,` separators.
+struct Numbers<'a> {
+    bytes: &'a [u8],
+    position: usize,
+}
+
+impl<'a> Numbers<'a> {
+    fn new(text: &'a str) -> Self {
+        Numbers {
+            bytes: text.as_bytes(),
+            position: 0,
+        }
+    }
+
+    /// The byte length of the digit (ASCII or full-width, U+FF10–U+FF19) at `index`.
+    fn digit(&self, index: usize) -> Option<usize> {
+        match self.bytes.get(index..)? {
+            [b, ..] if b.is_ascii_digit() => Some(1),
+            [0xEF, 0xBC, 0x90..=0x99, ..] => Some(3),
+            _ => None,
+        }
+    }
+
+    /// The end of the run of digits from `index`.
+    fn digits_end(&self, mut index: usize) -> usize {
+        while let Some(len) = self.digit(index) {
+            index += len;
+        }
+        index
+    }
+}
+
+impl Iterator for Numbers<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.bytes;
+        while let Some(&b) = bytes.get(self.position) {
+            // Most bytes are neither a digit nor the first byte of a full-width one.
+            if !b.is_ascii_digit() && (b != 0xEF || self.digit(self.position).is_none()) {
+                self.position += 1;
+                continue;
+            }
+            let start = self.position;
+            let mut end = self.digits_end(start);
+            while matches!(bytes.get(end), Some(b'.' | b',')) && self.digit(end + 1).is_some() {
+                end = self.digits_end(end + 1);
+            }
+            self.position = end;
+            return Some(start..end);
+        }
+        None
+    }
 }
 
 /// Whether a dotted name is a host name rather than a version, an abbreviation or a sentence
 /// glued at a full stop.
 pub fn is_host(name: &str) -> bool {
-    let labels: Vec<&str> = name.split('.').collect();
-    let Some(last) = labels.last() else {
-        return false;
-    };
+    let labels = || name.split('.');
+    let last = labels().next_back().unwrap_or(name);
     if !last.chars().all(|c| c.is_ascii_alphabetic()) || last.len() < 2 {
         return false;
     }
-    if labels
-        .iter()
-        .all(|label| label.chars().all(|c| c.is_ascii_digit()))
-    {
+    if labels().all(|label| label.chars().all(|c| c.is_ascii_digit())) {
         return false;
     }
-    if labels.len() >= 3 {
+    if labels().nth(2).is_some() {
         // `Ask.Click.OK`: three capitalised words glued at full stops are prose, not a host.
-        return labels
-            .iter()
-            .any(|label| label.chars().all(|c| !c.is_ascii_uppercase()));
+        return labels().any(|label| label.chars().all(|c| !c.is_ascii_uppercase()));
     }
-    TOP_LEVEL_DOMAINS.contains(last)
+    TOP_LEVEL_DOMAINS.contains(&last)
 }
 
 /// Drops punctuation that ends a sentence rather than the URL.
@@ -229,8 +522,123 @@ pub fn normalize(kind: TokenKind, text: &str) -> String {
     }
 }
 
+/// The scanner as it was before it was written by hand: six regexes and an ordered map. The
+/// property tests check that [`scan`] gives exactly what this gives.
+#[cfg(test)]
+mod oracle {
+    use std::collections::BTreeMap;
+    use std::ops::Range;
+    use std::sync::LazyLock;
+
+    use regex::Regex;
+
+    use super::{EMAIL, PATH, Token, TokenKind, URL, continues_name, is_host, trim_url};
+
+    static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|msc|msi|msp|dll|sys|json|xml|ya?ml|toml|md|txt|ps1|psm1|psd1|cmd|bat|sh|py|html?|css|config|cer|crt|pem|pfx|zip|cab|log|csv|ini|inf|reg|cs|vbs|png|jpe?g|gif|svg|pdf|docx?|xlsx?|pptx?|ost|pst|vhdx?|iso|ics|xaml|csproj|sln)",
+        )
+        .expect("file-name pattern is valid")
+    });
+    static HOST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+",
+        )
+        .expect("host pattern is valid")
+    });
+    static NUMBER: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"[0-9０-９]+(?:[.,][0-9０-９]+)*").expect("number pattern is valid")
+    });
+
+    /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
+    pub fn scan(text: &str) -> Vec<Token> {
+        // Tokens found so far by start, with their ends and kinds. They never overlap, so the one
+        // that starts last before a range ends is the only one that can overlap it.
+        let mut found: BTreeMap<usize, (usize, TokenKind)> = BTreeMap::new();
+        let push = |kind: TokenKind,
+                    range: Range<usize>,
+                    found: &mut BTreeMap<usize, (usize, TokenKind)>| {
+            if range.is_empty()
+                || found
+                    .range(..range.end)
+                    .next_back()
+                    .is_some_and(|(_, &(end, _))| end > range.start)
+            {
+                return;
+            }
+            found.insert(range.start, (range.end, kind));
+        };
+        // Each pattern needs a character that most prose lacks; looking for it first is much
+        // cheaper than running the pattern.
+        let has_dot = text.contains('.');
+        for m in URL.find_iter(if text.contains("://") { text } else { "" }) {
+            let trimmed = trim_url(m.as_str());
+            push(
+                TokenKind::Url,
+                m.start()..m.start() + trimmed.len(),
+                &mut found,
+            );
+        }
+        for m in EMAIL.find_iter(if text.contains('@') { text } else { "" }) {
+            let before = text[..m.start()].chars().next_back();
+            if !continues_name(before) {
+                push(TokenKind::Email, m.range(), &mut found);
+            }
+        }
+        let may_be_path = text.contains('\\') || text.contains("HK");
+        for m in PATH.find_iter(if may_be_path { text } else { "" }) {
+            let before = text[..m.start()].chars().next_back();
+            let end = m.start() + m.as_str().trim_end_matches(['.', '\\']).len();
+            if !before.is_some_and(|c| c.is_ascii_alphanumeric()) && end - m.start() > 4 {
+                push(TokenKind::Path, m.start()..end, &mut found);
+            }
+        }
+        for m in FILE_NAME.find_iter(if has_dot { text } else { "" }) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if !continues_name(before)
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                push(TokenKind::FileName, m.range(), &mut found);
+            }
+        }
+        for m in HOST.find_iter(if has_dot { text } else { "" }) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            if continues_name(before) || after == Some('@') || after == Some('_') {
+                continue;
+            }
+            if is_host(m.as_str()) {
+                push(TokenKind::Host, m.range(), &mut found);
+            }
+        }
+        let has_digit = text
+            .chars()
+            .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        for m in NUMBER.find_iter(if has_digit { text } else { "" }) {
+            let before = text[..m.start()].chars().next_back();
+            let after = text[m.end()..].chars().next();
+            let glued = |c: Option<char>| {
+                c.is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-')
+            };
+            if !glued(before) && !glued(after) {
+                push(TokenKind::Number, m.range(), &mut found);
+            }
+        }
+        found
+            .into_iter()
+            .map(|(start, (end, kind))| Token {
+                kind,
+                range: start..end,
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     fn kinds(text: &str) -> Vec<(TokenKind, &str)> {
@@ -276,9 +684,117 @@ mod tests {
     }
 
     #[test]
+    fn names_glued_at_dots_and_hyphens() {
+        assert_eq!(
+            kinds("see a-.b.com, x.y-.z and 1.2.,3 or ab.csproj and setup.exe.txt"),
+            [
+                (TokenKind::Host, "b.com"),
+                (TokenKind::Number, "1.2"),
+                (TokenKind::Number, "3"),
+                (TokenKind::FileName, "setup.exe.txt"),
+            ]
+        );
+        // Case-insensitive matching folds `ſ` (long s) to `s`, as the file-name regex did.
+        assert_eq!(kinds("run a.ſh"), [(TokenKind::FileName, "a.ſh")]);
+    }
+
+    #[test]
     fn prose_is_not_a_host() {
         assert!(kinds("e.g. this, Node.js and ASP.NET.").is_empty());
         assert!(!is_host("1.2.3"));
         assert!(is_host("domainName.contoso.comto"));
+    }
+
+    /// Pieces of text where the patterns match, almost match, and meet: scheme and path
+    /// prefixes, extensions, top-level domains, separators, the characters that case folding
+    /// joins to ASCII letters (`ſ`, `K`), full-width digits, CJK punctuation.
+    fn piece() -> impl Strategy<Value = String> {
+        const FRAGMENTS: &[&str] = &[
+            "http://",
+            "HTTPS://",
+            "ftp://",
+            "httpſ://",
+            "HKEY_LOCAL_MACHINE",
+            "HKLM",
+            "HKCU",
+            "C:\\",
+            "\\\\",
+            "contoso.com",
+            "go.microsoft.com",
+            ".com",
+            ".co",
+            ".exe",
+            ".JSON",
+            ".yml",
+            ".yaml",
+            ".htm",
+            ".html",
+            ".cs",
+            ".csproj",
+            ".psm1",
+            ".ſys",
+            "Ka.md",
+            "1.2.3",
+            "1,000",
+            "０.９",
+            "&amp;",
+            "&#160;",
+            "bob@",
+            "@contoso.com",
+            "x-",
+            "-x",
+            "..",
+            ".-",
+            "例如",
+            "。",
+            "，",
+            "（",
+            "」",
+            "e.g.",
+            "Node.js",
+            "ASP.NET",
+        ];
+        const CHARACTERS: &[char] = &[
+            'a', 'Z', 'k', 's', 'x', '0', '7', '.', ',', '-', '_', '@', '/', '\\', ':', ' ', '%',
+            '+', '$', '{', '}', '\'', '"', '*', '?', '!', 'ſ', 'K', 'é', '０', '９', '例', '\n',
+        ];
+        prop_oneof![
+            3 => proptest::sample::select(FRAGMENTS).prop_map(str::to_string),
+            3 => proptest::sample::select(CHARACTERS).prop_map(String::from),
+            2 => "[a-zA-Z0-9.-]{1,8}",
+            1 => any::<char>().prop_map(String::from),
+        ]
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(piece(), 0..32).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        // `PROPTEST_CASES` raises the count for a longer run.
+        #![proptest_config(ProptestConfig {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(4096),
+            ..ProptestConfig::default()
+        })]
+
+        #[test]
+        fn hand_written_scanner_equals_the_regexes(text in text()) {
+            prop_assert_eq!(scan(&text), oracle::scan(&text));
+        }
+
+        #[test]
+        fn hand_written_scanner_equals_the_regexes_on_any_text(text in any::<String>()) {
+            prop_assert_eq!(scan(&text), oracle::scan(&text));
+        }
+
+        #[test]
+        fn urls_are_the_url_tokens(text in text()) {
+            let from_scan: Vec<Range<usize>> = scan(&text)
+                .into_iter()
+                .filter(|token| token.kind == TokenKind::Url)
+                .map(|token| token.range)
+                .collect();
+            prop_assert_eq!(urls(&text).collect::<Vec<_>>(), from_scan);
+        }
     }
 }

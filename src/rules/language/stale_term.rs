@@ -34,22 +34,28 @@ declare_rule! {
 
 /// Finds `needle` in `haystack`, ignoring ASCII case unless asked not to, at positions where an
 /// ASCII term does not continue a longer word.
+#[cfg(test)]
 fn find_all(haystack: &str, needle: &str, case_sensitive: bool) -> Vec<usize> {
-    let mut found = Vec::new();
-    let (hay, pattern) = if case_sensitive {
-        (haystack.to_string(), needle.to_string())
+    if case_sensitive {
+        find_words(haystack, needle)
     } else {
-        (haystack.to_ascii_lowercase(), needle.to_ascii_lowercase())
-    };
+        find_words(&haystack.to_ascii_lowercase(), &needle.to_ascii_lowercase())
+    }
+}
+
+/// Finds `pattern` in `hay` at positions where an ASCII term does not continue a longer word.
+/// For a search that ignores case, both come lower-cased.
+fn find_words(hay: &str, pattern: &str) -> Vec<usize> {
+    let mut found = Vec::new();
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     let mut cursor = 0;
-    while let Some(index) = hay[cursor..].find(&pattern) {
+    while let Some(index) = hay[cursor..].find(pattern) {
         let start = cursor + index;
         let end = start + pattern.len();
         let before = hay[..start].chars().next_back();
         let after = hay[end..].chars().next();
-        let edge_ok = !(needle.starts_with(|c: char| c.is_ascii_alphanumeric()) && word(before))
-            && !(needle.ends_with(|c: char| c.is_ascii_alphanumeric())
+        let edge_ok = !(pattern.starts_with(|c: char| c.is_ascii_alphanumeric()) && word(before))
+            && !(pattern.ends_with(|c: char| c.is_ascii_alphanumeric())
                 && (word(after)
                     || (after == Some('.')
                         && hay[end + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()))));
@@ -85,15 +91,22 @@ impl Rule for StaleTermRule {
         }
         // A term found in no run is not in the text at all; looking through the whole text once
         // per term is much cheaper than once per term and run.
+        // ASCII lower-casing keeps every byte where it is, so a run of `lower` is the run
+        // lower-cased: each run is searched without a lower-cased copy of its own.
         let lower = text.to_ascii_lowercase();
         let terms: Vec<_> = terms
             .into_iter()
-            .filter(|term| {
-                if term.case_sensitive {
-                    text.contains(term.term.as_str())
+            .map(|term| {
+                let pattern = if term.case_sensitive {
+                    term.term.clone()
                 } else {
-                    lower.contains(&term.term.to_ascii_lowercase())
-                }
+                    term.term.to_ascii_lowercase()
+                };
+                (term, pattern)
+            })
+            .filter(|(term, pattern)| {
+                let hay = if term.case_sensitive { text } else { &lower };
+                hay.contains(pattern.as_str())
             })
             .collect();
         if terms.is_empty() {
@@ -101,9 +114,9 @@ impl Rule for StaleTermRule {
         }
         for block in &view.blocks {
             for run in &block.text_runs {
-                let run_text = &text[run.clone()];
-                for term in &terms {
-                    for start in find_all(run_text, &term.term, term.case_sensitive) {
+                for (term, pattern) in &terms {
+                    let hay = if term.case_sensitive { text } else { &lower };
+                    for start in find_words(&hay[run.clone()], pattern) {
                         let range = cx.target_original(
                             run.start + start..run.start + start + term.term.len(),
                         );

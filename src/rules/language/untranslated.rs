@@ -1,6 +1,6 @@
-use std::sync::LazyLock;
+use std::ops::Range;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
@@ -44,18 +44,153 @@ declare_rule! {
 /// Half or more of the segments untranslated, and at least this many, makes one summary.
 const SUMMARY_MIN_SEGMENTS: usize = 5;
 
-static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?s)<[^>]*>|`[^`]*`|\]\([^)]*\)|[*_\\\[\]()|>#]").expect("markup pattern is valid")
-});
-
 fn has_cjk(text: &str) -> bool {
     text.chars().any(|c| matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF))
 }
 
+/// The position of the next `byte` at or after a position, remembered: when a later search
+/// starts before the byte found last, or when there was none to the end, the answer stands.
+/// Without it, a line of many `<` and no `>` would be searched to its end once per `<`.
+struct NextByte {
+    byte: u8,
+    /// The last search: where it started and what it found.
+    last: Option<(usize, Option<usize>)>,
+}
+
+impl NextByte {
+    fn new(byte: u8) -> NextByte {
+        NextByte { byte, last: None }
+    }
+
+    fn from(&mut self, bytes: &[u8], start: usize) -> Option<usize> {
+        match self.last {
+            Some((from, found)) if from <= start && found.is_none_or(|at| at >= start) => found,
+            _ => {
+                let found = bytes[start.min(bytes.len())..]
+                    .iter()
+                    .position(|&b| b == self.byte)
+                    .map(|offset| start + offset);
+                self.last = Some((start, found));
+                found
+            }
+        }
+    }
+}
+
+/// `text` with its markup replaced by single spaces: HTML tags (`<…>`), code spans, link
+/// destinations (`](…)`) and the characters `*_\[]()|>#`. The same, match for match, as the
+/// regex ``(?s)<[^>]*>|`[^`]*`|\]\([^)]*\)|[*_\\\[\]()|>#]`` replacing each match, which it
+/// replaced: tried at each position in that order, a `<` or a backtick that nothing closes
+/// stays text, and a `](` that no `)` closes is a lone `]`.
+fn without_markup(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut closing_angle = NextByte::new(b'>');
+    let mut closing_backtick = NextByte::new(b'`');
+    let mut closing_parenthesis = NextByte::new(b')');
+    let mut stripped = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut index = 0;
+    while index < bytes.len() {
+        let markup_end = match bytes[index] {
+            b'<' => closing_angle.from(bytes, index + 1).map(|at| at + 1),
+            b'`' => closing_backtick.from(bytes, index + 1).map(|at| at + 1),
+            b']' if bytes.get(index + 1) == Some(&b'(') => closing_parenthesis
+                .from(bytes, index + 2)
+                .map_or(Some(index + 1), |at| Some(at + 1)),
+            b'*' | b'_' | b'\\' | b'[' | b']' | b'(' | b')' | b'|' | b'>' | b'#' => Some(index + 1),
+            _ => None,
+        };
+        match markup_end {
+            Some(end) => {
+                stripped.push_str(&text[copied..index]);
+                stripped.push(' ');
+                copied = end;
+                index = end;
+            }
+            None => index += 1,
+        }
+    }
+    stripped.push_str(&text[copied..]);
+    stripped
+}
+
+/// The names that stay in English, longest first, so that "Skype for Business Online" goes
+/// before "Skype for Business", and one automaton that finds any of them.
+struct Names {
+    names: Vec<String>,
+    /// Finds every occurrence of every name, overlapping ones too. `None` only if it could not
+    /// be built, which does not happen for lists of this size: each name is then searched for.
+    matcher: Option<AhoCorasick>,
+}
+
+impl Names {
+    fn new(mut names: Vec<String>) -> Names {
+        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        // A file's list is short and searched in short texts: an NFA is built in a fraction of
+        // the time of a DFA and searches about as fast here.
+        let matcher = AhoCorasick::builder()
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
+            .match_kind(MatchKind::Standard)
+            .build(&names)
+            .ok();
+        Names { names, matcher }
+    }
+
+    /// Replaces each name, longest first, by a space, as many times as `text` has it. A name
+    /// that a replacement made (or unmade) counts as if each name were searched for in turn.
+    fn remove_from(&self, mut text: String) -> String {
+        let Some(matcher) = &self.matcher else {
+            for name in &self.names {
+                if !name.is_empty() && text.contains(name.as_str()) {
+                    text = text.replace(name.as_str(), " ");
+                }
+            }
+            return text;
+        };
+        // Most texts hold no name at all.
+        if !matcher.is_match(&text) {
+            return text;
+        }
+        let present = |text: &str| {
+            let mut present = vec![false; self.names.len()];
+            for found in matcher.find_overlapping_iter(text) {
+                present[found.pattern().as_usize()] = true;
+            }
+            present
+        };
+        let mut found = present(&text);
+        for (index, name) in self.names.iter().enumerate() {
+            if !name.is_empty() && found[index] {
+                text = text.replace(name.as_str(), " ");
+                found = present(&text);
+            }
+        }
+        text
+    }
+}
+
+/// The English words of a text that a translator would translate, as ranges of the text
+/// left once markup, code, tokens and do-not-translate names are removed: one allocation for
+/// all the words rather than one per word.
+struct Words {
+    text: String,
+    words: Vec<Range<usize>>,
+}
+
+impl Words {
+    fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|word| &self.text[word.clone()])
+    }
+}
+
 /// The English words of a text that a translator would translate: markup, code, tokens and
 /// do-not-translate names removed.
-fn translatable_words(text: &str, names: &[String]) -> Vec<String> {
-    let markup_free = MARKUP.replace_all(text, " ");
+fn translatable_words(text: &str, names: &Names) -> Words {
+    let markup_free = without_markup(text);
     // Each token becomes one space, in one pass (replacing in place would move the rest of
     // the text once per token).
     let mut stripped = String::with_capacity(markup_free.len());
@@ -66,29 +201,43 @@ fn translatable_words(text: &str, names: &[String]) -> Vec<String> {
         cursor = token.range.end;
     }
     stripped.push_str(&markup_free[cursor..]);
-    for name in names {
-        if !name.is_empty() && stripped.contains(name.as_str()) {
-            stripped = stripped.replace(name.as_str(), " ");
+    let text = names.remove_from(stripped);
+    // Words are runs of ASCII letters and apostrophes; every other character, and so every
+    // byte of a non-ASCII one, separates them.
+    let mut words = Vec::new();
+    let mut start = 0;
+    for (index, &byte) in text.as_bytes().iter().enumerate() {
+        if !byte.is_ascii_alphabetic() && byte != b'\'' {
+            push_word(&text, start..index, &mut words);
+            start = index + 1;
         }
     }
-    stripped
-        .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
-        .filter(|word| word.len() >= 2 && word.chars().any(|c| c.is_ascii_lowercase()))
-        .map(str::to_string)
-        .collect()
+    push_word(&text, start..text.len(), &mut words);
+    Words { text, words }
+}
+
+/// Keeps a word of two letters or more with a lower-case one: `IT` or `x` is no sentence.
+fn push_word(text: &str, word: Range<usize>, words: &mut Vec<Range<usize>>) {
+    if word.len() >= 2
+        && text.as_bytes()[word.clone()]
+            .iter()
+            .any(u8::is_ascii_lowercase)
+    {
+        words.push(word);
+    }
 }
 
 /// Whether a text with these translatable words is something a translator translates. In a
 /// heading or a table header a single word is a label; elsewhere a single word is usually a
 /// value (`Disable`), and a short run of capitalised words is a product name (`Contoso
 /// Authenticator`).
-fn is_translatable(words: &[String], kind: &BlockKind) -> bool {
+fn is_translatable(words: &Words, kind: &BlockKind) -> bool {
     let is_label = matches!(
         kind,
         BlockKind::Heading(_) | BlockKind::TableCell { header: true, .. }
     );
     if is_label {
-        return !words.is_empty();
+        return words.len() > 0;
     }
     let is_name = words.len() <= 3
         && words
@@ -97,8 +246,9 @@ fn is_translatable(words: &[String], kind: &BlockKind) -> bool {
     words.len() >= 2 && !is_name
 }
 
-fn normalized(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Whether two texts are the same but for white space.
+fn same_but_spacing(a: &str, b: &str) -> bool {
+    a.split_whitespace().eq(b.split_whitespace())
 }
 
 struct Finding {
@@ -139,8 +289,7 @@ impl Rule for Untranslated {
                     .filter(|s| !s.is_empty()),
             );
         }
-        // Longest first, so "Skype for Business Online" goes before "Skype for Business".
-        names.sort_by_key(|name| std::cmp::Reverse(name.len()));
+        let names = Names::new(names);
         let cjk = cx.is_cjk();
         let mut findings = Vec::new();
         let mut candidates = 0usize;
@@ -157,9 +306,10 @@ impl Rule for Untranslated {
                         continue;
                     }
                     candidates += 1;
-                    let target_words = translatable_words(target, &names);
-                    let untranslated = normalized(source) == normalized(target)
-                        || (cjk && !has_cjk(target) && target_words.len() >= 2);
+                    let untranslated = same_but_spacing(source, target)
+                        || (cjk
+                            && !has_cjk(target)
+                            && translatable_words(target, &names).len() >= 2);
                     if untranslated {
                         let segment = &cx.target.segments[segment_index];
                         findings.push(Finding {
@@ -187,9 +337,10 @@ impl Rule for Untranslated {
                 }
                 candidates += 1;
                 let target_prose = target.prose(cx.target_text());
-                let target_words = translatable_words(&target_prose, &names);
-                let untranslated = normalized(&source_prose) == normalized(&target_prose)
-                    || (cjk && !has_cjk(&target_prose) && target_words.len() >= 3);
+                let untranslated = same_but_spacing(&source_prose, &target_prose)
+                    || (cjk
+                        && !has_cjk(&target_prose)
+                        && translatable_words(&target_prose, &names).len() >= 3);
                 if untranslated {
                     findings.push(Finding {
                         range: cx.target_original(target.range.clone()),
@@ -263,17 +414,78 @@ impl Rule for Untranslated {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::LazyLock;
+
+    use proptest::prelude::*;
+    use regex::Regex;
+
     use super::*;
+
+    /// The markup pattern that `without_markup` replaces, the oracle of its property test.
+    static MARKUP: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?s)<[^>]*>|`[^`]*`|\]\([^)]*\)|[*_\\\[\]()|>#]")
+            .expect("markup pattern is valid")
+    });
+
+    /// Removing names one after the other, each searched for in turn: what `remove_from`
+    /// must give.
+    fn remove_in_turn(names: &Names, mut text: String) -> String {
+        for name in &names.names {
+            if !name.is_empty() && text.contains(name.as_str()) {
+                text = text.replace(name.as_str(), " ");
+            }
+        }
+        text
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "<", ">", "<br/>", "`", "``", "](", ")", "(", "]", "[", "*", "_", "\\", "|", "#", " ",
+            "\n", "a", "Word", "例", "Skype", " for ", "Business", "Online", "ab", "b a",
+        ];
+        let piece = prop_oneof![
+            4 => proptest::sample::select(PIECES).prop_map(str::to_string),
+            1 => any::<char>().prop_map(String::from),
+        ];
+        proptest::collection::vec(piece, 0..32).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn markup_is_removed_as_the_regex_did(text in text()) {
+            prop_assert_eq!(without_markup(&text), MARKUP.replace_all(&text, " "));
+        }
+
+        #[test]
+        fn names_are_removed_as_if_searched_in_turn(
+            text in text(),
+            names in proptest::collection::vec(text(), 0..5),
+        ) {
+            let names = Names::new(names);
+            prop_assert_eq!(names.remove_from(text.clone()), remove_in_turn(&names, text));
+        }
+    }
+
+    #[test]
+    fn a_replaced_name_can_make_another() {
+        // "Longname" goes first; its space joins "o" and "b" into the shorter name "o b".
+        let names = Names::new(vec!["o b".to_string(), "Longname".to_string()]);
+        assert_eq!(names.remove_from("foLongnamebar".to_string()), "f ar");
+    }
 
     #[test]
     fn words_exclude_markup_tokens_and_names() {
-        let names = vec!["Skype for Business".to_string()];
-        assert!(translatable_words("**msoidsvc.exe** <br/> 0", &names).is_empty());
-        assert_eq!(
-            translatable_words("**Application**", &names),
-            ["Application"]
-        );
-        assert!(translatable_words("Skype for Business", &names).is_empty());
+        let names = Names::new(vec!["Skype for Business".to_string()]);
+        let words = |text: &str| -> Vec<String> {
+            translatable_words(text, &names)
+                .iter()
+                .map(str::to_string)
+                .collect()
+        };
+        assert!(words("**msoidsvc.exe** <br/> 0").is_empty());
+        assert_eq!(words("**Application**"), ["Application"]);
+        assert!(words("Skype for Business").is_empty());
+        assert_eq!(words("it's the x IT-team's"), ["it's", "the", "team's"]);
         assert_eq!(
             translatable_words("[Update DNS settings](a.md#x)", &names).len(),
             2

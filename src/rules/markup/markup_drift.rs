@@ -55,9 +55,6 @@ declare_rule! {
     code = "LD204", name = "markup-drift", severity = Warning, since = "0.1.0"
 }
 
-static TAG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)([^>]*)>").expect("tag pattern is valid")
-});
 /// A UI name in brackets that stands for a bold one: `[設定]`, `「確認」`, `【保存】`.
 static UI_BRACKETS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"\[[^\[\]\n]{1,40}\]|「[^「」\n]{1,40}」|【[^【】\n]{1,40}】|［[^［］\n]{1,40}］")
@@ -73,6 +70,49 @@ struct Markup {
     italic: usize,
 }
 
+/// An HTML tag's parts, as `<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)([^>]*)>` reads them at the
+/// start of the text.
+#[derive(Debug, PartialEq, Eq)]
+struct Tag<'a> {
+    closing: bool,
+    name: &'a str,
+    attributes: &'a str,
+    /// The end of the tag, after its `>`.
+    end: usize,
+}
+
+/// Reads the tag at the start of `raw` (most blocks of side-by-side files are full of
+/// `<span>` tags, so this is done by hand rather than with a regex).
+fn parse_tag(raw: &str) -> Option<Tag<'_>> {
+    let after_open = raw.strip_prefix('<')?.trim_start();
+    let (closing, after_slash) = match after_open.strip_prefix('/') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, after_open),
+    };
+    if !after_slash.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name_len = after_slash
+        .find(|c: char| !c.is_ascii_alphanumeric() && c != '-')
+        .unwrap_or(after_slash.len());
+    let (name, rest) = after_slash.split_at(name_len);
+    let attributes_len = rest.find('>')?;
+    Some(Tag {
+        closing,
+        name,
+        attributes: &rest[..attributes_len],
+        end: raw.len() - rest.len() + attributes_len + 1,
+    })
+}
+
+/// Whether `haystack` contains `needle` (lower-case ASCII) in any ASCII case.
+fn contains_ignoring_case(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
 fn markup(block: &Block, text: &str) -> Markup {
     let mut markup = Markup {
         bold: block.strong.len(),
@@ -80,35 +120,38 @@ fn markup(block: &Block, text: &str) -> Markup {
         ..Markup::default()
     };
     for range in &block.html_tags {
-        let raw = &text[range.clone()];
-        let Some(captures) = TAG.captures(raw) else {
+        let Some(tag) = parse_tag(&text[range.clone()]) else {
             continue;
         };
         // Closing tags say nothing that their opening tag did not.
-        if !captures[1].is_empty() {
+        if tag.closing {
             continue;
         }
-        let name = captures[2].to_ascii_lowercase();
-        let attributes = captures[3].to_ascii_lowercase();
-        let key = match name.as_str() {
-            "strong" | "b" => {
-                markup.bold += 1;
+        let is = |name: &str| tag.name.eq_ignore_ascii_case(name);
+        let has = |attribute: &str| contains_ignoring_case(tag.attributes, attribute);
+        let key = if is("strong") || is("b") {
+            markup.bold += 1;
+            continue;
+        } else if is("em") || is("i") {
+            markup.italic += 1;
+            continue;
+        } else if is("a") {
+            // Anchors are lost-anchor's (LD202).
+            if !has("href") {
                 continue;
             }
-            "em" | "i" => {
-                markup.italic += 1;
-                continue;
-            }
-            // Anchors are lost-anchor's (LD202); side-by-side spans are the format itself.
-            "a" if !attributes.contains("href") => continue,
-            "a" => "a href".to_string(),
-            "span" if attributes.contains("data-ttu-id") || attributes.contains("sxs-lookup") => {
-                continue;
-            }
-            _ => name,
+            "a href".to_string()
+        } else if is("span") && (has("data-ttu-id") || has("sxs-lookup")) {
+            // Side-by-side spans are the format itself.
+            continue;
+        } else {
+            tag.name.to_ascii_lowercase()
         };
-        let end = range.start + captures.get(0).map_or(raw.len(), |m| m.end());
-        markup.tags.entry(key).or_default().push(range.start..end);
+        markup
+            .tags
+            .entry(key)
+            .or_default()
+            .push(range.start..range.start + tag.end);
     }
     markup
 }
@@ -118,7 +161,10 @@ fn bracketed_names(block: &Block, text: &str) -> usize {
     block
         .text_runs
         .iter()
-        .map(|run| UI_BRACKETS.find_iter(&text[run.clone()]).count())
+        .map(|run| &text[run.clone()])
+        // Each pattern starts with an opening bracket, which most runs lack.
+        .filter(|run| run.contains(['[', '「', '【', '［']))
+        .map(|run| UI_BRACKETS.find_iter(run).count())
         .sum()
 }
 
@@ -320,7 +366,42 @@ impl MarkupDrift {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    /// The pattern that `parse_tag` reads, the oracle of its property test.
+    static TAG: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)([^>]*)>").expect("tag pattern is valid")
+    });
+
+    fn parse_tag_with_regex(raw: &str) -> Option<Tag<'_>> {
+        let captures = TAG.captures(raw)?;
+        Some(Tag {
+            closing: !captures[1].is_empty(),
+            name: captures.get(2).expect("group 2 takes part").as_str(),
+            attributes: captures.get(3).expect("group 3 takes part").as_str(),
+            end: captures.get(0).expect("group 0 takes part").end(),
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn tags_are_read_as_the_regex_did(raw in r"<[ \t\n\u{a0}\u{3000}/]{0,3}[a-zA-Z0-9\-_ ]{0,6}[^>]{0,8}>?[^<]{0,4}") {
+            prop_assert_eq!(parse_tag(&raw), parse_tag_with_regex(&raw));
+        }
+
+        #[test]
+        fn any_text_is_read_as_the_regex_did(raw in any::<String>()) {
+            prop_assert_eq!(parse_tag(&raw), parse_tag_with_regex(&raw));
+        }
+    }
+
+    #[test]
+    fn attributes_in_any_case() {
+        assert!(contains_ignoring_case(" HREF=\"x\"", "href"));
+        assert!(!contains_ignoring_case(" hre", "href"));
+    }
     use crate::markdown::parse_blocks;
 
     #[test]

@@ -49,13 +49,18 @@ impl Rule for StaleTranslation {
         if !reference.is_current_source || !cx.target.is_side_by_side() {
             return;
         }
+        let embedded_blocks = revisions::EmbeddedBlocks::new(cx.target);
         for pair in cx.pairs() {
             let (Some(source), Some(target_index)) = (pair.source, pair.target_index) else {
                 continue;
             };
-            for change in
-                revisions::segment_changes(cx.target, target_index, reference.view, source)
-            {
+            for change in revisions::segment_changes_with(
+                cx.target,
+                &embedded_blocks,
+                target_index,
+                reference.view,
+                source,
+            ) {
                 let segment = &cx.target.segments[change.segment];
                 let mut diagnostic = Diagnostic::new(
                     &StaleTranslation::INFO,

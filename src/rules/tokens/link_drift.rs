@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -10,7 +11,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
 use crate::markdown::View;
 use crate::markdown::model::{Block, Link};
 use crate::rules::support::{is_prose, source_block_label, target_block_label};
-use crate::rules::tokens::placeholder_drift::placeholders;
+use crate::rules::tokens::placeholder_drift::{Placeholder, is_xref, placeholders};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -98,12 +99,13 @@ struct Owned<'a> {
 }
 
 impl Owned<'_> {
-    fn is_other_rules(&self, link: &Link, block: &Block, text: &str) -> bool {
+    /// `placeholders` are those of the link's block.
+    fn is_other_rules(&self, link: &Link, placeholders: &[Placeholder]) -> bool {
         let destination = link.destination.trim();
-        if destination.to_ascii_lowercase().starts_with("xref:") {
+        if is_xref(destination) {
             return true;
         }
-        if placeholders(block, text)
+        if placeholders
             .iter()
             .any(|p| p.range.start <= link.range.start && link.range.end <= p.range.end)
         {
@@ -115,6 +117,16 @@ impl Owned<'_> {
         path.is_empty()
             || self.own_names.contains(file_name(path))
             || (!path.contains("://") && self.targets.contains(&anchor_key(fragment)))
+    }
+}
+
+/// The placeholders of a block with links, which own the links inside them; a block without
+/// links needs none.
+fn links_placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
+    if block.links.is_empty() {
+        Vec::new()
+    } else {
+        placeholders(block, text)
     }
 }
 
@@ -276,7 +288,9 @@ impl Rule for LinkDrift {
             own_names,
             targets: jump_targets(&cx.target.target),
         };
-        let whole_target = normalize(target_text);
+        // Both made on first need: most blocks miss no link and add none.
+        let whole_target = OnceCell::new();
+        let whole_source = OnceCell::new();
         for pair in cx.pairs() {
             let (Some(source), Some(target)) = (pair.source, pair.target) else {
                 continue;
@@ -284,19 +298,21 @@ impl Rule for LinkDrift {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }
+            let source_placeholders = links_placeholders(source, source_text);
             let source_links: Vec<&Link> = source
                 .links
                 .iter()
-                .filter(|l| !source_owned.is_other_rules(l, source, source_text))
+                .filter(|l| !source_owned.is_other_rules(l, &source_placeholders))
                 .collect();
             // Broken syntax first: the links it hides are not also missing.
             let mut repaired: Vec<String> = Vec::new();
             self.split_links(cx, target, &source_links, &allowed, &mut repaired, out);
             self.mangled_autolinks(cx, target, &source_links, &mut repaired, out);
+            let target_placeholders = links_placeholders(target, target_text);
             let mut target_links: Vec<&Link> = target
                 .links
                 .iter()
-                .filter(|l| !target_owned.is_other_rules(l, target, target_text))
+                .filter(|l| !target_owned.is_other_rules(l, &target_placeholders))
                 .filter(|l| {
                     !(l.is_autolink
                         && !l.destination.contains("//")
@@ -337,7 +353,10 @@ impl Rule for LinkDrift {
                     .position(|t| t.is_image == link.is_image)
                     .map(|index| remaining.remove(index));
                 let Some(partner) = partner else {
-                    if whole_target.contains(&destination) {
+                    if whole_target
+                        .get_or_init(|| normalize(target_text))
+                        .contains(&destination)
+                    {
                         continue;
                     }
                     let noun = if link.is_image { "image" } else { "link" };
@@ -434,7 +453,10 @@ impl Rule for LinkDrift {
                 let destination = normalize(&added.destination);
                 // A translation may link a term the source only names; a link to a page the
                 // source links elsewhere is not news.
-                if normalize(source_text).contains(&destination) {
+                if whole_source
+                    .get_or_init(|| normalize(source_text))
+                    .contains(&destination)
+                {
                     continue;
                 }
                 let range = added
@@ -475,6 +497,10 @@ impl LinkDrift {
         let target_text = cx.target_text();
         for run in &target.text_runs {
             let run_text = &target_text[run.clone()];
+            // Most runs have no `]`, which the pattern needs.
+            if !run_text.contains(']') {
+                continue;
+            }
             for captures in SPLIT_LINK.captures_iter(run_text) {
                 let whole = captures.get(0).expect("group 0 always takes part");
                 let space = captures.get(2).expect("group 2 always takes part");
@@ -528,7 +554,9 @@ impl LinkDrift {
             .map(|l| l.range.clone())
             .collect();
         let mut clusters: Vec<Range<usize>> = Vec::new();
-        for m in MANGLED_AUTOLINK.find_iter(raw) {
+        // The pattern needs `<` and `:`; most blocks lack one of them.
+        let may_have_autolinks = raw.contains('<') && raw.contains(':');
+        for m in MANGLED_AUTOLINK.find_iter(if may_have_autolinks { raw } else { "" }) {
             let range = start + m.start()..start + m.end();
             if valid
                 .iter()

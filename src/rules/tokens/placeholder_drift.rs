@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -119,29 +120,72 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether a link destination is a cross reference, `xref:` in any case.
+pub(crate) fn is_xref(destination: &str) -> bool {
+    destination
+        .get(..5)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("xref:"))
+}
+
+/// Which placeholder patterns a text may hold: each needs a character that most prose lacks,
+/// and looking for those first is much cheaper than running the patterns.
+#[derive(Clone, Copy)]
+struct Candidates {
+    include: bool,
+    extension: bool,
+    xref: bool,
+    template: bool,
+    format: bool,
+    emphasised: bool,
+}
+
+impl Candidates {
+    fn of(text: &str) -> Candidates {
+        let has = |byte: u8| text.as_bytes().contains(&byte);
+        let colon = has(b':');
+        let brace = has(b'{');
+        Candidates {
+            include: has(b'[') && (has(b'!') || text.contains('！')),
+            extension: colon && text.contains(":::"),
+            xref: colon && text.contains("xref:"),
+            template: brace && text.contains("{{"),
+            format: brace || has(b'%'),
+            emphasised: text.contains("***"),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.include
+            || self.extension
+            || self.xref
+            || self.template
+            || self.format
+            || self.emphasised
+    }
+}
+
 /// The placeholders of a block, in order, ranges in the view text. Code spans are skipped.
 pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     let start = block.range.start;
+    // Masking only blanks text, so a pattern that cannot match the block's text cannot match
+    // once it is masked: most blocks stop here.
+    let candidates = Candidates::of(&text[block.range.clone()]);
+    if !candidates.any() {
+        return Vec::new();
+    }
     let mut masked = text[block.range.clone()].as_bytes().to_vec();
     // Code is code-drift's and link destinations link-drift's (`%20` in a URL is no
     // placeholder), except `xref:` destinations, which are this rule's.
     let destinations = block.links.iter().filter_map(|link| {
         let range = link.destination_range.clone()?;
-        (!link
-            .destination
-            .trim()
-            .to_ascii_lowercase()
-            .starts_with("xref:"))
-        .then_some(range)
+        (!is_xref(link.destination.trim())).then_some(range)
     });
     let urls: Vec<Range<usize>> = block
         .text_runs
         .iter()
         .flat_map(|run| {
-            crate::markdown::tokens::scan(&text[run.clone()])
-                .into_iter()
-                .filter(|t| t.kind == crate::markdown::tokens::TokenKind::Url)
-                .map(move |t| run.start + t.range.start..run.start + t.range.end)
+            crate::markdown::tokens::urls(&text[run.clone()])
+                .map(move |url| run.start + url.start..run.start + url.end)
         })
         .collect();
     let blank = |masked: &mut Vec<u8>, range: Range<usize>| {
@@ -179,7 +223,11 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
                 well_formed,
             });
         };
-    for m in INCLUDE.captures_iter(&without_code) {
+    for m in INCLUDE.captures_iter(if candidates.include {
+        &without_code
+    } else {
+        ""
+    }) {
         let whole = m.get(0).expect("group 0 always takes part");
         let path = m.get(2).map_or("", |p| p.as_str());
         let strict = whole.as_str().starts_with("[!")
@@ -195,7 +243,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
             strict,
         );
     }
-    for m in EXTENSION.captures_iter(&masked) {
+    for m in EXTENSION.captures_iter(if candidates.extension { &masked } else { "" }) {
         let whole = m.get(0).expect("group 0 always takes part");
         let name = m.get(1).map_or("", |n| n.as_str());
         let mut attributes: Vec<String> = ATTRIBUTE
@@ -212,7 +260,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
             true,
         );
     }
-    for m in XREF.find_iter(&masked) {
+    for m in XREF.find_iter(if candidates.xref { &masked } else { "" }) {
         push(
             &mut found,
             Kind::Xref,
@@ -221,7 +269,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
             true,
         );
     }
-    for m in TEMPLATE.captures_iter(&masked) {
+    for m in TEMPLATE.captures_iter(if candidates.template { &masked } else { "" }) {
         let whole = m.get(0).expect("group 0 always takes part");
         push(
             &mut found,
@@ -231,7 +279,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
             true,
         );
     }
-    for m in FORMAT.find_iter(&masked) {
+    for m in FORMAT.find_iter(if candidates.format { &masked } else { "" }) {
         // `{0}` inside a template variable was taken by it already.
         push(
             &mut found,
@@ -241,7 +289,7 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
             true,
         );
     }
-    for m in EMPHASISED.captures_iter(&masked) {
+    for m in EMPHASISED.captures_iter(if candidates.emphasised { &masked } else { "" }) {
         let whole = m.get(0).expect("group 0 always takes part");
         push(
             &mut found,
@@ -304,14 +352,19 @@ impl Rule for PlaceholderDrift {
         }
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        let all_target: Vec<Placeholder> = cx
-            .target
-            .target
-            .blocks
-            .iter()
-            .filter(|b| is_prose(b))
-            .flat_map(|b| placeholders(b, target_text))
-            .collect();
+        // Needed only for a source placeholder that the aligned block lacks.
+        let all_target = OnceCell::new();
+        let all_target = || -> &[Placeholder] {
+            all_target.get_or_init(|| {
+                cx.target
+                    .target
+                    .blocks
+                    .iter()
+                    .filter(|b| is_prose(b))
+                    .flat_map(|b| placeholders(b, target_text))
+                    .collect::<Vec<_>>()
+            })
+        };
         for pair in cx.pairs() {
             let (Some(source), Some(target)) = (pair.source, pair.target) else {
                 continue;
@@ -358,7 +411,7 @@ impl Rule for PlaceholderDrift {
                     continue;
                 }
                 // Moved to another block that alignment paired differently: not drift.
-                if all_target
+                if all_target()
                     .iter()
                     .any(|t| t.kind == token.kind && t.key == token.key)
                 {
@@ -468,6 +521,16 @@ mod tests {
             ]
         );
         assert_eq!(found[1].1, "inc/a.md");
+    }
+
+    #[test]
+    fn cross_references_in_any_case() {
+        for destination in ["xref:A.B", "XRef:a", "xref:"] {
+            assert!(is_xref(destination), "{destination}");
+        }
+        for destination in ["xref", "xre", "", "xréf:a", " xref:a", "https://a/xref:b"] {
+            assert!(!is_xref(destination), "{destination}");
+        }
     }
 
     #[test]
