@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use locdrift::align::{self, Features};
+use locdrift::align::{self, English, Features};
 use locdrift::analysis::Parsed;
 use locdrift::document::Document;
 use locdrift::engine::{self, CheckOptions, Settings};
@@ -45,10 +45,7 @@ fn features(parsed: &Parsed) -> Vec<Features> {
     let view = &parsed.target;
     view.blocks
         .iter()
-        .map(|block| {
-            let prose = block.prose(view.text());
-            Features::of(block, view.text(), Some(&prose), &[])
-        })
+        .map(|block| Features::of(block, view.text(), English::Prose, &[]))
         .collect()
 }
 

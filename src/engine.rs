@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::align::{self, Features};
+use crate::align::{self, English, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
@@ -51,23 +51,19 @@ impl Settings {
 /// Block features of the target view, with the embedded English of side-by-side blocks.
 fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
     let view = &target.target;
+    // Reused from block to block: most blocks have one segment or none.
+    let (mut ids, mut english): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
     view.blocks
         .iter()
-        .enumerate()
-        .map(|(index, block)| {
-            let segments = &target.block_segments[index];
-            let ids: Vec<&str> = segments
-                .iter()
-                .map(|&s| target.segments[s].id.as_str())
-                .collect();
-            let english: Option<String> = (with_english && !segments.is_empty()).then(|| {
-                segments
-                    .iter()
-                    .filter_map(|&s| target.segment_source(s))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            });
-            Features::of(block, view.text(), english.as_deref(), &ids)
+        .zip(&target.block_segments)
+        .map(|(block, segments)| {
+            ids.clear();
+            ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
+            english.clear();
+            if with_english {
+                english.extend(segments.iter().filter_map(|&s| target.segment_source(s)));
+            }
+            Features::of(block, view.text(), English::Embedded(&english), &ids)
         })
         .collect()
 }
@@ -98,10 +94,7 @@ impl CheckOptions {
 fn english_features(view: &crate::markdown::View) -> Vec<Features> {
     view.blocks
         .iter()
-        .map(|block| {
-            let prose = block.prose(view.text());
-            Features::of(block, view.text(), Some(&prose), &[])
-        })
+        .map(|block| Features::of(block, view.text(), English::Prose, &[]))
         .collect()
 }
 
@@ -129,16 +122,15 @@ pub fn check(
             align_with_english(view, target),
         )
     } else if let Some(embedded) = &target.embedded {
+        let mut ids: Vec<&str> = Vec::new();
         let embedded_features: Vec<Features> = embedded
             .blocks
             .iter()
-            .enumerate()
-            .map(|(index, block)| {
-                let ids: Vec<&str> = target.embedded_block_segments[index]
-                    .iter()
-                    .map(|&s| target.segments[s].id.as_str())
-                    .collect();
-                Features::of(block, embedded.text(), None, &ids)
+            .zip(&target.embedded_block_segments)
+            .map(|(block, segments)| {
+                ids.clear();
+                ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
+                Features::of(block, embedded.text(), English::Unknown, &ids)
             })
             .collect();
         let target_features = target_features(target, false);
