@@ -129,13 +129,52 @@ impl Block {
 
 /// DocFX's heading id: lower case, letters, digits and hyphens, spaces to hyphens.
 pub fn slug(heading: &str) -> String {
-    let mut slug = String::new();
+    let mut slug = String::with_capacity(heading.len());
     for character in heading.trim().chars() {
-        if character.is_alphanumeric() {
+        if character.is_ascii() {
+            // The common case, without Unicode's tables.
+            if character.is_ascii_alphanumeric() {
+                slug.push(character.to_ascii_lowercase());
+            } else if (character == ' ' || character == '-') && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        } else if character.is_alphanumeric() {
             slug.extend(character.to_lowercase());
-        } else if (character == ' ' || character == '-') && !slug.ends_with('-') {
-            slug.push('-');
         }
     }
     slug.trim_matches('-').to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The slug as first written, char by char through Unicode's tables.
+    fn slug_oracle(heading: &str) -> String {
+        let mut slug = String::new();
+        for character in heading.trim().chars() {
+            if character.is_alphanumeric() {
+                slug.extend(character.to_lowercase());
+            } else if (character == ' ' || character == '-') && !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        slug.trim_matches('-').to_string()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn slug_matches_the_unicode_definition(heading in "[ a-zA-Z0-9_\\-.:İıΣσ重設使用者Ⅻ①\u{300}\u{3000}]{0,40}") {
+            proptest::prop_assert_eq!(slug(&heading), slug_oracle(&heading));
+        }
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            slug(" Reset MFA -- for İstanbul "),
+            "reset-mfa-for-i\u{307}stanbul"
+        );
+        assert_eq!(slug("重設 使用者"), "重設-使用者");
+    }
 }
