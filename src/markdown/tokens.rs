@@ -132,14 +132,30 @@ static NEEDED_BYTES: [u8; 256] = {
     table
 };
 
+/// The bits of [`NEEDED_BYTES`] that `text` has.
+fn needed_bytes(text: &str) -> u8 {
+    text.bytes()
+        .fold(0, |needed, b| needed | NEEDED_BYTES[usize::from(b)])
+}
+
+/// Whether [`scan`] may find a number in `text`: it has a digit. Cheaper than a scan, for
+/// callers that want numbers only.
+pub fn may_hold_number(text: &str) -> bool {
+    needed_bytes(text) & DIGIT != 0
+}
+
+/// Whether [`scan`] may find a token other than a number in `text`: URLs, e-mail addresses,
+/// paths, file names and host names each need a `.`, `:`, `@` or `H`.
+pub fn may_hold_name(text: &str) -> bool {
+    needed_bytes(text) & (DOT | COLON | AT | CAPITAL_H) != 0
+}
+
 /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
 pub fn scan(text: &str) -> Vec<Token> {
     let mut found = Vec::new();
     // Text runs are short (40 bytes on average), so one pass that tells which patterns can
     // match saves more than any pattern's own search: most runs need none or one of them.
-    let needed = text
-        .bytes()
-        .fold(0, |needed, b| needed | NEEDED_BYTES[usize::from(b)]);
+    let needed = needed_bytes(text);
     let char_before = |start: usize| text[..start].chars().next_back();
     let char_after = |end: usize| text[end..].chars().next();
     // URLs, e-mail addresses and paths need `://`, `@`, or `:\` or `HK`, which most prose
@@ -827,6 +843,17 @@ mod tests {
         #[test]
         fn hand_written_scanner_equals_the_regexes_on_any_text(text in any::<String>()) {
             prop_assert_eq!(scan(&text), oracle::scan(&text));
+        }
+
+        #[test]
+        fn texts_without_the_needed_bytes_hold_no_such_tokens(text in text()) {
+            let tokens = scan(&text);
+            if !may_hold_number(&text) {
+                prop_assert!(tokens.iter().all(|t| t.kind != TokenKind::Number));
+            }
+            if !may_hold_name(&text) {
+                prop_assert!(tokens.iter().all(|t| t.kind == TokenKind::Number));
+            }
         }
 
         #[test]
