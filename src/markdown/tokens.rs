@@ -52,8 +52,9 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
         .expect("e-mail pattern is valid")
 });
-static PATH: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:[A-Za-z]:\\{1,2}|HKEY_[A-Z_]+|HK(?:LM|CU)\b)(?:\\{0,2}[A-Za-z0-9_.$%{}-]+)*")
+/// The path pattern, anchored: tried only where a path can start (see [`paths`]).
+static PATH_HERE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:[A-Za-z]:\\{1,2}|HKEY_[A-Z_]+|HK(?:LM|CU)\b)(?:\\{0,2}[A-Za-z0-9_.$%{}-]+)*")
         .expect("path pattern is valid")
 });
 
@@ -131,14 +132,30 @@ static NEEDED_BYTES: [u8; 256] = {
     table
 };
 
+/// The bits of [`NEEDED_BYTES`] that `text` has.
+fn needed_bytes(text: &str) -> u8 {
+    text.bytes()
+        .fold(0, |needed, b| needed | NEEDED_BYTES[usize::from(b)])
+}
+
+/// Whether [`scan`] may find a number in `text`: it has a digit. Cheaper than a scan, for
+/// callers that want numbers only.
+pub fn may_hold_number(text: &str) -> bool {
+    needed_bytes(text) & DIGIT != 0
+}
+
+/// Whether [`scan`] may find a token other than a number in `text`: URLs, e-mail addresses,
+/// paths, file names and host names each need a `.`, `:`, `@` or `H`.
+pub fn may_hold_name(text: &str) -> bool {
+    needed_bytes(text) & (DOT | COLON | AT | CAPITAL_H) != 0
+}
+
 /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
 pub fn scan(text: &str) -> Vec<Token> {
     let mut found = Vec::new();
     // Text runs are short (40 bytes on average), so one pass that tells which patterns can
     // match saves more than any pattern's own search: most runs need none or one of them.
-    let needed = text
-        .bytes()
-        .fold(0, |needed, b| needed | NEEDED_BYTES[usize::from(b)]);
+    let needed = needed_bytes(text);
     let char_before = |start: usize| text[..start].chars().next_back();
     let char_after = |end: usize| text[end..].chars().next();
     // URLs, e-mail addresses and paths need `://`, `@`, or `:\` or `HK`, which most prose
@@ -159,10 +176,10 @@ pub fn scan(text: &str) -> Vec<Token> {
     let may_be_path = (needed & COLON != 0 && text.contains(":\\"))
         || (needed & CAPITAL_H != 0 && text.contains("HK"));
     if may_be_path {
-        let paths = PATH.find_iter(text).filter_map(|m| {
-            let end = m.start() + m.as_str().trim_end_matches(['.', '\\']).len();
-            let glued = char_before(m.start()).is_some_and(|c| c.is_ascii_alphanumeric());
-            (!glued && end - m.start() > 4).then_some(m.start()..end)
+        let paths = paths(text).filter_map(|path| {
+            let end = path.start + text[path.clone()].trim_end_matches(['.', '\\']).len();
+            let glued = char_before(path.start).is_some_and(|c| c.is_ascii_alphanumeric());
+            (!glued && end - path.start > 4).then_some(path.start..end)
         });
         add(&mut found, TokenKind::Path, paths);
     }
@@ -198,6 +215,30 @@ pub fn urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     URL.find_iter(if may_have_urls { text } else { "" })
         .map(|m| m.start()..m.start() + trim_url(m.as_str()).len())
         .filter(|range| !range.is_empty())
+}
+
+/// The matches of the path pattern
+/// `(?:[A-Za-z]:\\{1,2}|HKEY_[A-Z_]+|HK(?:LM|CU)\b)(?:\\{0,2}[A-Za-z0-9_.$%{}-]+)*`, leftmost first,
+/// as a regex search through the text finds them. A match starts at a drive letter before
+/// `:\` or at `HK`, and nothing before its start decides it, so the pattern is tried, anchored,
+/// only there: its Unicode-aware `\b` makes a search through CJK text slow.
+fn paths(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let bytes = text.as_bytes();
+    let mut position = 0;
+    std::iter::from_fn(move || {
+        while position < bytes.len() {
+            let start = position;
+            position += 1;
+            let rest = &bytes[start..];
+            let may_start = rest.starts_with(b"HK")
+                || (rest[0].is_ascii_alphabetic() && rest[1..].starts_with(b":\\"));
+            if let Some(found) = may_start.then(|| PATH_HERE.find(&text[start..])).flatten() {
+                position = start + found.end();
+                return Some(start..position);
+            }
+        }
+        None
+    })
 }
 
 /// Adds the candidates of one kind to the tokens of the kinds before it (which win overlaps),
@@ -276,6 +317,12 @@ fn extension_len(bytes: &[u8]) -> Option<usize> {
         })
 }
 
+/// The offset of the first dot in `bytes`. Runs are short: a plain loop costs less than
+/// setting up `memchr` for each dot.
+fn next_dot(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == b'.')
+}
+
 /// The matches of the file-name pattern
 /// `(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|…)`, leftmost first, as a regex finds them.
 ///
@@ -299,7 +346,7 @@ impl Iterator for FileNames<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let bytes = self.text.as_bytes();
-        while let Some(offset) = self.text[self.position..].find('.') {
+        while let Some(offset) = next_dot(&bytes[self.position..]) {
             let dot = self.position + offset;
             if extension_len(&bytes[dot + 1..]).is_none() {
                 self.position = dot + 1;
@@ -372,7 +419,7 @@ impl Iterator for Hosts<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let bytes = self.text.as_bytes();
-        while let Some(offset) = self.text[self.position..].find('.') {
+        while let Some(offset) = next_dot(&bytes[self.position..]) {
             let dot = self.position + offset;
             self.position = dot + 1;
             let ends_label = dot > self.last_end && bytes[dot - 1].is_ascii_alphanumeric();
@@ -471,19 +518,23 @@ impl Iterator for Numbers<'_> {
 /// Whether a dotted name is a host name rather than a version, an abbreviation or a sentence
 /// glued at a full stop.
 pub fn is_host(name: &str) -> bool {
-    let labels = || name.split('.');
-    let last = labels().next_back().unwrap_or(name);
-    if !last.chars().all(|c| c.is_ascii_alphabetic()) || last.len() < 2 {
+    // Bytes rather than characters: every test is about ASCII, which no byte of another
+    // character passes.
+    let labels = || name.as_bytes().split(|&b| b == b'.');
+    let last = labels().next_back().unwrap_or_default();
+    if !last.iter().all(u8::is_ascii_alphabetic) || last.len() < 2 {
         return false;
     }
-    if labels().all(|label| label.chars().all(|c| c.is_ascii_digit())) {
+    if labels().all(|label| label.iter().all(u8::is_ascii_digit)) {
         return false;
     }
     if labels().nth(2).is_some() {
         // `Ask.Click.OK`: three capitalised words glued at full stops are prose, not a host.
-        return labels().any(|label| label.chars().all(|c| !c.is_ascii_uppercase()));
+        return labels().any(|label| !label.iter().any(u8::is_ascii_uppercase));
     }
-    TOP_LEVEL_DOMAINS.contains(&last)
+    TOP_LEVEL_DOMAINS
+        .iter()
+        .any(|domain| domain.as_bytes() == last)
 }
 
 /// Drops punctuation that ends a sentence rather than the URL.
@@ -532,7 +583,14 @@ mod oracle {
 
     use regex::Regex;
 
-    use super::{EMAIL, PATH, Token, TokenKind, URL, continues_name, is_host, trim_url};
+    use super::{EMAIL, Token, TokenKind, URL, continues_name, is_host, trim_url};
+
+    static PATH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?:[A-Za-z]:\\{1,2}|HKEY_[A-Z_]+|HK(?:LM|CU)\b)(?:\\{0,2}[A-Za-z0-9_.$%{}-]+)*",
+        )
+        .expect("path pattern is valid")
+    });
 
     static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
@@ -785,6 +843,17 @@ mod tests {
         #[test]
         fn hand_written_scanner_equals_the_regexes_on_any_text(text in any::<String>()) {
             prop_assert_eq!(scan(&text), oracle::scan(&text));
+        }
+
+        #[test]
+        fn texts_without_the_needed_bytes_hold_no_such_tokens(text in text()) {
+            let tokens = scan(&text);
+            if !may_hold_number(&text) {
+                prop_assert!(tokens.iter().all(|t| t.kind != TokenKind::Number));
+            }
+            if !may_hold_name(&text) {
+                prop_assert!(tokens.iter().all(|t| t.kind == TokenKind::Number));
+            }
         }
 
         #[test]

@@ -68,6 +68,10 @@ fn values(block: &Block, text: &str) -> Vec<Value> {
     });
     for run in block.text_runs.iter().cloned().chain(code_contents) {
         let run_text = &text[run.clone()];
+        // Numbers are number-drift's (LD102): a run that can hold nothing else is skipped.
+        if !tokens::may_hold_name(run_text) {
+            continue;
+        }
         for token in tokens::scan(run_text) {
             let range = run.start + token.range.start..run.start + token.range.end;
             match token.kind {

@@ -105,6 +105,9 @@ fn numbers(block: &Block, text: &str, target: bool) -> Vec<Number> {
     let mut found = Vec::new();
     for run in &block.text_runs {
         let run_text = &text[run.clone()];
+        if !tokens::may_hold_number(run_text) {
+            continue;
+        }
         for token in tokens::scan(run_text) {
             if token.kind != TokenKind::Number {
                 continue;
