@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::align::{self, English, Features};
+use crate::align::{self, English, FeatureBuilder, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
@@ -53,6 +53,7 @@ fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
     let view = &target.target;
     // Reused from block to block: most blocks have one segment or none.
     let (mut ids, mut english): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
+    let mut builder = FeatureBuilder::default();
     view.blocks
         .iter()
         .zip(&target.block_segments)
@@ -63,7 +64,7 @@ fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
             if with_english {
                 english.extend(segments.iter().filter_map(|&s| target.segment_source(s)));
             }
-            Features::of(block, view.text(), English::Embedded(&english), &ids)
+            builder.features(block, view.text(), English::Embedded(&english), &ids)
         })
         .collect()
 }
@@ -92,9 +93,10 @@ impl CheckOptions {
 
 /// The source features used for alignment: the English blocks with their prose.
 fn english_features(view: &crate::markdown::View) -> Vec<Features> {
+    let mut builder = FeatureBuilder::default();
     view.blocks
         .iter()
-        .map(|block| Features::of(block, view.text(), English::Prose, &[]))
+        .map(|block| builder.features(block, view.text(), English::Prose, &[]))
         .collect()
 }
 
@@ -123,6 +125,7 @@ pub fn check(
         )
     } else if let Some(embedded) = &target.embedded {
         let mut ids: Vec<&str> = Vec::new();
+        let mut builder = FeatureBuilder::default();
         let embedded_features: Vec<Features> = embedded
             .blocks
             .iter()
@@ -130,7 +133,7 @@ pub fn check(
             .map(|(block, segments)| {
                 ids.clear();
                 ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
-                Features::of(block, embedded.text(), English::Unknown, &ids)
+                builder.features(block, embedded.text(), English::Unknown, &ids)
             })
             .collect();
         let target_features = target_features(target, false);

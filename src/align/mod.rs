@@ -8,9 +8,10 @@
 //! with no partner is reported rather than matched by position alone.
 
 use std::collections::HashMap;
-use std::collections::hash_map::DefaultHasher;
-use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::collections::hash_map::{DefaultHasher, RandomState};
+use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
+use std::sync::OnceLock;
 
 use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::tokens;
@@ -40,34 +41,45 @@ fn hash(value: &str) -> u64 {
     hasher.finish()
 }
 
-fn sorted(mut values: Vec<u64>) -> Vec<u64> {
+/// `values` sorted and without repeats, in a vector of its own size; `values` is left sorted.
+fn sorted_set(values: &mut Vec<u64>) -> Vec<u64> {
     values.sort_unstable();
     values.dedup();
-    values
+    values.as_slice().to_vec()
 }
+
+/// Whether each byte is an ASCII letter or digit: what Latin words are made of. (Every byte
+/// of a non-ASCII char is not, as the char is not, so words can be found in bytes, without
+/// decoding CJK text.)
+static WORD_BYTE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        byte += 1;
+    }
+    table
+};
 
 /// Pushes the hash of every Latin word of `text` (three ASCII letters or digits or more, one
 /// of them a letter) onto `hashes`: FNV-1a of the word's lower case, without making the
 /// lower-cased string (words are short, and only equality between the two sides of one
-/// alignment matters). Bytes, not chars: every byte of a non-ASCII char is a separator, as the
-/// char is, so the words are the same and CJK text is not decoded.
+/// alignment matters).
 fn push_latin_word_hashes(text: &str, hashes: &mut Vec<u64>) {
-    const OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
-    let (mut hash, mut length, mut has_letter) = (OFFSET, 0, false);
-    for &byte in text.as_bytes() {
-        if byte.is_ascii_alphanumeric() {
-            hash = (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3);
-            length += 1;
-            has_letter |= byte.is_ascii_alphabetic();
-        } else {
-            if length >= 3 && has_letter {
-                hashes.push(hash);
-            }
-            (hash, length, has_letter) = (OFFSET, 0, false);
+    let mut bytes = text.as_bytes();
+    while let Some(start) = bytes.iter().position(|&byte| WORD_BYTE[usize::from(byte)]) {
+        let rest = &bytes[start..];
+        let length = rest
+            .iter()
+            .position(|&byte| !WORD_BYTE[usize::from(byte)])
+            .unwrap_or(rest.len());
+        let (word, rest) = rest.split_at(length);
+        if length >= 3 && word.iter().any(u8::is_ascii_alphabetic) {
+            hashes.push(word.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+                (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
+            }));
         }
-    }
-    if length >= 3 && has_letter {
-        hashes.push(hash);
+        bytes = rest;
     }
 }
 
@@ -140,11 +152,43 @@ pub enum English<'a> {
 }
 
 impl Features {
-    /// Features of a block of `text`.
+    /// Features of a block of `text` (see [`FeatureBuilder`] for many blocks).
     pub fn of(block: &Block, text: &str, english: English, segment_ids: &[&str]) -> Features {
-        let prose = block.prose(text);
-        let mut hard = Vec::new();
-        for token in tokens::scan(&prose) {
+        FeatureBuilder::default().features(block, text, english, segment_ids)
+    }
+}
+
+/// Makes the [`Features`] of block after block, reusing its buffers from one block to the next
+/// (a document has thousands of blocks, most of them short).
+#[derive(Debug, Default)]
+pub struct FeatureBuilder {
+    prose: String,
+    hard: Vec<u64>,
+    words: Vec<u64>,
+    english: Vec<u64>,
+}
+
+impl FeatureBuilder {
+    /// Features of a block of `text`.
+    pub fn features(
+        &mut self,
+        block: &Block,
+        text: &str,
+        english: English,
+        segment_ids: &[&str],
+    ) -> Features {
+        // The block's prose as `Block::prose` joins it, into the reused buffer.
+        self.prose.clear();
+        for (index, run) in block.text_runs.iter().enumerate() {
+            if index > 0 {
+                self.prose.push(' ');
+            }
+            self.prose.push_str(&text[run.clone()]);
+        }
+        let prose = self.prose.as_str();
+        let hard = &mut self.hard;
+        hard.clear();
+        for token in tokens::scan(prose) {
             hard.push(hash(&tokens::normalize(token.kind, &prose[token.range])));
         }
         for code in &block.code_spans {
@@ -159,30 +203,30 @@ impl Features {
         if block.kind == BlockKind::CodeBlock {
             hard.push(hash(text[block.range.clone()].trim()));
         }
-        let mut words = Vec::new();
-        push_latin_word_hashes(&prose, &mut words);
-        // An English block's English is its prose, whose words were just hashed: they are
-        // copied rather than hashed a second time.
+        let words = &mut self.words;
+        words.clear();
+        push_latin_word_hashes(prose, words);
+        // An English block's English is its prose, whose words were just hashed.
         let english = match english {
             English::Unknown => Vec::new(),
-            English::Prose => sorted(words.clone()),
+            English::Prose => sorted_set(words),
             English::Embedded(pieces) => {
-                let mut english = Vec::new();
+                self.english.clear();
                 for piece in pieces {
-                    push_latin_word_hashes(piece, &mut english);
+                    push_latin_word_hashes(piece, &mut self.english);
                 }
-                sorted(english)
+                sorted_set(&mut self.english)
             }
         };
         // Latin words of code and link destinations survive translation as well as prose
         // names do; with them a block whose only code span or link drifted still aligns, and
         // the drift is reported by the rule that owns it rather than as a missing block.
         for code in &block.code_spans {
-            push_latin_word_hashes(&text[code.clone()], &mut words);
+            push_latin_word_hashes(&text[code.clone()], words);
         }
         for link in &block.links {
             if !link.destination.contains('#') {
-                push_latin_word_hashes(&link.destination, &mut words);
+                push_latin_word_hashes(&link.destination, words);
             }
         }
         let (class, level, table_cell) = match block.kind {
@@ -192,6 +236,7 @@ impl Features {
             BlockKind::CodeBlock => (3, 0, None),
             BlockKind::Html => (4, 0, None),
         };
+        let mut segments: Vec<u64> = segment_ids.iter().map(|id| hash(id)).collect();
         Features {
             class,
             level,
@@ -202,10 +247,10 @@ impl Features {
                 block.containers.alert,
             ),
             empty: text[block.range.clone()].trim().is_empty() && block.anchors.is_empty(),
-            hard: sorted(hard),
-            words: sorted(words),
+            hard: sorted_set(hard),
+            words: sorted_set(words),
             english,
-            segments: sorted(segment_ids.iter().map(|id| hash(id)).collect()),
+            segments: sorted_set(&mut segments),
         }
     }
 }
@@ -253,6 +298,11 @@ struct Shared {
 }
 
 impl Shared {
+    /// Whether nothing is shared.
+    fn is_none(self) -> bool {
+        self.hard | self.words | self.english | self.segments == 0
+    }
+
     fn between(source: &Features, target: &Features) -> Shared {
         Shared {
             hard: shared_count(&source.hard, &target.hard),
@@ -265,16 +315,63 @@ impl Shared {
 
 /// How well two blocks match; `None` when they must not be paired.
 pub fn score(source: &Features, target: &Features) -> Option<f32> {
-    score_shared(source, target, Shared::between(source, target))
+    let shared = Shared::between(source, target);
+    score_shared(source, target, shared, same_cell(source, target))
 }
 
-/// [`score`], given what the two blocks' sets share.
-fn score_shared(source: &Features, target: &Features, shared: Shared) -> Option<f32> {
+/// Whether two blocks are table cells at the same row and column (of different tables).
+fn same_cell(source: &Features, target: &Features) -> bool {
+    source.table_cell.is_some() && source.table_cell == target.table_cell
+}
+
+/// [`score`], given what the two blocks' sets share and whether they are the same table cell.
+fn score_shared(
+    source: &Features,
+    target: &Features,
+    shared: Shared,
+    same_cell: bool,
+) -> Option<f32> {
+    score_sets(
+        shape_score(source, target, same_cell)?,
+        source,
+        target,
+        shared,
+    )
+}
+
+/// The group of blocks a block can pair with: blocks of the same class, and paragraphs with
+/// HTML blocks (see [`shape_score`]).
+fn class_group(block: &Features) -> u8 {
+    if block.class == 4 { 2 } else { block.class }
+}
+
+/// The part of [`score`] that the blocks' sets play no part in, and that [`Shape`]s tell: the
+/// starting score of the pair, or `None` for blocks of kinds that never pair.
+fn shape_score(source: &Features, target: &Features, same_cell: bool) -> Option<f32> {
     let mut score = match (source.class, target.class) {
         (a, b) if a == b => 1.0,
         (2, 4) | (4, 2) => 0.4,
         _ => return None,
     };
+    if source.class == 1 && source.level != target.level {
+        score -= 0.4;
+    }
+    match (source.table_cell.is_some(), target.table_cell.is_some()) {
+        (true, true) if same_cell => score += 0.3,
+        (true, true) | (false, false) => {}
+        _ => score -= 0.5,
+    }
+    if source.containers != target.containers {
+        score -= 0.4;
+    }
+    if source.empty != target.empty {
+        score -= 0.8;
+    }
+    Some(score)
+}
+
+/// The rest of [`score`], from the [`shape_score`] of the pair on: what the sets add.
+fn score_sets(mut score: f32, source: &Features, target: &Features, shared: Shared) -> Option<f32> {
     // Side-by-side blocks that share no segment are different blocks.
     let segments = overlap(
         shared.segments,
@@ -284,21 +381,6 @@ fn score_shared(source: &Features, target: &Features, shared: Shared) -> Option<
     let both_segmented = !source.segments.is_empty() && !target.segments.is_empty();
     if both_segmented && segments == 0.0 {
         return None;
-    }
-    if source.class == 1 && source.level != target.level {
-        score -= 0.4;
-    }
-    match (source.table_cell, target.table_cell) {
-        (Some(a), Some(b)) if a == b => score += 0.3,
-        (Some(_), Some(_)) => {}
-        (None, None) => {}
-        _ => score -= 0.5,
-    }
-    if source.containers != target.containers {
-        score -= 0.4;
-    }
-    if source.empty != target.empty {
-        score -= 0.8;
     }
     let hard = overlap(shared.hard, source.hard.len(), target.hard.len());
     if !source.hard.is_empty() && !target.hard.is_empty() && hard == 0.0 {
@@ -321,33 +403,10 @@ fn score_shared(source: &Features, target: &Features, shared: Shared) -> Option<
     (score > 0.25).then_some(score)
 }
 
-/// [`score_shared`], minus infinity for a pair that must not be made: adding the rest of a path
-/// to it gives minus infinity, as taking the pair must.
-fn score_or_minus_infinity(source: &Features, target: &Features, shared: Shared) -> f32 {
-    score_shared(source, target, shared).unwrap_or(f32::NEG_INFINITY)
-}
-
-/// The score of `source` against `target`, which share no hash, and so of any block of
-/// `source_shape` against any block of `target`'s shape, kept in `cached` unless the two are the
-/// same table cell.
-#[cold]
-fn shape_miss(
-    source: &Features,
-    target: &Features,
-    source_shape: usize,
-    cached: &mut (usize, f32),
-) -> f32 {
-    let score = score_or_minus_infinity(source, target, Shared::default());
-    if source.table_cell.is_none() || target.table_cell != source.table_cell {
-        *cached = (source_shape, score);
-    }
-    score
-}
-
-/// What a block's score against another block depends on when the two share no hash: its
-/// features but the contents of the sets and the position of a table cell (which only counts
-/// when both blocks are the same cell, and then the score is computed pair by pair). Documents
-/// have few shapes, so most of the pairs of the band get their score from a small per-row cache.
+/// What a block's score against another block depends on when the two share no hash and are
+/// not the same table cell: its features but the contents of its sets. Documents have few
+/// shapes, and most pairs of blocks share no hash, so most pairs are scored once per pair of
+/// shapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct Shape {
     class: u8,
@@ -375,90 +434,167 @@ impl Shape {
     }
 }
 
-/// The shapes of a document's blocks, numbered from 0.
+/// The shapes of a document's blocks, numbered from 0 in order of appearance.
 struct Shapes {
     of_block: Vec<usize>,
-    count: usize,
+    /// The first block of each shape.
+    example: Vec<usize>,
 }
 
 impl Shapes {
     fn of(blocks: &[Features]) -> Shapes {
-        let mut numbers: HashMap<Shape, usize> = HashMap::new();
-        // Neighbouring blocks often have the same shape: the last one is tried first.
-        let mut last: Option<(Shape, usize)> = None;
+        let mut numbers: HashMap<Shape, usize, FoldState> = HashMap::default();
+        let mut example = Vec::new();
         let of_block = blocks
             .iter()
-            .map(|block| {
-                let shape = Shape::of(block);
-                if let Some((last_shape, number)) = last
-                    && last_shape == shape
-                {
-                    return number;
-                }
-                let next = numbers.len();
-                let number = *numbers.entry(shape).or_insert(next);
-                last = Some((shape, number));
-                number
+            .enumerate()
+            .map(|(index, block)| {
+                *numbers.entry(Shape::of(block)).or_insert_with(|| {
+                    example.push(index);
+                    example.len() - 1
+                })
             })
             .collect();
-        Shapes {
-            of_block,
-            count: numbers.len(),
+        Shapes { of_block, example }
+    }
+}
+
+/// How the pairs of a source shape and a target shape score: their [`shape_score`], and the
+/// [`score`] of those that share no hash (are not the same table cell); minus infinity for
+/// `None`.
+#[derive(Debug, Clone, Copy)]
+struct ShapePair {
+    start: f32,
+    alone: f32,
+}
+
+impl ShapePair {
+    fn of(source: &Features, target: &Features) -> ShapePair {
+        let start = shape_score(source, target, false);
+        let alone = start.and_then(|start| score_sets(start, source, target, Shared::default()));
+        ShapePair {
+            start: start.unwrap_or(f32::NEG_INFINITY),
+            alone: alone.unwrap_or(f32::NEG_INFINITY),
         }
     }
 }
 
-/// The larger of two numbers, neither of which is NaN (`f32::max` also looks for NaN).
-fn max(left: f32, right: f32) -> f32 {
-    if left >= right { left } else { right }
+/// The [`ShapePair`]s met so far, by source and target shape number: a table when the
+/// documents have few shapes, as they do, else a map (nested lists and quotes can give a
+/// document as many shapes as blocks).
+enum ShapePairs {
+    Table {
+        targets: usize,
+        pairs: Vec<Option<ShapePair>>,
+    },
+    Map(HashMap<(usize, usize), ShapePair, FoldState>),
 }
 
-/// A hasher for keys that are already hashes: it only spreads their bits over the table.
-#[derive(Default)]
-struct HashOfHash(u64);
+impl ShapePairs {
+    const MAX_TABLE: usize = 1 << 16;
 
-impl Hasher for HashOfHash {
+    fn new(sources: usize, targets: usize) -> ShapePairs {
+        match sources.checked_mul(targets) {
+            Some(size) if size <= ShapePairs::MAX_TABLE => ShapePairs::Table {
+                targets,
+                pairs: vec![None; size],
+            },
+            _ => ShapePairs::Map(HashMap::default()),
+        }
+    }
+
+    fn get(&mut self, source: usize, target: usize, of: impl FnOnce() -> ShapePair) -> ShapePair {
+        match self {
+            ShapePairs::Table { targets, pairs } => {
+                *pairs[source * *targets + target].get_or_insert_with(of)
+            }
+            ShapePairs::Map(pairs) => *pairs.entry((source, target)).or_insert_with(of),
+        }
+    }
+}
+
+/// A hasher for keys made of integers (hashes, block and shape numbers): a folded multiply
+/// with a seed drawn once per process, much cheaper than SipHash; with the seed unknown, a
+/// document cannot be written so that its hashes collide in the tables.
+#[derive(Clone, Copy)]
+struct FoldHasher(u64);
+
+impl Hasher for FoldHasher {
     fn finish(&self) -> u64 {
         self.0
     }
 
     fn write(&mut self, bytes: &[u8]) {
-        for &byte in bytes {
-            self.write_u64(self.0 ^ u64::from(byte));
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
         }
     }
 
     fn write_u64(&mut self, value: u64) {
-        self.0 = (value ^ (value >> 32)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        const MULTIPLIER: u128 = 0x9e37_79b9_7f4a_7c15;
+        let product = u128::from(self.0 ^ value) * MULTIPLIER;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
     }
 }
 
-/// For one kind of set, the target blocks that hold each hash, in increasing order: with it a
-/// source block finds the target blocks it shares hashes with without comparing the sets of
-/// all the others.
+/// Builds [`FoldHasher`]s seeded once per process.
+#[derive(Clone, Copy)]
+struct FoldState(u64);
+
+impl Default for FoldState {
+    fn default() -> FoldState {
+        static SEED: OnceLock<u64> = OnceLock::new();
+        FoldState(*SEED.get_or_init(|| RandomState::new().hash_one(0u64)))
+    }
+}
+
+impl BuildHasher for FoldState {
+    type Hasher = FoldHasher;
+
+    fn build_hasher(&self) -> FoldHasher {
+        FoldHasher(self.0)
+    }
+}
+
+/// For one kind of key (the hashes of one kind of set, or shape numbers), the target blocks
+/// that hold each key, in increasing order: with it a source block finds the target blocks
+/// that share a key with it without looking at the others. Keys are kept apart by group of
+/// blocks, so that a source block looks only at the target blocks it can pair with.
 struct Postings {
-    /// The number of each hash's list.
-    lists: HashMap<u64, usize, BuildHasherDefault<HashOfHash>>,
+    /// The number of each (group, key)'s list.
+    lists: HashMap<(u8, u64), usize, FoldState>,
     /// List `l` is `blocks[ends[l - 1]..ends[l]]` (from 0 for the first).
     blocks: Vec<usize>,
     ends: Vec<usize>,
-    /// Per list, where its blocks from the last asked column on start (see [`Postings::holders`]).
-    cursors: Vec<usize>,
+    /// Per list, where its blocks of the last asked columns start and end (see
+    /// [`Postings::holders`]).
+    cursors: Vec<Range<usize>>,
 }
 
 impl Postings {
-    fn new<'a>(sets: impl Iterator<Item = &'a [u64]> + Clone) -> Postings {
-        let mut lists: HashMap<u64, usize, BuildHasherDefault<HashOfHash>> = HashMap::default();
+    /// The postings of the keys of each block, with the block's group.
+    fn new<'a>(keys: impl Iterator<Item = (u8, &'a [u64])> + Clone) -> Postings {
+        let mut lists: HashMap<(u8, u64), usize, FoldState> = HashMap::default();
         let mut lengths: Vec<usize> = Vec::new();
-        let mut list_of_value = Vec::new();
-        for set in sets.clone() {
-            for &value in set {
-                let list = *lists.entry(value).or_insert(lengths.len());
-                if list == lengths.len() {
+        let mut list_of_key = Vec::new();
+        for (group, block_keys) in keys.clone() {
+            for &key in block_keys {
+                let list = *lists.entry((group, key)).or_insert_with(|| {
                     lengths.push(0);
-                }
+                    lengths.len() - 1
+                });
                 lengths[list] += 1;
-                list_of_value.push(list);
+                list_of_key.push(list);
             }
         }
         let ends: Vec<usize> = lengths
@@ -469,153 +605,295 @@ impl Postings {
             })
             .collect();
         // Filled block by block, so that each list comes out in order.
-        let mut blocks = vec![0; list_of_value.len()];
+        let mut blocks = vec![0; list_of_key.len()];
         let mut free: Vec<usize> = ends
             .iter()
             .zip(&lengths)
             .map(|(end, length)| end - length)
             .collect();
-        let values = sets
+        let key_blocks = keys
             .enumerate()
-            .flat_map(|(block, set)| set.iter().map(move |_| block));
-        for (block, &list) in values.zip(&list_of_value) {
+            .flat_map(|(block, (_, keys))| keys.iter().map(move |_| block));
+        for (block, &list) in key_blocks.zip(&list_of_key) {
             blocks[free[list]] = block;
             free[list] += 1;
         }
         Postings {
             lists,
             blocks,
-            cursors: ends.clone(),
+            cursors: ends.iter().map(|&end| end..end).collect(),
             ends,
         }
     }
 
-    /// Calls `found` with the offset in `columns` of each target block of `columns` that holds
-    /// a value of `set`, once per value it holds. `columns.start` must not increase from one call to the next (the band
-    /// is walked from its last row up), so that each list is skipped through once in all.
-    fn holders(&mut self, set: &[u64], columns: &Range<usize>, mut found: impl FnMut(usize)) {
-        if self.lists.is_empty() {
-            return;
-        }
-        for value in set {
-            let Some(&list) = self.lists.get(value) else {
-                continue;
-            };
-            let first = if list == 0 { 0 } else { self.ends[list - 1] };
-            let mut cursor = self.cursors[list];
-            while cursor > first && self.blocks[cursor - 1] >= columns.start {
-                cursor -= 1;
-            }
-            self.cursors[list] = cursor;
-            for &block in &self.blocks[cursor..self.ends[list]] {
-                if block >= columns.end {
-                    break;
+    /// For each of `keys` held by target blocks of `group` in `columns`, those blocks. Neither
+    /// bound of
+    /// `columns` may increase from one call to the next (the band is walked from its last row
+    /// up), so that each list is walked through once in all.
+    fn holders<'p>(
+        &'p mut self,
+        group: u8,
+        keys: &'p [u64],
+        columns: &'p Range<usize>,
+    ) -> impl Iterator<Item = &'p [usize]> + 'p {
+        let Postings {
+            lists,
+            blocks,
+            ends,
+            cursors,
+        } = self;
+        let blocks = &*blocks;
+        keys.iter()
+            .filter_map(move |&key| lists.get(&(group, key)).copied())
+            .map(move |list| {
+                let first = if list == 0 { 0 } else { ends[list - 1] };
+                let cursor = &mut cursors[list];
+                while cursor.end > first && blocks[cursor.end - 1] >= columns.end {
+                    cursor.end -= 1;
                 }
-                found(block - columns.start);
+                cursor.start = cursor.start.min(cursor.end);
+                while cursor.start > first && blocks[cursor.start - 1] >= columns.start {
+                    cursor.start -= 1;
+                }
+                &blocks[cursor.clone()]
+            })
+    }
+}
+
+/// The shapes of the target blocks of a range of columns, kept as the range moves left.
+struct ShapeWindow {
+    columns: Range<usize>,
+    /// Per shape, its blocks in `columns`.
+    count: Vec<usize>,
+    /// The shapes with blocks in `columns`, and where each shape is in that list.
+    present: Vec<usize>,
+    position: Vec<usize>,
+}
+
+impl ShapeWindow {
+    fn new(shapes: usize, m: usize) -> ShapeWindow {
+        ShapeWindow {
+            columns: m..m,
+            count: vec![0; shapes],
+            present: Vec::new(),
+            position: vec![0; shapes],
+        }
+    }
+
+    /// Moves to `columns`, whose bounds are at most the current ones.
+    fn move_to(&mut self, columns: &Range<usize>, shape_of: &[usize]) {
+        for &shape in &shape_of[columns.end.max(self.columns.start)..self.columns.end] {
+            self.count[shape] -= 1;
+            if self.count[shape] == 0 {
+                let last = *self.present.last().expect("a counted shape is present");
+                self.present.swap_remove(self.position[shape]);
+                self.position[last] = self.position[shape];
             }
+        }
+        for &shape in &shape_of[columns.start..self.columns.start.min(columns.end)] {
+            if self.count[shape] == 0 {
+                self.position[shape] = self.present.len();
+                self.present.push(shape);
+            }
+            self.count[shape] += 1;
+        }
+        self.columns = columns.clone();
+    }
+}
+
+/// Sets bit `offset` of `marked`.
+fn mark(marked: &mut [u64], offset: usize) {
+    marked[offset / 64] |= 1 << (offset % 64);
+}
+
+/// Counts, with `counter`, the values of `set` that the target blocks of `columns` hold (by
+/// `postings` of their sets of that kind), and marks those blocks.
+fn count(
+    postings: &mut Postings,
+    group: u8,
+    set: &[u64],
+    columns: &Range<usize>,
+    marked: &mut [u64],
+    shared: &mut [Shared],
+    counter: impl Fn(&mut Shared) -> &mut u32,
+) {
+    for blocks in postings.holders(group, set, columns) {
+        for &j in blocks {
+            let offset = j - columns.start;
+            mark(marked, offset);
+            *counter(&mut shared[offset]) += 1;
         }
     }
 }
 
-/// The pair scores of one row of the band at a time: what a source block scores against the
-/// target blocks of its columns.
+/// The pairs of one row of the band that can be taken, one row at a time: the target blocks of
+/// the row's columns that the row's source block can pair with, and the scores of the pairs.
 ///
-/// Most pairs share no hash, and the score of such a pair depends only on the two blocks'
-/// [`Shape`]s: it is computed once and reused while the source shape stays the same. The pairs
-/// that share a hash are found through [`Postings`], without comparing the source block with
-/// every target block, and scored one by one.
+/// A pair that shares no hash and is not the same table cell scores as its two blocks' shapes
+/// do: most shapes of a document do not pair without a shared hash (an English paragraph with
+/// a side-by-side one whose English differs, a heading with a paragraph), and the blocks of
+/// those that do are found through postings of the target blocks by shape. The pairs that
+/// share a hash are found through postings of the target blocks by hash, and scored one by
+/// one. No other pair of the row is looked at.
 struct RowScorer<'a> {
     source: &'a [Features],
     target: &'a [Features],
     /// Postings of the target blocks' hard, word, English and segment sets.
     postings: [Postings; 4],
-    /// The shape number of each source block, and of each target block (numbered apart).
-    source_shapes: Vec<usize>,
-    target_shapes: Vec<usize>,
-    /// Per target shape: the source shape it was last scored against, and the score.
-    shape_scores: Vec<(usize, f32)>,
-    /// The target blocks of the current row that share a hash with its source block, by
-    /// offset in its columns.
-    hits: Vec<usize>,
+    source_shapes: Shapes,
+    target_shapes: Shapes,
+    /// Postings of the target blocks by shape number.
+    shape_postings: Postings,
+    window: ShapeWindow,
+    shape_pairs: ShapePairs,
+    /// Per target shape, its [`ShapePair`] with the current row's source shape.
+    row_shape_pairs: Vec<ShapePair>,
     /// What the current row's source block shares with each target block of its columns, by
-    /// offset; all zero between rows.
+    /// offset in the columns; all zero between rows.
     shared: Vec<Shared>,
-    scores: Vec<f32>,
+    /// One bit per offset in the columns: the pairs to score, none between rows.
+    marked: Vec<u64>,
+    /// The pairs that can be taken, by offset in the columns from the right, with their scores.
+    pairs: Vec<(usize, f32)>,
 }
 
 impl<'a> RowScorer<'a> {
     fn new(source: &'a [Features], target: &'a [Features]) -> RowScorer<'a> {
-        let target_shapes = Shapes::of(target);
+        let (source_shapes, target_shapes) = (Shapes::of(source), Shapes::of(target));
+        let shape_keys: Vec<u64> = target_shapes
+            .of_block
+            .iter()
+            .map(|&shape| shape as u64)
+            .collect();
+        let target_shape_count = target_shapes.example.len();
         RowScorer {
             source,
             target,
             postings: [
-                Postings::new(target.iter().map(|t| t.hard.as_slice())),
-                Postings::new(target.iter().map(|t| t.words.as_slice())),
-                Postings::new(target.iter().map(|t| t.english.as_slice())),
-                Postings::new(target.iter().map(|t| t.segments.as_slice())),
+                Postings::new(target.iter().map(|t| (class_group(t), t.hard.as_slice()))),
+                Postings::new(target.iter().map(|t| (class_group(t), t.words.as_slice()))),
+                Postings::new(
+                    target
+                        .iter()
+                        .map(|t| (class_group(t), t.english.as_slice())),
+                ),
+                Postings::new(
+                    target
+                        .iter()
+                        .map(|t| (class_group(t), t.segments.as_slice())),
+                ),
             ],
-            source_shapes: Shapes::of(source).of_block,
-            shape_scores: vec![(usize::MAX, f32::NEG_INFINITY); target_shapes.count],
-            target_shapes: target_shapes.of_block,
-            hits: Vec::new(),
+            shape_postings: Postings::new(
+                shape_keys.iter().map(|key| (0, std::slice::from_ref(key))),
+            ),
+            window: ShapeWindow::new(target_shape_count, target.len()),
+            shape_pairs: ShapePairs::new(source_shapes.example.len(), target_shape_count),
+            row_shape_pairs: vec![
+                ShapePair {
+                    start: f32::NEG_INFINITY,
+                    alone: f32::NEG_INFINITY,
+                };
+                target_shape_count
+            ],
+            source_shapes,
+            target_shapes,
             shared: Vec::new(),
-            scores: Vec::new(),
+            marked: Vec::new(),
+            pairs: Vec::new(),
         }
     }
 
-    /// The scores of source block `i` against the target blocks of `columns`: [`score`], or
-    /// minus infinity for a pair that must not be made. `columns.start` must not increase from
-    /// one call to the next (see [`Postings::holders`]).
-    fn row(&mut self, i: usize, columns: Range<usize>) -> &[f32] {
+    /// The pairs of source block `i` with the target blocks of `columns` that can be taken
+    /// (whose [`score`] is not `None`), as (offset in `columns`, score), from the right.
+    /// `columns` must not move right from one call to the next (see [`Postings::holders`]).
+    fn row(&mut self, i: usize, columns: Range<usize>) -> &[(usize, f32)] {
         let source = &self.source[i];
-        let source_shape = self.source_shapes[i];
-        let shape_scores = &mut self.shape_scores;
-        self.scores.clear();
-        self.scores.extend(
-            self.target_shapes[columns.clone()]
-                .iter()
-                .zip(&self.target[columns.clone()])
-                .map(|(&target_shape, target)| match shape_scores[target_shape] {
-                    (scored_against, score) if scored_against == source_shape => score,
-                    _ => shape_miss(
-                        source,
-                        target,
-                        source_shape,
-                        &mut shape_scores[target_shape],
-                    ),
-                }),
-        );
-        // The pairs that share a hash, or are the same table cell (worth more than shapes
-        // tell), are scored one by one.
-        let (shared, hits) = (&mut self.shared, &mut self.hits);
-        shared.resize(shared.len().max(columns.len()), Shared::default());
-        hits.clear();
-        let mut hit = |k: usize, counter: fn(&mut Shared) -> &mut u32| {
-            if shared[k] == Shared::default() {
-                hits.push(k);
-            }
-            *counter(&mut shared[k]) += 1;
-        };
-        let [hard, words, english, segments] = &mut self.postings;
-        hard.holders(&source.hard, &columns, |k| hit(k, |s| &mut s.hard));
-        words.holders(&source.words, &columns, |k| hit(k, |s| &mut s.words));
-        english.holders(&source.english, &columns, |k| hit(k, |s| &mut s.english));
-        segments.holders(&source.segments, &columns, |k| hit(k, |s| &mut s.segments));
-        if source.table_cell.is_some() {
-            let targets = self.target[columns.clone()].iter().enumerate();
-            for (k, target) in targets {
-                if target.table_cell == source.table_cell && shared[k] == Shared::default() {
-                    hits.push(k);
+        let width = columns.len();
+        self.marked
+            .resize(self.marked.len().max(width.div_ceil(64)), 0);
+        self.shared
+            .resize(self.shared.len().max(width), Shared::default());
+        let marked = &mut self.marked[..width.div_ceil(64)];
+        // Pairs of shapes that pair without sharing a hash.
+        self.window.move_to(&columns, &self.target_shapes.of_block);
+        let source_shape = self.source_shapes.of_block[i];
+        let source_example = &self.source[self.source_shapes.example[source_shape]];
+        for &target_shape in &self.window.present {
+            let pair = self.shape_pairs.get(source_shape, target_shape, || {
+                ShapePair::of(
+                    source_example,
+                    &self.target[self.target_shapes.example[target_shape]],
+                )
+            });
+            self.row_shape_pairs[target_shape] = pair;
+            if pair.alone.is_finite() {
+                let key = [target_shape as u64];
+                for blocks in self.shape_postings.holders(0, &key, &columns) {
+                    for &j in blocks {
+                        mark(marked, j - columns.start);
+                    }
                 }
             }
         }
-        for &k in hits.iter() {
-            let target = &self.target[columns.start + k];
-            self.scores[k] = score_or_minus_infinity(source, target, shared[k]);
-            shared[k] = Shared::default();
+        // Pairs that share a hash.
+        let (postings, shared) = (&mut self.postings, &mut self.shared[..width]);
+        let [hard, words, english, segments] = postings;
+        let group = class_group(source);
+        count(hard, group, &source.hard, &columns, marked, shared, |s| {
+            &mut s.hard
+        });
+        count(words, group, &source.words, &columns, marked, shared, |s| {
+            &mut s.words
+        });
+        let english_set = &source.english;
+        count(english, group, english_set, &columns, marked, shared, |s| {
+            &mut s.english
+        });
+        let segment_set = &source.segments;
+        count(
+            segments,
+            group,
+            segment_set,
+            &columns,
+            marked,
+            shared,
+            |s| &mut s.segments,
+        );
+        // The same cell of another table.
+        if source.table_cell.is_some() {
+            for (offset, target) in self.target[columns.clone()].iter().enumerate() {
+                if same_cell(source, target) {
+                    mark(marked, offset);
+                }
+            }
         }
-        &self.scores
+        self.pairs.clear();
+        let table_cell = source.table_cell.is_some();
+        for word_index in (0..width.div_ceil(64)).rev() {
+            let mut word = std::mem::take(&mut self.marked[word_index]);
+            while word != 0 {
+                let bit = 63 - word.leading_zeros() as usize;
+                word &= !(1 << bit);
+                let offset = word_index * 64 + bit;
+                let j = columns.start + offset;
+                let shared = std::mem::take(&mut self.shared[offset]);
+                let pair = self.row_shape_pairs[self.target_shapes.of_block[j]];
+                let target = &self.target[j];
+                let score = if table_cell && same_cell(source, target) {
+                    score_shared(source, target, shared, true)
+                } else if shared.is_none() {
+                    Some(pair.alone)
+                } else if pair.start.is_finite() {
+                    score_sets(pair.start, source, target, shared)
+                } else {
+                    None
+                };
+                if let Some(score) = score.filter(|score| score.is_finite()) {
+                    self.pairs.push((offset, score));
+                }
+            }
+        }
+        &self.pairs
     }
 }
 
@@ -636,8 +914,10 @@ struct Band {
     m: usize,
     lo: Vec<usize>,
     hi: Vec<usize>,
-    /// Index of the first cell of each row in the flat arrays.
+    /// Index of the first cell of each row in the flat arrays, where rows are laid out from
+    /// the last up.
     start: Vec<usize>,
+    cells: usize,
 }
 
 impl Band {
@@ -646,51 +926,97 @@ impl Band {
         // Widened by the difference in length, so that a path whose extra blocks are all on one
         // side (only insertions, or only deletions) always fits.
         let width = HALF_WIDTH + n.abs_diff(m);
-        let (mut lo, mut hi, mut start) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n + 1),
-        );
+        let (lo, hi): (Vec<usize>, Vec<usize>) = (0..n)
+            .map(|i| {
+                if full {
+                    (0, m)
+                } else {
+                    let center = i * m / n;
+                    (center.saturating_sub(width), (center + width + 1).min(m))
+                }
+            })
+            .unzip();
+        // Rows are laid out from the last up, the order in which they are computed.
+        let mut start = vec![0; n];
         let mut cells = 0;
-        for i in 0..n {
-            let (low, high) = if full {
-                (0, m)
-            } else {
-                let center = i * m / n;
-                (center.saturating_sub(width), (center + width + 1).min(m))
-            };
-            lo.push(low);
-            hi.push(high);
-            start.push(cells);
-            cells += high - low;
+        for i in (0..n).rev() {
+            start[i] = cells;
+            cells += hi[i] - lo[i];
         }
-        start.push(cells);
-        Band { m, lo, hi, start }
+        Band {
+            m,
+            lo,
+            hi,
+            start,
+            cells,
+        }
     }
 
-    /// Fills `below` with the best totals of row `i + 1` for the columns of row `i` and one
-    /// more: what [`Band::best`] gives for `(i + 1, lo[i]..=hi[i])`.
-    fn row_below(&self, best: &[f32], i: usize, below: &mut Vec<f32>) {
-        let columns = self.lo[i]..self.hi[i] + 1;
-        below.clear();
-        if i + 1 == self.lo.len() {
-            below.resize(columns.len(), 0.0);
-            return;
+    /// Appends row `i` to `best`, which holds the rows below it, given the pairs of the row
+    /// that can be taken, as (offset in the row, score), from the right.
+    ///
+    /// best(i, j) = max(best(i + 1, j), best(i, j + 1), score(i, j) + best(i + 1, j + 1)). In
+    /// the band, the row below never increases from left to right, and beyond it are minus
+    /// infinity (outside the band) or 0 (past the last column), both below any value in it.
+    /// Without pairs the row is therefore the row below, its first value repeated over the
+    /// columns left of it; each pair then raises the row from its column leftwards, as far as
+    /// the row is below the pair's total. The values are the maxima the recurrence takes, so
+    /// they are the same floating-point numbers.
+    fn fill_row(&self, best: &mut Vec<f32>, i: usize, pairs: &[(usize, f32)]) {
+        debug_assert_eq!(
+            best.len(),
+            self.start[i],
+            "rows are filled from the last up"
+        );
+        let (lo, hi) = (self.lo[i], self.hi[i]);
+        let below = (i + 1 < self.lo.len()).then(|| {
+            let (below_lo, below_start) = (self.lo[i + 1], self.start[i + 1]);
+            let left = below_lo - lo;
+            if left > 0 {
+                best.resize(best.len() + left, best[below_start]);
+            }
+            best.extend_from_within(below_start..below_start + hi - below_lo);
+            (
+                below_lo,
+                below_start..below_start + self.hi[i + 1] - below_lo,
+            )
+        });
+        if below.is_none() {
+            best.resize(best.len() + hi - lo, 0.0);
         }
-        below.resize(columns.len(), f32::NEG_INFINITY);
-        let (lo, hi) = (self.lo[i + 1], self.hi[i + 1]);
-        let (from, to) = (lo.max(columns.start), hi.min(columns.end));
-        if from < to {
-            below[from - columns.start..to - columns.start]
-                .copy_from_slice(&best[self.start[i + 1] + from - lo..self.start[i + 1] + to - lo]);
-        }
-        if columns.end - 1 == self.m {
-            below[columns.len() - 1] = 0.0;
+        let (rows_below, row) = best.split_at_mut(self.start[i]);
+        for &(offset, score) in pairs {
+            // best(i + 1, j + 1).
+            let column = lo + offset + 1;
+            let diagonal = match &below {
+                None => 0.0,
+                Some(_) if column == self.m => 0.0,
+                Some((below_lo, below)) => column
+                    .checked_sub(*below_lo)
+                    .and_then(|index| rows_below[below.clone()].get(index))
+                    .copied()
+                    .unwrap_or(f32::NEG_INFINITY),
+            };
+            let take = score + diagonal;
+            if row[offset] >= take {
+                continue;
+            }
+            // The cells below `take` are a run that ends at `offset`: eight at a time, in a loop
+            // the compiler vectorizes.
+            for cells in row[..=offset].rchunks_mut(8) {
+                let run_ends_here = cells[0] >= take;
+                for cell in cells.iter_mut() {
+                    *cell = if *cell < take { take } else { *cell };
+                }
+                if run_ends_here {
+                    break;
+                }
+            }
         }
     }
 
     fn cells(&self) -> usize {
-        self.start.last().copied().unwrap_or(0)
+        self.cells
     }
 
     /// The flat index of cell `(i, j)`, if it is computed.
@@ -721,26 +1047,10 @@ pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
     let band = Band::new(n, m);
     let mut scorer = RowScorer::new(source, target);
     // best: the best total for source[i..] and target[j..], row by row as `Band` lays them out.
-    let mut best = vec![0f32; band.cells()];
-    // The best totals of the row below, from the row's first column to one past its last, so
-    // that `below[k + 1]` is the diagonal.
-    let mut below: Vec<f32> = Vec::new();
+    let mut best = Vec::with_capacity(band.cells());
     for i in (0..n).rev() {
-        let columns = band.lo[i]..band.hi[i];
-        let scores = scorer.row(i, columns.clone());
-        band.row_below(&best, i, &mut below);
-        let mut right = band.best(&best, i, columns.end);
-        let row = &mut best[band.start[i]..band.start[i + 1]];
-        // best(i, j) = max(best(i + 1, j), best(i, j + 1), score + best(i + 1, j + 1)): what
-        // does not depend on best(i, j + 1) first, in a loop without a carried dependency that
-        // the compiler can vectorize, then the running maximum from the right.
-        for ((best, &score), below) in row.iter_mut().zip(scores).zip(below.windows(2)) {
-            *best = max(below[0], score + below[1]);
-        }
-        for best in row.iter_mut().rev() {
-            right = max(*best, right);
-            *best = right;
-        }
+        let pairs = scorer.row(i, band.lo[i]..band.hi[i]);
+        band.fill_row(&mut best, i, pairs);
     }
     let mut pairs = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (0, 0);
@@ -911,7 +1221,7 @@ mod tests {
 
     /// A set of hashes from a small range, so that blocks often share some.
     fn set(range: u64, length: usize) -> impl Strategy<Value = Vec<u64>> {
-        proptest::collection::vec(0..range, 0..=length).prop_map(sorted)
+        proptest::collection::vec(0..range, 0..=length).prop_map(|mut set| sorted_set(&mut set))
     }
 
     /// Features of every kind, with few distinct values so that pairs of blocks often share
