@@ -655,7 +655,10 @@ mod tests {
         ] {
             assert_eq!(anchor_names(html), anchor_names_oracle(html), "{html}");
         }
-        assert_eq!(anchor_names("<a data-id=\"d\">"), vec![Range { start: 12, end: 13 }]);
+        assert_eq!(
+            anchor_names("<a data-id=\"d\">"),
+            vec![Range { start: 12, end: 13 }]
+        );
     }
 
     #[test]
