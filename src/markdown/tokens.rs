@@ -317,10 +317,9 @@ fn extension_len(bytes: &[u8]) -> Option<usize> {
         })
 }
 
-/// The offset of the first dot in `bytes`. Runs are short: a plain loop costs less than
-/// setting up `memchr` for each dot.
+/// The offset of the first dot in `bytes`.
 fn next_dot(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == b'.')
+    memchr::memchr(b'.', bytes)
 }
 
 /// The matches of the file-name pattern
@@ -497,13 +496,16 @@ impl Iterator for Numbers<'_> {
 
     fn next(&mut self) -> Option<Range<usize>> {
         let bytes = self.bytes;
-        while let Some(&b) = bytes.get(self.position) {
-            // Most bytes are neither a digit nor the first byte of a full-width one.
-            if !b.is_ascii_digit() && (b != 0xEF || self.digit(self.position).is_none()) {
-                self.position += 1;
+        // Most bytes are neither a digit nor the first byte of a full-width one.
+        while let Some(offset) = bytes[self.position..]
+            .iter()
+            .position(|&b| NEEDED_BYTES[usize::from(b)] & DIGIT != 0)
+        {
+            let start = self.position + offset;
+            if self.digit(start).is_none() {
+                self.position = start + 1;
                 continue;
             }
-            let start = self.position;
             let mut end = self.digits_end(start);
             while matches!(bytes.get(end), Some(b'.' | b',')) && self.digit(end + 1).is_some() {
                 end = self.digits_end(end + 1);
