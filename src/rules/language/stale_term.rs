@@ -1,3 +1,5 @@
+use memchr::memmem::Finder;
+
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::rules::{Context, Rule, RuleInfo};
@@ -37,25 +39,31 @@ declare_rule! {
 #[cfg(test)]
 fn find_all(haystack: &str, needle: &str, case_sensitive: bool) -> Vec<usize> {
     if case_sensitive {
-        find_words(haystack, needle)
+        find_words(haystack, &Finder::new(needle))
     } else {
-        find_words(&haystack.to_ascii_lowercase(), &needle.to_ascii_lowercase())
+        let needle = needle.to_ascii_lowercase();
+        find_words(&haystack.to_ascii_lowercase(), &Finder::new(&needle))
     }
 }
 
-/// Finds `pattern` in `hay` at positions where an ASCII term does not continue a longer word.
-/// For a search that ignores case, both come lower-cased.
-fn find_words(hay: &str, pattern: &str) -> Vec<usize> {
+/// Finds the finder's pattern in `hay` at positions where an ASCII term does not continue a
+/// longer word. For a search that ignores case, both come lower-cased. The finder is made
+/// once per term: a new substring searcher for every run was half of the rule's work.
+fn find_words(hay: &str, finder: &Finder<'_>) -> Vec<usize> {
+    let pattern = finder.needle();
+    // A character is an ASCII letter or digit exactly when its only byte is one.
+    let starts_alphanumeric = pattern.first().is_some_and(u8::is_ascii_alphanumeric);
+    let ends_alphanumeric = pattern.last().is_some_and(u8::is_ascii_alphanumeric);
     let mut found = Vec::new();
     let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
     let mut cursor = 0;
-    while let Some(index) = hay[cursor..].find(pattern) {
+    while let Some(index) = finder.find(&hay.as_bytes()[cursor..]) {
         let start = cursor + index;
         let end = start + pattern.len();
         let before = hay[..start].chars().next_back();
         let after = hay[end..].chars().next();
-        let edge_ok = !(pattern.starts_with(|c: char| c.is_ascii_alphanumeric()) && word(before))
-            && !(pattern.ends_with(|c: char| c.is_ascii_alphanumeric())
+        let edge_ok = !(starts_alphanumeric && word(before))
+            && !(ends_alphanumeric
                 && (word(after)
                     || (after == Some('.')
                         && hay[end + 1..].starts_with(|c: char| c.is_ascii_alphanumeric()))));
@@ -109,14 +117,18 @@ impl Rule for StaleTermRule {
                 hay.contains(pattern.as_str())
             })
             .collect();
+        let finders: Vec<Finder<'_>> = terms
+            .iter()
+            .map(|(_, pattern)| Finder::new(pattern))
+            .collect();
         if terms.is_empty() {
             return;
         }
         for block in &view.blocks {
             for run in &block.text_runs {
-                for (term, pattern) in &terms {
+                for ((term, _), finder) in terms.iter().zip(&finders) {
                     let hay = if term.case_sensitive { text } else { &lower };
-                    for start in find_words(&hay[run.clone()], pattern) {
+                    for start in find_words(&hay[run.clone()], finder) {
                         let range = cx.target_original(
                             run.start + start..run.start + start + term.term.len(),
                         );

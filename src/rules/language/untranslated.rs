@@ -258,6 +258,107 @@ struct Finding {
     text: String,
 }
 
+/// Whether the English of a text is something a translator translates: the costly question
+/// (markup, tokens and names are stripped to get its words). A text that is not untranslated
+/// is no finding whatever the answer, so the finders ask it only of the few that are, and of
+/// the others only as far as deciding on a summary needs.
+fn is_candidate(source: &str, kind: &BlockKind, names: &Names) -> bool {
+    is_translatable(&translatable_words(source, names), kind)
+}
+
+/// How many texts are candidates, when the findings call for one summary: at least
+/// [`SUMMARY_MIN_SEGMENTS`] of them, and half or more of the candidates. Counting stops as soon
+/// as there are too many candidates for that.
+fn summary_candidates<T>(findings: usize, candidates: impl Iterator<Item = T>) -> Option<usize> {
+    if findings < SUMMARY_MIN_SEGMENTS {
+        return None;
+    }
+    let counted = candidates.take(findings * 2 + 1).count();
+    (counted <= findings * 2).then_some(counted)
+}
+
+/// The untranslated segments of a side-by-side file, and the number of translatable segments
+/// when a summary replaces the findings (see [`summary_candidates`]).
+fn side_by_side_findings(
+    cx: &Context<'_>,
+    names: &Names,
+    cjk: bool,
+) -> (Vec<Finding>, Option<usize>) {
+    // Every segment with embedded English: (segment, its block's kind, the English).
+    let segments = || {
+        cx.target
+            .block_segments
+            .iter()
+            .enumerate()
+            .flat_map(move |(block_index, segments)| {
+                let kind = &cx.target.target.blocks[block_index].kind;
+                segments.iter().filter_map(move |&segment| {
+                    Some((segment, kind, cx.target.segment_source(segment)?))
+                })
+            })
+    };
+    let mut findings = Vec::new();
+    for (segment_index, kind, source) in segments() {
+        let target = cx.target.segment_target(segment_index);
+        let untranslated = same_but_spacing(source, target)
+            || (cjk && !has_cjk(target) && translatable_words(target, names).len() >= 2);
+        if untranslated && is_candidate(source, kind, names) {
+            let segment = &cx.target.segments[segment_index];
+            findings.push(Finding {
+                range: segment.target.clone(),
+                source_range: segment.source.clone(),
+                label: format!("segment `{}` is still in English", segment.id),
+                text: target.to_string(),
+            });
+        }
+    }
+    let candidates = summary_candidates(
+        findings.len(),
+        segments().filter(|(_, kind, source)| is_candidate(source, kind, names)),
+    );
+    (findings, candidates)
+}
+
+/// The untranslated blocks of a plain translation aligned with its source, and the number of
+/// translatable blocks when a summary replaces the findings (see [`summary_candidates`]).
+fn plain_findings(cx: &Context<'_>, names: &Names, cjk: bool) -> (Vec<Finding>, Option<usize>) {
+    let source_text = cx.reference.map(|r| r.view.text()).unwrap_or_default();
+    // Every aligned pair of prose blocks.
+    let pairs = || {
+        cx.pairs().filter_map(|pair| {
+            let (Some(source), Some(target)) = (pair.source, pair.target) else {
+                return None;
+            };
+            (!matches!(target.kind, BlockKind::CodeBlock | BlockKind::Html))
+                .then_some((source, target))
+        })
+    };
+    let mut findings = Vec::new();
+    for (source, target) in pairs() {
+        let source_prose = source.prose(source_text);
+        let target_prose = target.prose(cx.target_text());
+        let untranslated = same_but_spacing(&source_prose, &target_prose)
+            || (cjk
+                && !has_cjk(&target_prose)
+                && translatable_words(&target_prose, names).len() >= 3);
+        if untranslated && is_candidate(&source_prose, &target.kind, names) {
+            findings.push(Finding {
+                range: cx.target_original(target.range.clone()),
+                source_range: cx.reference.map(|r| r.view.original(source.range.clone())),
+                label: format!("this {} is still in English", target.kind.noun()),
+                text: target_prose,
+            });
+        }
+    }
+    let candidates = summary_candidates(
+        findings.len(),
+        pairs().filter(|(source, target)| {
+            is_candidate(&source.prose(source_text), &target.kind, names)
+        }),
+    );
+    (findings, candidates)
+}
+
 impl Rule for Untranslated {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -291,66 +392,13 @@ impl Rule for Untranslated {
         }
         let names = Names::new(names);
         let cjk = cx.is_cjk();
-        let mut findings = Vec::new();
-        let mut candidates = 0usize;
-        if cx.target.is_side_by_side() {
-            for (block_index, segments) in cx.target.block_segments.iter().enumerate() {
-                let kind = &cx.target.target.blocks[block_index].kind;
-                for &segment_index in segments {
-                    let Some(source) = cx.target.segment_source(segment_index) else {
-                        continue;
-                    };
-                    let target = cx.target.segment_target(segment_index);
-                    let words = translatable_words(source, &names);
-                    if !is_translatable(&words, kind) {
-                        continue;
-                    }
-                    candidates += 1;
-                    let untranslated = same_but_spacing(source, target)
-                        || (cjk
-                            && !has_cjk(target)
-                            && translatable_words(target, &names).len() >= 2);
-                    if untranslated {
-                        let segment = &cx.target.segments[segment_index];
-                        findings.push(Finding {
-                            range: segment.target.clone(),
-                            source_range: segment.source.clone(),
-                            label: format!("segment `{}` is still in English", segment.id),
-                            text: target.to_string(),
-                        });
-                    }
-                }
-            }
+        let (findings, candidates) = if cx.target.is_side_by_side() {
+            side_by_side_findings(cx, &names, cjk)
         } else if cx.reference.is_some() {
-            let source_text = cx.reference.map(|r| r.view.text()).unwrap_or_default();
-            for pair in cx.pairs() {
-                let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                    continue;
-                };
-                if matches!(target.kind, BlockKind::CodeBlock | BlockKind::Html) {
-                    continue;
-                }
-                let source_prose = source.prose(source_text);
-                let words = translatable_words(&source_prose, &names);
-                if !is_translatable(&words, &target.kind) {
-                    continue;
-                }
-                candidates += 1;
-                let target_prose = target.prose(cx.target_text());
-                let untranslated = same_but_spacing(&source_prose, &target_prose)
-                    || (cjk
-                        && !has_cjk(&target_prose)
-                        && translatable_words(&target_prose, &names).len() >= 3);
-                if untranslated {
-                    findings.push(Finding {
-                        range: cx.target_original(target.range.clone()),
-                        source_range: cx.reference.map(|r| r.view.original(source.range.clone())),
-                        label: format!("this {} is still in English", target.kind.noun()),
-                        text: target_prose,
-                    });
-                }
-            }
-        }
+            plain_findings(cx, &names, cjk)
+        } else {
+            (Vec::new(), None)
+        };
         if findings.is_empty() {
             return;
         }
@@ -363,7 +411,7 @@ impl Rule for Untranslated {
         } else {
             source_file
         };
-        if findings.len() >= SUMMARY_MIN_SEGMENTS && findings.len() * 2 >= candidates {
+        if let Some(candidates) = candidates {
             let percent = findings.len() * 100 / candidates.max(1);
             let unit = if cx.target.is_side_by_side() {
                 "segments"
@@ -464,6 +512,15 @@ mod tests {
             let names = Names::new(names);
             prop_assert_eq!(names.remove_from(text.clone()), remove_in_turn(&names, text));
         }
+    }
+
+    #[test]
+    fn a_summary_needs_five_findings_and_half_the_candidates() {
+        assert_eq!(summary_candidates(4, 0..4), None);
+        assert_eq!(summary_candidates(5, 0..10), Some(10));
+        assert_eq!(summary_candidates(5, 0..11), None);
+        assert_eq!(summary_candidates(5, 0..usize::MAX), None);
+        assert_eq!(summary_candidates(6, 0..6), Some(6));
     }
 
     #[test]
