@@ -686,8 +686,11 @@ struct Postings {
 impl Postings {
     /// The postings of the keys of each block, with the block's group.
     fn new<'a>(keys: impl Iterator<Item = (u8, &'a [u64])> + Clone) -> Postings {
-        let mut lists: HashMap<GroupKey, usize, FoldState> = HashMap::default();
-        let mut list_of_key = Vec::new();
+        let entries = keys.clone().map(|(_, block_keys)| block_keys.len()).sum();
+        // Sized for the worst case, every key distinct, so that it never grows.
+        let mut lists: HashMap<GroupKey, usize, FoldState> =
+            HashMap::with_capacity_and_hasher(entries, FoldState::default());
+        let mut list_of_key = Vec::with_capacity(entries);
         for (group, block_keys) in keys.clone() {
             for &key in block_keys {
                 let next = lists.len();
