@@ -48,14 +48,16 @@ fn sorted_set(values: &mut Vec<u64>) -> Vec<u64> {
     values.as_slice().to_vec()
 }
 
-/// Whether each byte is an ASCII letter or digit: what Latin words are made of. (Every byte
-/// of a non-ASCII char is not, as the char is not, so words can be found in bytes, without
-/// decoding CJK text.)
-static WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each byte, its lower case if it is an ASCII letter or digit (what Latin words are made
+/// of), else 0. Every byte of a non-ASCII char is 0, as the char is not a letter or digit here,
+/// so words can be found in bytes, without decoding CJK text.
+static WORD_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        if (byte as u8).is_ascii_alphanumeric() {
+            table[byte] = (byte as u8).to_ascii_lowercase();
+        }
         byte += 1;
     }
     table
@@ -66,20 +68,26 @@ static WORD_BYTE: [bool; 256] = {
 /// lower-cased string (words are short, and only equality between the two sides of one
 /// alignment matters).
 fn push_latin_word_hashes(text: &str, hashes: &mut Vec<u64>) {
-    let mut bytes = text.as_bytes();
-    while let Some(start) = bytes.iter().position(|&byte| WORD_BYTE[usize::from(byte)]) {
-        let rest = &bytes[start..];
-        let length = rest
-            .iter()
-            .position(|&byte| !WORD_BYTE[usize::from(byte)])
-            .unwrap_or(rest.len());
-        let (word, rest) = rest.split_at(length);
-        if length >= 3 && word.iter().any(u8::is_ascii_alphabetic) {
-            hashes.push(word.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-                (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-            }));
+    let mut bytes = text.as_bytes().iter();
+    loop {
+        // Up to the next word, then through it.
+        let Some(mut lower) = bytes
+            .by_ref()
+            .map(|&byte| WORD_BYTE[usize::from(byte)])
+            .find(|&lower| lower != 0)
+        else {
+            return;
+        };
+        let (mut hash, mut length, mut has_letter) = (0xcbf2_9ce4_8422_2325_u64, 0, false);
+        while lower != 0 {
+            hash = (hash ^ u64::from(lower)).wrapping_mul(0x0100_0000_01b3);
+            length += 1;
+            has_letter |= lower.is_ascii_lowercase();
+            lower = bytes.next().map_or(0, |&byte| WORD_BYTE[usize::from(byte)]);
         }
-        bytes = rest;
+        if length >= 3 && has_letter {
+            hashes.push(hash);
+        }
     }
 }
 
