@@ -6,6 +6,13 @@
 //! alignment (Needleman–Wunsch with no gap cost) maximises the summed pair scores; a pair whose
 //! evidence says "these are different blocks" scores below zero and is never made, so a block
 //! with no partner is reported rather than matched by position alone.
+//!
+//! The alignment is computed without scoring most pairs of blocks: a pair that shares no hash
+//! scores as its two blocks' shapes do, which most of the time says "never", and the pairs
+//! that share one are found through postings of the target blocks ([`RowScorer`]). A row of
+//! totals is then the row below raised by the row's few pairs ([`Band::fill_row`]). It is the
+//! same alignment, to the bit, as scoring every pair of the band; the tests keep that
+//! straightforward version to compare with.
 
 use std::collections::HashMap;
 use std::collections::hash_map::{DefaultHasher, RandomState};
@@ -530,6 +537,7 @@ enum ShapePairs {
 }
 
 impl ShapePairs {
+    /// The most pairs of shapes kept in a table (about a megabyte).
     const MAX_TABLE: usize = 1 << 16;
 
     fn new(sources: usize, targets: usize) -> ShapePairs {
@@ -552,9 +560,9 @@ impl ShapePairs {
     }
 }
 
-/// A hasher for keys made of integers (hashes, block and shape numbers): a folded multiply
-/// with a seed drawn once per process, much cheaper than SipHash; with the seed unknown, a
-/// document cannot be written so that its hashes collide in the tables.
+/// A hasher for keys made of integers (hashes, block and shape numbers): a folded multiply,
+/// much cheaper than SipHash, with a seed drawn once per process so that which keys collide in
+/// a table cannot be told from a document.
 #[derive(Clone, Copy)]
 struct FoldHasher(u64);
 
@@ -846,22 +854,21 @@ impl<'a> RowScorer<'a> {
         let (source_shapes, target_shapes) = (Shapes::of(source), Shapes::of(target));
         let target_shape_count = target_shapes.example.len();
         let cell_keys: Vec<Option<u64>> = target.iter().map(cell_key).collect();
+        let postings_of = |set: fn(&Features) -> &Vec<u64>| {
+            Postings::new(
+                target
+                    .iter()
+                    .map(|block| (class_group(block), set(block).as_slice())),
+            )
+        };
         RowScorer {
             source,
             target,
             postings: [
-                Postings::new(target.iter().map(|t| (class_group(t), t.hard.as_slice()))),
-                Postings::new(target.iter().map(|t| (class_group(t), t.words.as_slice()))),
-                Postings::new(
-                    target
-                        .iter()
-                        .map(|t| (class_group(t), t.english.as_slice())),
-                ),
-                Postings::new(
-                    target
-                        .iter()
-                        .map(|t| (class_group(t), t.segments.as_slice())),
-                ),
+                postings_of(|block| &block.hard),
+                postings_of(|block| &block.words),
+                postings_of(|block| &block.english),
+                postings_of(|block| &block.segments),
             ],
             cell_postings: Postings::new(cell_keys.iter().map(|key| (0, key.as_slice()))),
             shape_blocks: BlockLists::new(
@@ -881,7 +888,8 @@ impl<'a> RowScorer<'a> {
 
     /// The pairs of source block `i` with the target blocks of `columns` that can be taken
     /// (whose [`score`] is not `None`), as (offset in `columns`, score), from the right.
-    /// `columns` must not move right from one call to the next (see [`Postings::holders`]).
+    /// Neither bound of `columns` may increase from one call to the next (see
+    /// [`BlockLists::in_columns`]).
     fn row(&mut self, i: usize, columns: Range<usize>) -> &[(usize, f32)] {
         let source = &self.source[i];
         let width = columns.len();
@@ -1356,6 +1364,29 @@ mod tests {
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
 
+        /// Latin words are found in bytes as they were in chars, and a side-by-side block's
+        /// English read segment by segment gives the words of the segments joined by spaces.
+        #[test]
+        fn latin_word_hashes_are_those_of_the_words(
+            pieces in proptest::collection::vec("[a-zA-Z0-9 ,.()_é中文한국어-]{0,24}", 0..4),
+        ) {
+            let fnv = |word: String| {
+                word.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+                })
+            };
+            let joined = pieces.join(" ");
+            let expected: Vec<u64> = latin_words(&joined).map(fnv).collect();
+            let mut hashes = Vec::new();
+            push_latin_word_hashes(&joined, &mut hashes);
+            proptest::prop_assert_eq!(&hashes, &expected);
+            let mut by_piece = Vec::new();
+            for piece in &pieces {
+                push_latin_word_hashes(piece, &mut by_piece);
+            }
+            proptest::prop_assert_eq!(by_piece, expected);
+        }
+
         #[test]
         fn scores_are_the_reference_scores(source in features(), target in features()) {
             proptest::prop_assert_eq!(score(&source, &target), reference::score(&source, &target));
@@ -1394,6 +1425,39 @@ mod tests {
             let pairs = align(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
+        }
+
+        /// Documents with so many shapes that their pairs are kept in a map, not a table.
+        #[test]
+        fn documents_of_many_shapes_align_as_the_reference_does(
+            source in document(260..300),
+            target in document(260..300),
+        ) {
+            // Nested lists and quotes of every depth.
+            let nest = |mut blocks: Vec<Features>| {
+                for (index, block) in blocks.iter_mut().enumerate() {
+                    block.containers = ((index % 16) as u8, (index / 16) as u8, None);
+                }
+                blocks
+            };
+            let (source, target) = (nest(source), nest(target));
+            let shapes = |blocks: &[Features]| Shapes::of(blocks).example.len();
+            proptest::prop_assert!(matches!(
+                ShapePairs::new(shapes(&source), shapes(&target)),
+                ShapePairs::Map(_)
+            ));
+            let pairs = align(&source, &target);
+            assert_well_formed(&pairs, source.len(), target.len());
+            proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
+        }
+
+        #[test]
+        fn a_long_document_aligned_with_itself_pairs_every_block_with_itself(
+            blocks in document(200..300),
+        ) {
+            let pairs = align(&blocks, &blocks);
+            let diagonal: Vec<Pair> = (0..blocks.len()).map(|i| (Some(i), Some(i))).collect();
+            proptest::prop_assert_eq!(pairs, diagonal);
         }
 
         #[test]
