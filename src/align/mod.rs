@@ -854,21 +854,22 @@ impl<'a> RowScorer<'a> {
         let (source_shapes, target_shapes) = (Shapes::of(source), Shapes::of(target));
         let target_shape_count = target_shapes.example.len();
         let cell_keys: Vec<Option<u64>> = target.iter().map(cell_key).collect();
-        let postings_of = |set: fn(&Features) -> &Vec<u64>| {
-            Postings::new(
-                target
-                    .iter()
-                    .map(|block| (class_group(block), set(block).as_slice())),
-            )
-        };
         RowScorer {
             source,
             target,
             postings: [
-                postings_of(|block| &block.hard),
-                postings_of(|block| &block.words),
-                postings_of(|block| &block.english),
-                postings_of(|block| &block.segments),
+                Postings::new(target.iter().map(|t| (class_group(t), t.hard.as_slice()))),
+                Postings::new(target.iter().map(|t| (class_group(t), t.words.as_slice()))),
+                Postings::new(
+                    target
+                        .iter()
+                        .map(|t| (class_group(t), t.english.as_slice())),
+                ),
+                Postings::new(
+                    target
+                        .iter()
+                        .map(|t| (class_group(t), t.segments.as_slice())),
+                ),
             ],
             cell_postings: Postings::new(cell_keys.iter().map(|key| (0, key.as_slice()))),
             shape_blocks: BlockLists::new(
