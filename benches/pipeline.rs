@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use locdrift::align::{self, English, Features};
+use locdrift::align::{self, English, FeatureBuilder, Features};
 use locdrift::analysis::Parsed;
 use locdrift::document::Document;
 use locdrift::engine::{self, CheckOptions, Settings};
@@ -40,12 +40,14 @@ fn parsed(path: &str, text: &str) -> Parsed {
     Parsed::new(Arc::new(Document::new(path, text))).unwrap()
 }
 
-/// Block features as alignment sees them (without side-by-side segment ids).
+/// Block features as alignment sees them (without side-by-side segment ids), made as the
+/// engine makes them, with one builder for the document.
 fn features(parsed: &Parsed) -> Vec<Features> {
     let view = &parsed.target;
+    let mut builder = FeatureBuilder::default();
     view.blocks
         .iter()
-        .map(|block| Features::of(block, view.text(), English::Prose, &[]))
+        .map(|block| builder.features(block, view.text(), English::Prose, &[]))
         .collect()
 }
 

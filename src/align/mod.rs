@@ -6,6 +6,13 @@
 //! alignment (Needleman–Wunsch with no gap cost) maximises the summed pair scores; a pair whose
 //! evidence says "these are different blocks" scores below zero and is never made, so a block
 //! with no partner is reported rather than matched by position alone.
+//!
+//! The alignment is computed without scoring most pairs of blocks: a pair that shares no hash
+//! scores as its two blocks' shapes do, which most of the time says "never", and the pairs
+//! that share one are found through postings of the target blocks ([`RowScorer`]). A row of
+//! totals is then the row below raised by the row's few pairs ([`Band::fill_row`]). It is the
+//! same alignment, to the bit, as scoring every pair of the band; the tests keep that
+//! straightforward version to compare with.
 
 use std::collections::HashMap;
 use std::collections::hash_map::{DefaultHasher, RandomState};
@@ -48,14 +55,16 @@ fn sorted_set(values: &mut Vec<u64>) -> Vec<u64> {
     values.as_slice().to_vec()
 }
 
-/// Whether each byte is an ASCII letter or digit: what Latin words are made of. (Every byte
-/// of a non-ASCII char is not, as the char is not, so words can be found in bytes, without
-/// decoding CJK text.)
-static WORD_BYTE: [bool; 256] = {
-    let mut table = [false; 256];
+/// For each byte, its lower case if it is an ASCII letter or digit (what Latin words are made
+/// of), else 0. Every byte of a non-ASCII char is 0, as the char is not a letter or digit here,
+/// so words can be found in bytes, without decoding CJK text.
+static WORD_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
     let mut byte = 0;
     while byte < 256 {
-        table[byte] = (byte as u8).is_ascii_alphanumeric();
+        if (byte as u8).is_ascii_alphanumeric() {
+            table[byte] = (byte as u8).to_ascii_lowercase();
+        }
         byte += 1;
     }
     table
@@ -66,20 +75,26 @@ static WORD_BYTE: [bool; 256] = {
 /// lower-cased string (words are short, and only equality between the two sides of one
 /// alignment matters).
 fn push_latin_word_hashes(text: &str, hashes: &mut Vec<u64>) {
-    let mut bytes = text.as_bytes();
-    while let Some(start) = bytes.iter().position(|&byte| WORD_BYTE[usize::from(byte)]) {
-        let rest = &bytes[start..];
-        let length = rest
-            .iter()
-            .position(|&byte| !WORD_BYTE[usize::from(byte)])
-            .unwrap_or(rest.len());
-        let (word, rest) = rest.split_at(length);
-        if length >= 3 && word.iter().any(u8::is_ascii_alphabetic) {
-            hashes.push(word.iter().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-                (hash ^ u64::from(byte.to_ascii_lowercase())).wrapping_mul(0x0100_0000_01b3)
-            }));
+    let mut bytes = text.as_bytes().iter();
+    loop {
+        // Up to the next word, then through it.
+        let Some(mut lower) = bytes
+            .by_ref()
+            .map(|&byte| WORD_BYTE[usize::from(byte)])
+            .find(|&lower| lower != 0)
+        else {
+            return;
+        };
+        let (mut hash, mut length, mut has_letter) = (0xcbf2_9ce4_8422_2325_u64, 0, false);
+        while lower != 0 {
+            hash = (hash ^ u64::from(lower)).wrapping_mul(0x0100_0000_01b3);
+            length += 1;
+            has_letter |= lower.is_ascii_lowercase();
+            lower = bytes.next().map_or(0, |&byte| WORD_BYTE[usize::from(byte)]);
         }
-        bytes = rest;
+        if length >= 3 && has_letter {
+            hashes.push(hash);
+        }
     }
 }
 
@@ -315,8 +330,8 @@ impl Shared {
 
 /// How well two blocks match; `None` when they must not be paired.
 pub fn score(source: &Features, target: &Features) -> Option<f32> {
-    let shared = Shared::between(source, target);
-    score_shared(source, target, shared, same_cell(source, target))
+    let pair = ShapePair::of(source, target, same_cell(source, target))?;
+    pair.score(source, target, Shared::between(source, target))
 }
 
 /// Whether two blocks are table cells at the same row and column (of different tables).
@@ -324,90 +339,116 @@ fn same_cell(source: &Features, target: &Features) -> bool {
     source.table_cell.is_some() && source.table_cell == target.table_cell
 }
 
-/// [`score`], given what the two blocks' sets share and whether they are the same table cell.
-fn score_shared(
-    source: &Features,
-    target: &Features,
-    shared: Shared,
-    same_cell: bool,
-) -> Option<f32> {
-    score_sets(
-        shape_score(source, target, same_cell)?,
-        source,
-        target,
-        shared,
-    )
-}
-
 /// The group of blocks a block can pair with: blocks of the same class, and paragraphs with
-/// HTML blocks (see [`shape_score`]).
+/// HTML blocks (see [`ShapePair::of`]).
 fn class_group(block: &Features) -> u8 {
     if block.class == 4 { 2 } else { block.class }
 }
 
-/// The part of [`score`] that the blocks' sets play no part in, and that [`Shape`]s tell: the
-/// starting score of the pair, or `None` for blocks of kinds that never pair.
-fn shape_score(source: &Features, target: &Features, same_cell: bool) -> Option<f32> {
-    let mut score = match (source.class, target.class) {
-        (a, b) if a == b => 1.0,
-        (2, 4) | (4, 2) => 0.4,
-        _ => return None,
-    };
-    if source.class == 1 && source.level != target.level {
-        score -= 0.4;
-    }
-    match (source.table_cell.is_some(), target.table_cell.is_some()) {
-        (true, true) if same_cell => score += 0.3,
-        (true, true) | (false, false) => {}
-        _ => score -= 0.5,
-    }
-    if source.containers != target.containers {
-        score -= 0.4;
-    }
-    if source.empty != target.empty {
-        score -= 0.8;
-    }
-    Some(score)
+/// What a pair's [`score`] owes to the two blocks' [`Shape`]s and to whether they are the same
+/// table cell: everything but what their sets share. Computed once per pair of shapes, it
+/// leaves little to do per pair of blocks.
+#[derive(Debug, Clone, Copy)]
+struct ShapePair {
+    /// The score before the sets are compared.
+    start: f32,
+    /// `start` with the penalty for hard sets that share nothing (or of which one is empty).
+    disjoint_hard: f32,
+    both_english: bool,
+    both_segmented: bool,
+    /// The score of a pair that shares no hash; minus infinity for `None`.
+    alone: f32,
 }
 
-/// The rest of [`score`], from the [`shape_score`] of the pair on: what the sets add.
-fn score_sets(mut score: f32, source: &Features, target: &Features, shared: Shared) -> Option<f32> {
-    // Side-by-side blocks that share no segment are different blocks.
-    let segments = overlap(
-        shared.segments,
-        source.segments.len(),
-        target.segments.len(),
-    );
-    let both_segmented = !source.segments.is_empty() && !target.segments.is_empty();
-    if both_segmented && segments == 0.0 {
-        return None;
-    }
-    let hard = overlap(shared.hard, source.hard.len(), target.hard.len());
-    if !source.hard.is_empty() && !target.hard.is_empty() && hard == 0.0 {
-        score -= 1.0;
-    } else if source.hard.is_empty() != target.hard.is_empty() {
-        score -= 0.5;
-    }
-    score += 3.0 * hard;
-    score += 1.5 * overlap(shared.words, source.words.len(), target.words.len());
-    if !source.english.is_empty() && !target.english.is_empty() {
-        let english = overlap(shared.english, source.english.len(), target.english.len());
-        score += 4.0 * english;
-        if english < 0.2 {
-            score -= 1.0;
+impl ShapePair {
+    /// Pairs of blocks of kinds that never pair.
+    const NEVER: ShapePair = ShapePair {
+        start: f32::NEG_INFINITY,
+        disjoint_hard: f32::NEG_INFINITY,
+        both_english: false,
+        both_segmented: false,
+        alone: f32::NEG_INFINITY,
+    };
+
+    /// `None` for blocks of kinds that never pair.
+    fn of(source: &Features, target: &Features, same_cell: bool) -> Option<ShapePair> {
+        let mut start = match (source.class, target.class) {
+            (a, b) if a == b => 1.0,
+            (2, 4) | (4, 2) => 0.4,
+            _ => return None,
+        };
+        if source.class == 1 && source.level != target.level {
+            start -= 0.4;
         }
+        match (source.table_cell.is_some(), target.table_cell.is_some()) {
+            (true, true) if same_cell => start += 0.3,
+            (true, true) | (false, false) => {}
+            _ => start -= 0.5,
+        }
+        if source.containers != target.containers {
+            start -= 0.4;
+        }
+        if source.empty != target.empty {
+            start -= 0.8;
+        }
+        let disjoint_hard = match (source.hard.is_empty(), target.hard.is_empty()) {
+            (false, false) => start - 1.0,
+            (true, true) => start,
+            _ => start - 0.5,
+        };
+        let mut pair = ShapePair {
+            start,
+            disjoint_hard,
+            both_english: !source.english.is_empty() && !target.english.is_empty(),
+            both_segmented: !source.segments.is_empty() && !target.segments.is_empty(),
+            alone: f32::NEG_INFINITY,
+        };
+        pair.alone = pair
+            .score(source, target, Shared::default())
+            .unwrap_or(f32::NEG_INFINITY);
+        Some(pair)
     }
-    if both_segmented {
-        score += 6.0 * segments;
+
+    /// The [`score`] of two blocks of this pair of shapes that share `shared`.
+    fn score(&self, source: &Features, target: &Features, shared: Shared) -> Option<f32> {
+        // Side-by-side blocks that share no segment are different blocks.
+        if self.both_segmented && shared.segments == 0 {
+            return None;
+        }
+        // The sets' overlaps are added in a fixed order, and adding an overlap of 0 changes
+        // nothing, so a set that shares nothing is skipped.
+        let mut score = if shared.hard == 0 {
+            self.disjoint_hard
+        } else {
+            self.start + 3.0 * overlap(shared.hard, source.hard.len(), target.hard.len())
+        };
+        if shared.words > 0 {
+            score += 1.5 * overlap(shared.words, source.words.len(), target.words.len());
+        }
+        if self.both_english {
+            let english = overlap(shared.english, source.english.len(), target.english.len());
+            score += 4.0 * english;
+            if english < 0.2 {
+                score -= 1.0;
+            }
+        }
+        if self.both_segmented {
+            score += 6.0
+                * overlap(
+                    shared.segments,
+                    source.segments.len(),
+                    target.segments.len(),
+                );
+        }
+        (score > 0.25).then_some(score)
     }
-    (score > 0.25).then_some(score)
 }
 
 /// What a block's score against another block depends on when the two share no hash and are
 /// not the same table cell: its features but the contents of its sets. Documents have few
 /// shapes, and most pairs of blocks share no hash, so most pairs are scored once per pair of
 /// shapes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Shape {
     class: u8,
     level: u8,
@@ -417,6 +458,31 @@ struct Shape {
     has_hard: bool,
     has_english: bool,
     has_segments: bool,
+}
+
+impl Hash for Shape {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // All but the alert in one word, to hash once.
+        let flags = [
+            self.table_cell,
+            self.empty,
+            self.has_hard,
+            self.has_english,
+            self.has_segments,
+        ];
+        let bits = flags
+            .iter()
+            .fold(0, |bits, &flag| bits << 1 | u64::from(flag));
+        let (lists, quotes, alert) = self.containers;
+        state.write_u64(
+            u64::from(self.class)
+                | u64::from(self.level) << 8
+                | u64::from(lists) << 16
+                | u64::from(quotes) << 24
+                | bits << 32,
+        );
+        alert.hash(state);
+    }
 }
 
 impl Shape {
@@ -459,26 +525,6 @@ impl Shapes {
     }
 }
 
-/// How the pairs of a source shape and a target shape score: their [`shape_score`], and the
-/// [`score`] of those that share no hash (are not the same table cell); minus infinity for
-/// `None`.
-#[derive(Debug, Clone, Copy)]
-struct ShapePair {
-    start: f32,
-    alone: f32,
-}
-
-impl ShapePair {
-    fn of(source: &Features, target: &Features) -> ShapePair {
-        let start = shape_score(source, target, false);
-        let alone = start.and_then(|start| score_sets(start, source, target, Shared::default()));
-        ShapePair {
-            start: start.unwrap_or(f32::NEG_INFINITY),
-            alone: alone.unwrap_or(f32::NEG_INFINITY),
-        }
-    }
-}
-
 /// The [`ShapePair`]s met so far, by source and target shape number: a table when the
 /// documents have few shapes, as they do, else a map (nested lists and quotes can give a
 /// document as many shapes as blocks).
@@ -491,6 +537,7 @@ enum ShapePairs {
 }
 
 impl ShapePairs {
+    /// The most pairs of shapes kept in a table (about a megabyte).
     const MAX_TABLE: usize = 1 << 16;
 
     fn new(sources: usize, targets: usize) -> ShapePairs {
@@ -513,9 +560,9 @@ impl ShapePairs {
     }
 }
 
-/// A hasher for keys made of integers (hashes, block and shape numbers): a folded multiply
-/// with a seed drawn once per process, much cheaper than SipHash; with the seed unknown, a
-/// document cannot be written so that its hashes collide in the tables.
+/// A hasher for keys made of integers (hashes, block and shape numbers): a folded multiply,
+/// much cheaper than SipHash, with a seed drawn once per process so that which keys collide in
+/// a table cannot be told from a document.
 #[derive(Clone, Copy)]
 struct FoldHasher(u64);
 
@@ -566,36 +613,39 @@ impl BuildHasher for FoldState {
     }
 }
 
-/// For one kind of key (the hashes of one kind of set, or shape numbers), the target blocks
-/// that hold each key, in increasing order: with it a source block finds the target blocks
-/// that share a key with it without looking at the others. Keys are kept apart by group of
-/// blocks, so that a source block looks only at the target blocks it can pair with.
-struct Postings {
-    /// The number of each (group, key)'s list.
-    lists: HashMap<(u8, u64), usize, FoldState>,
+/// A key of [`Postings`] with the group of the blocks that hold it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct GroupKey {
+    group: u8,
+    key: u64,
+}
+
+impl Hash for GroupKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        // One word to hash: keys are hashes already, and a collision costs a probe, never a
+        // wrong match (keys are compared whole).
+        state.write_u64(self.key ^ u64::from(self.group).rotate_right(8));
+    }
+}
+
+/// Lists of target blocks, each in increasing order, read for one range of columns after
+/// another.
+struct BlockLists {
     /// List `l` is `blocks[ends[l - 1]..ends[l]]` (from 0 for the first).
     blocks: Vec<usize>,
     ends: Vec<usize>,
     /// Per list, where its blocks of the last asked columns start and end (see
-    /// [`Postings::holders`]).
+    /// [`BlockLists::in_columns`]).
     cursors: Vec<Range<usize>>,
 }
 
-impl Postings {
-    /// The postings of the keys of each block, with the block's group.
-    fn new<'a>(keys: impl Iterator<Item = (u8, &'a [u64])> + Clone) -> Postings {
-        let mut lists: HashMap<(u8, u64), usize, FoldState> = HashMap::default();
-        let mut lengths: Vec<usize> = Vec::new();
-        let mut list_of_key = Vec::new();
-        for (group, block_keys) in keys.clone() {
-            for &key in block_keys {
-                let list = *lists.entry((group, key)).or_insert_with(|| {
-                    lengths.push(0);
-                    lengths.len() - 1
-                });
-                lengths[list] += 1;
-                list_of_key.push(list);
-            }
+impl BlockLists {
+    /// The lists of `lists` numbers, given the list of each (block, list) entry in the order
+    /// of the blocks.
+    fn new(lists: usize, entries: impl Iterator<Item = (usize, usize)> + Clone) -> BlockLists {
+        let mut lengths = vec![0; lists];
+        for (_, list) in entries.clone() {
+            lengths[list] += 1;
         }
         let ends: Vec<usize> = lengths
             .iter()
@@ -605,58 +655,91 @@ impl Postings {
             })
             .collect();
         // Filled block by block, so that each list comes out in order.
-        let mut blocks = vec![0; list_of_key.len()];
+        let mut blocks = vec![0; ends.last().copied().unwrap_or(0)];
         let mut free: Vec<usize> = ends
             .iter()
             .zip(&lengths)
             .map(|(end, length)| end - length)
             .collect();
-        let key_blocks = keys
-            .enumerate()
-            .flat_map(|(block, (_, keys))| keys.iter().map(move |_| block));
-        for (block, &list) in key_blocks.zip(&list_of_key) {
+        for (block, list) in entries {
             blocks[free[list]] = block;
             free[list] += 1;
         }
-        Postings {
-            lists,
+        BlockLists {
             blocks,
             cursors: ends.iter().map(|&end| end..end).collect(),
             ends,
         }
     }
 
-    /// For each of `keys` held by target blocks of `group` in `columns`, those blocks. Neither
-    /// bound of
-    /// `columns` may increase from one call to the next (the band is walked from its last row
-    /// up), so that each list is walked through once in all.
-    fn holders<'p>(
-        &'p mut self,
-        group: u8,
-        keys: &'p [u64],
-        columns: &'p Range<usize>,
-    ) -> impl Iterator<Item = &'p [usize]> + 'p {
-        let Postings {
+    /// The blocks of list `list` in `columns`. Neither bound of `columns` may increase from one
+    /// call to the next (the band is walked from its last row up), so that each list is walked
+    /// through once in all.
+    fn in_columns(&mut self, list: usize, columns: &Range<usize>) -> &[usize] {
+        let first = if list == 0 { 0 } else { self.ends[list - 1] };
+        let cursor = &mut self.cursors[list];
+        while cursor.end > first && self.blocks[cursor.end - 1] >= columns.end {
+            cursor.end -= 1;
+        }
+        cursor.start = cursor.start.min(cursor.end);
+        while cursor.start > first && self.blocks[cursor.start - 1] >= columns.start {
+            cursor.start -= 1;
+        }
+        &self.blocks[cursor.clone()]
+    }
+}
+
+/// For one kind of key (the hashes of one kind of set, or table positions), the target blocks
+/// that hold each key: with it a source block finds the target blocks that share a key with it
+/// without looking at the others. Keys are kept apart by group of blocks, so that a source
+/// block looks only at the target blocks it can pair with.
+struct Postings {
+    /// The number of each (group, key)'s list.
+    lists: HashMap<GroupKey, usize, FoldState>,
+    blocks: BlockLists,
+}
+
+impl Postings {
+    /// The postings of the keys of each block, with the block's group.
+    fn new<'a>(keys: impl Iterator<Item = (u8, &'a [u64])> + Clone) -> Postings {
+        let entries = keys.clone().map(|(_, block_keys)| block_keys.len()).sum();
+        // Sized for the worst case, every key distinct, so that it never grows.
+        let mut lists: HashMap<GroupKey, usize, FoldState> =
+            HashMap::with_capacity_and_hasher(entries, FoldState::default());
+        let mut list_of_key = Vec::with_capacity(entries);
+        for (group, block_keys) in keys.clone() {
+            for &key in block_keys {
+                let next = lists.len();
+                list_of_key.push(*lists.entry(GroupKey { group, key }).or_insert(next));
+            }
+        }
+        let entries = keys
+            .enumerate()
+            .flat_map(|(block, (_, keys))| keys.iter().map(move |_| block))
+            .zip(list_of_key.iter().copied());
+        Postings {
+            blocks: BlockLists::new(lists.len(), entries),
             lists,
-            blocks,
-            ends,
-            cursors,
-        } = self;
-        let blocks = &*blocks;
-        keys.iter()
-            .filter_map(move |&key| lists.get(&(group, key)).copied())
-            .map(move |list| {
-                let first = if list == 0 { 0 } else { ends[list - 1] };
-                let cursor = &mut cursors[list];
-                while cursor.end > first && blocks[cursor.end - 1] >= columns.end {
-                    cursor.end -= 1;
-                }
-                cursor.start = cursor.start.min(cursor.end);
-                while cursor.start > first && blocks[cursor.start - 1] >= columns.start {
-                    cursor.start -= 1;
-                }
-                &blocks[cursor.clone()]
-            })
+        }
+    }
+
+    /// Calls `found` with the target blocks of `group` in `columns` that hold each of `keys`
+    /// (see [`BlockLists::in_columns`]).
+    fn holders(
+        &mut self,
+        group: u8,
+        keys: &[u64],
+        columns: &Range<usize>,
+        mut found: impl FnMut(&[usize]),
+    ) {
+        if self.lists.is_empty() {
+            return;
+        }
+        for &key in keys {
+            if let Some(&list) = self.lists.get(&GroupKey { group, key }) {
+                found(self.blocks.in_columns(list, columns));
+            }
+        }
     }
 }
 
@@ -701,6 +784,14 @@ impl ShapeWindow {
     }
 }
 
+/// The key of a table cell's position in [`Postings`]. Two positions may have one key (rows or
+/// columns past 2^32): a block it wrongly marks is scored all the same, correctly.
+fn cell_key(block: &Features) -> Option<u64> {
+    block
+        .table_cell
+        .map(|(row, column)| (row as u64) << 32 ^ column as u64)
+}
+
 /// Sets bit `offset` of `marked`.
 fn mark(marked: &mut [u64], offset: usize) {
     marked[offset / 64] |= 1 << (offset % 64);
@@ -708,7 +799,7 @@ fn mark(marked: &mut [u64], offset: usize) {
 
 /// Counts, with `counter`, the values of `set` that the target blocks of `columns` hold (by
 /// `postings` of their sets of that kind), and marks those blocks.
-fn count(
+fn count_shared(
     postings: &mut Postings,
     group: u8,
     set: &[u64],
@@ -717,13 +808,13 @@ fn count(
     shared: &mut [Shared],
     counter: impl Fn(&mut Shared) -> &mut u32,
 ) {
-    for blocks in postings.holders(group, set, columns) {
+    postings.holders(group, set, columns, |blocks| {
         for &j in blocks {
             let offset = j - columns.start;
             mark(marked, offset);
             *counter(&mut shared[offset]) += 1;
         }
-    }
+    });
 }
 
 /// The pairs of one row of the band that can be taken, one row at a time: the target blocks of
@@ -742,8 +833,9 @@ struct RowScorer<'a> {
     postings: [Postings; 4],
     source_shapes: Shapes,
     target_shapes: Shapes,
-    /// Postings of the target blocks by shape number.
-    shape_postings: Postings,
+    /// The target blocks of each shape, by shape number, and the table cells by position.
+    shape_blocks: BlockLists,
+    cell_postings: Postings,
     window: ShapeWindow,
     shape_pairs: ShapePairs,
     /// Per target shape, its [`ShapePair`] with the current row's source shape.
@@ -760,12 +852,8 @@ struct RowScorer<'a> {
 impl<'a> RowScorer<'a> {
     fn new(source: &'a [Features], target: &'a [Features]) -> RowScorer<'a> {
         let (source_shapes, target_shapes) = (Shapes::of(source), Shapes::of(target));
-        let shape_keys: Vec<u64> = target_shapes
-            .of_block
-            .iter()
-            .map(|&shape| shape as u64)
-            .collect();
         let target_shape_count = target_shapes.example.len();
+        let cell_keys: Vec<Option<u64>> = target.iter().map(cell_key).collect();
         RowScorer {
             source,
             target,
@@ -783,18 +871,14 @@ impl<'a> RowScorer<'a> {
                         .map(|t| (class_group(t), t.segments.as_slice())),
                 ),
             ],
-            shape_postings: Postings::new(
-                shape_keys.iter().map(|key| (0, std::slice::from_ref(key))),
+            cell_postings: Postings::new(cell_keys.iter().map(|key| (0, key.as_slice()))),
+            shape_blocks: BlockLists::new(
+                target_shape_count,
+                target_shapes.of_block.iter().copied().enumerate(),
             ),
             window: ShapeWindow::new(target_shape_count, target.len()),
             shape_pairs: ShapePairs::new(source_shapes.example.len(), target_shape_count),
-            row_shape_pairs: vec![
-                ShapePair {
-                    start: f32::NEG_INFINITY,
-                    alone: f32::NEG_INFINITY,
-                };
-                target_shape_count
-            ],
+            row_shape_pairs: vec![ShapePair::NEVER; target_shape_count],
             source_shapes,
             target_shapes,
             shared: Vec::new(),
@@ -805,7 +889,8 @@ impl<'a> RowScorer<'a> {
 
     /// The pairs of source block `i` with the target blocks of `columns` that can be taken
     /// (whose [`score`] is not `None`), as (offset in `columns`, score), from the right.
-    /// `columns` must not move right from one call to the next (see [`Postings::holders`]).
+    /// Neither bound of `columns` may increase from one call to the next (see
+    /// [`BlockLists::in_columns`]).
     fn row(&mut self, i: usize, columns: Range<usize>) -> &[(usize, f32)] {
         let source = &self.source[i];
         let width = columns.len();
@@ -820,18 +905,13 @@ impl<'a> RowScorer<'a> {
         let source_example = &self.source[self.source_shapes.example[source_shape]];
         for &target_shape in &self.window.present {
             let pair = self.shape_pairs.get(source_shape, target_shape, || {
-                ShapePair::of(
-                    source_example,
-                    &self.target[self.target_shapes.example[target_shape]],
-                )
+                let target_example = &self.target[self.target_shapes.example[target_shape]];
+                ShapePair::of(source_example, target_example, false).unwrap_or(ShapePair::NEVER)
             });
             self.row_shape_pairs[target_shape] = pair;
             if pair.alone.is_finite() {
-                let key = [target_shape as u64];
-                for blocks in self.shape_postings.holders(0, &key, &columns) {
-                    for &j in blocks {
-                        mark(marked, j - columns.start);
-                    }
+                for &j in self.shape_blocks.in_columns(target_shape, &columns) {
+                    mark(marked, j - columns.start);
                 }
             }
         }
@@ -839,33 +919,21 @@ impl<'a> RowScorer<'a> {
         let (postings, shared) = (&mut self.postings, &mut self.shared[..width]);
         let [hard, words, english, segments] = postings;
         let group = class_group(source);
-        count(hard, group, &source.hard, &columns, marked, shared, |s| {
-            &mut s.hard
-        });
-        count(words, group, &source.words, &columns, marked, shared, |s| {
-            &mut s.words
-        });
-        let english_set = &source.english;
-        count(english, group, english_set, &columns, marked, shared, |s| {
-            &mut s.english
-        });
-        let segment_set = &source.segments;
-        count(
-            segments,
-            group,
-            segment_set,
-            &columns,
-            marked,
-            shared,
-            |s| &mut s.segments,
-        );
+        let mut count =
+            |postings: &mut Postings, set: &[u64], counter: fn(&mut Shared) -> &mut u32| {
+                count_shared(postings, group, set, &columns, marked, shared, counter);
+            };
+        count(hard, &source.hard, |shared| &mut shared.hard);
+        count(words, &source.words, |shared| &mut shared.words);
+        count(english, &source.english, |shared| &mut shared.english);
+        count(segments, &source.segments, |shared| &mut shared.segments);
         // The same cell of another table.
-        if source.table_cell.is_some() {
-            for (offset, target) in self.target[columns.clone()].iter().enumerate() {
-                if same_cell(source, target) {
-                    mark(marked, offset);
+        if let Some(key) = cell_key(source) {
+            self.cell_postings.holders(0, &[key], &columns, |blocks| {
+                for &j in blocks {
+                    mark(marked, j - columns.start);
                 }
-            }
+            });
         }
         self.pairs.clear();
         let table_cell = source.table_cell.is_some();
@@ -880,11 +948,12 @@ impl<'a> RowScorer<'a> {
                 let pair = self.row_shape_pairs[self.target_shapes.of_block[j]];
                 let target = &self.target[j];
                 let score = if table_cell && same_cell(source, target) {
-                    score_shared(source, target, shared, true)
+                    ShapePair::of(source, target, true)
+                        .and_then(|pair| pair.score(source, target, shared))
                 } else if shared.is_none() {
                     Some(pair.alone)
                 } else if pair.start.is_finite() {
-                    score_sets(pair.start, source, target, shared)
+                    pair.score(source, target, shared)
                 } else {
                     None
                 };
@@ -1296,6 +1365,29 @@ mod tests {
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
 
+        /// Latin words are found in bytes as they were in chars, and a side-by-side block's
+        /// English read segment by segment gives the words of the segments joined by spaces.
+        #[test]
+        fn latin_word_hashes_are_those_of_the_words(
+            pieces in proptest::collection::vec("[a-zA-Z0-9 ,.()_é中文한국어-]{0,24}", 0..4),
+        ) {
+            let fnv = |word: String| {
+                word.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+                    (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+                })
+            };
+            let joined = pieces.join(" ");
+            let expected: Vec<u64> = latin_words(&joined).map(fnv).collect();
+            let mut hashes = Vec::new();
+            push_latin_word_hashes(&joined, &mut hashes);
+            proptest::prop_assert_eq!(&hashes, &expected);
+            let mut by_piece = Vec::new();
+            for piece in &pieces {
+                push_latin_word_hashes(piece, &mut by_piece);
+            }
+            proptest::prop_assert_eq!(by_piece, expected);
+        }
+
         #[test]
         fn scores_are_the_reference_scores(source in features(), target in features()) {
             proptest::prop_assert_eq!(score(&source, &target), reference::score(&source, &target));
@@ -1334,6 +1426,39 @@ mod tests {
             let pairs = align(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
+        }
+
+        /// Documents with so many shapes that their pairs are kept in a map, not a table.
+        #[test]
+        fn documents_of_many_shapes_align_as_the_reference_does(
+            source in document(260..300),
+            target in document(260..300),
+        ) {
+            // Nested lists and quotes of every depth.
+            let nest = |mut blocks: Vec<Features>| {
+                for (index, block) in blocks.iter_mut().enumerate() {
+                    block.containers = ((index % 16) as u8, (index / 16) as u8, None);
+                }
+                blocks
+            };
+            let (source, target) = (nest(source), nest(target));
+            let shapes = |blocks: &[Features]| Shapes::of(blocks).example.len();
+            proptest::prop_assert!(matches!(
+                ShapePairs::new(shapes(&source), shapes(&target)),
+                ShapePairs::Map(_)
+            ));
+            let pairs = align(&source, &target);
+            assert_well_formed(&pairs, source.len(), target.len());
+            proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
+        }
+
+        #[test]
+        fn a_long_document_aligned_with_itself_pairs_every_block_with_itself(
+            blocks in document(200..300),
+        ) {
+            let pairs = align(&blocks, &blocks);
+            let diagonal: Vec<Pair> = (0..blocks.len()).map(|i| (Some(i), Some(i))).collect();
+            proptest::prop_assert_eq!(pairs, diagonal);
         }
 
         #[test]
