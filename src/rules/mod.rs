@@ -175,6 +175,13 @@ impl<'a> Context<'a> {
             })
     }
 
+    /// The aligned pairs that have both a source and a target block, for the rules that
+    /// compare the two.
+    pub fn matched_blocks(&self) -> impl Iterator<Item = (&'a Block, &'a Block)> + '_ {
+        self.pairs()
+            .filter_map(|pair| Some((pair.source?, pair.target?)))
+    }
+
     /// The target view's text.
     pub fn target_text(&self) -> &'a str {
         self.target.target.text()

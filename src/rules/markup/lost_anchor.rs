@@ -182,10 +182,7 @@ impl Rule for LostAnchor {
         if let Some(reference) = cx.reference {
             let reference_targets = jump_targets(reference.view);
             let reference_text = reference.view.text();
-            for pair in cx.pairs() {
-                let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                    continue;
-                };
+            for (source, target) in cx.matched_blocks() {
                 let source_links: Vec<&Link> =
                     source.links.iter().filter(|l| !l.is_image).collect();
                 let target_links: Vec<&Link> =

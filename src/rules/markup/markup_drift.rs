@@ -212,10 +212,7 @@ impl Rule for MarkupDrift {
         let source_text = reference.view.text();
         let target_text = cx.target_text();
         let cjk = cx.is_cjk();
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }

@@ -170,10 +170,7 @@ impl Rule for StructureDrift {
             let range = cx.target_original(block.range.clone());
             cx.target.document.first_line_of(range)
         };
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             match (&source.kind, &target.kind) {
                 (BlockKind::Heading(from), BlockKind::Heading(to)) if from != to => {
                     let hashes = |level: u8| "#".repeat(usize::from(level));

@@ -533,10 +533,7 @@ impl Rule for CodeDrift {
             return;
         }
         let whole_target = OnceCell::new();
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             match (&source.kind, &target.kind) {
                 (BlockKind::CodeBlock, BlockKind::CodeBlock) => {
                     self.fenced(cx, source, target, out)

@@ -217,10 +217,7 @@ impl Rule for HostDrift {
         let source_text = reference.view.text();
         let target_text = cx.target_text();
         let whole_target = target_text.to_ascii_lowercase();
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             let source_values = values(source, source_text);
             if source_values.is_empty() {
                 continue;

@@ -291,10 +291,7 @@ impl Rule for LinkDrift {
         // Both made on first need: most blocks miss no link and add none.
         let whole_target = OnceCell::new();
         let whole_source = OnceCell::new();
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }

@@ -263,10 +263,7 @@ impl Rule for NumberDrift {
         }
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }

@@ -365,10 +365,7 @@ impl Rule for PlaceholderDrift {
                     .collect::<Vec<_>>()
             })
         };
-        for pair in cx.pairs() {
-            let (Some(source), Some(target)) = (pair.source, pair.target) else {
-                continue;
-            };
+        for (source, target) in cx.matched_blocks() {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }
