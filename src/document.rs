@@ -15,7 +15,14 @@ pub struct Document {
     /// The whole file, byte for byte, less a leading UTF-8 byte order mark.
     pub text: String,
     line_starts: Vec<usize>,
+    /// The number of characters before every [`MARK_EVERY`]th byte, made on the first column
+    /// asked for on a long line: counting from the line's start for every finding was
+    /// quadratic on a one-line file with thousands of findings.
+    char_marks: std::sync::OnceLock<Vec<usize>>,
 }
+
+/// The spacing of [`Document`]'s character-count marks, in bytes.
+const MARK_EVERY: usize = 4096;
 
 /// A 1-based line and a 1-based column counted in Unicode scalar values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -38,6 +45,7 @@ impl Document {
             path: path.into(),
             text,
             line_starts,
+            char_marks: std::sync::OnceLock::new(),
         }
     }
 
@@ -73,10 +81,13 @@ impl Document {
     /// The part of `range` on its first line, so that a label on a whole block underlines one
     /// line rather than every line of it.
     pub fn first_line_of(&self, range: Range<usize>) -> Range<usize> {
-        let end = self.text[range.clone()]
-            .find('\n')
-            .map_or(range.end, |index| range.start + index);
-        range.start..end
+        // From the line index, not by searching the range for `\n`: many labels on one long
+        // block made that quadratic.
+        let line_end = self
+            .line_starts
+            .get(self.line_index(range.start) + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        range.start..range.end.min(line_end).max(range.start)
     }
 
     /// The line and column of a byte offset. An offset inside a multi-byte character is moved
@@ -85,10 +96,33 @@ impl Document {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
         let index = self.line_index(offset);
         let start = self.line_starts[index];
+        let chars = if offset - start <= 2 * MARK_EVERY {
+            self.text[start..offset].chars().count()
+        } else {
+            self.chars_before(offset) - self.chars_before(start)
+        };
         LineColumn {
             line: index + 1,
-            column: self.text[start..offset].chars().count() + 1,
+            column: chars + 1,
         }
+    }
+
+    /// The number of characters in `text[..offset]`, for any byte offset (a character counts
+    /// where its first byte is).
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let marks = self.char_marks.get_or_init(|| {
+            let mut marks = Vec::with_capacity(bytes.len() / MARK_EVERY + 2);
+            let mut count = 0;
+            marks.push(0);
+            for chunk in bytes.chunks(MARK_EVERY) {
+                count += char_starts(chunk);
+                marks.push(count);
+            }
+            marks
+        });
+        let mark = offset / MARK_EVERY;
+        marks[mark] + char_starts(&bytes[mark * MARK_EVERY..offset])
     }
 
     /// The byte offset of a 1-based line and column, the inverse of [`Document::line_column`].
@@ -107,6 +141,11 @@ impl Document {
         }
         (column == position.column).then_some(self.text.len())
     }
+}
+
+/// The number of bytes that start a character (are not UTF-8 continuation bytes).
+fn char_starts(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 fn memchr_newlines(text: &str) -> impl Iterator<Item = usize> + '_ {
@@ -144,6 +183,36 @@ mod tests {
         assert_eq!(document.line_column(x), LineColumn { line: 2, column: 4 });
         assert_eq!(document.offset(LineColumn { line: 2, column: 4 }), Some(x));
         assert_eq!(document.line_range(1), 3..3 + "网络 x".len());
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_scalar_values() {
+        // Long enough for the marks; characters of 1 to 4 bytes straddle the mark boundaries.
+        let line = "a网é😀".repeat(3_000);
+        let text = format!("x\n{line}\n{line}");
+        let document = Document::new("a.md", text.as_str());
+        for (offset, _) in text.char_indices().step_by(7).chain([(text.len(), ' ')]) {
+            let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            let expected = LineColumn {
+                line: text[..offset].matches('\n').count() + 1,
+                column: text[start..offset].chars().count() + 1,
+            };
+            assert_eq!(document.line_column(offset), expected, "at {offset}");
+        }
+    }
+
+    #[test]
+    fn the_first_line_of_a_range_ends_at_its_first_newline() {
+        let text = "ab\ncd\r\nef\n\ngh";
+        let document = Document::new("a.md", text);
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let expected = text[start..end]
+                    .find('\n')
+                    .map_or(end, |index| start + index);
+                assert_eq!(document.first_line_of(start..end), start..expected);
+            }
+        }
     }
 
     #[test]

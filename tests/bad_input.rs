@@ -370,3 +370,144 @@ fn source_and_translation_the_same_file_is_rejected() {
         );
     }
 }
+
+/// Half a megabyte of `unit` on one line, and how many times it is repeated.
+fn long_line(unit: &str) -> (String, usize) {
+    let count = 512 * 1024 / unit.len();
+    (unit.repeat(count), count)
+}
+
+/// Checks one-paragraph-per-unit files: the source repeats each `(source, target)` unit over
+/// a long line, the translation repeats its unit as many times, with Chinese text first.
+fn check_long_blocks(units: &[(&str, &str)]) -> (Output, Vec<Value>) {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut source, mut target) = ("# Title\n".to_string(), "# 标题\n".to_string());
+    for (source_unit, target_unit) in units {
+        let (line, count) = long_line(source_unit);
+        source += &format!("\nSee {line}\n");
+        target += &format!("\n参见 {}\n", target_unit.repeat(count));
+    }
+    write(dir.path(), "en-us/bad.md", source);
+    write(dir.path(), "zh-cn/bad.md", target);
+    findings(dir.path(), &[])
+}
+
+fn with_code<'a>(findings: &'a [Value], code: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["code"] == code).collect()
+}
+
+// Blocks with thousands of values: pairing them by scanning and removing, searching the
+// block once per value, or re-parsing it once per finding made these take minutes to hours
+// (half a megabyte of `**a**` escaped: well over an hour). Each must now finish.
+
+#[test]
+fn thousands_of_equal_values_in_one_block_are_paired() {
+    let (output, findings) = check_long_blocks(&[
+        ("http://a ", "http://a "),
+        ("bob@contoso.com ", "bob@contoso.com "),
+        ("12 ", "12 "),
+        ("`a` ", "`a` "),
+        ("{0} ", "{0} "),
+        ("[a](https://contoso.com/a) ", "[a](https://contoso.com/a) "),
+        ("*a **b** c* ", "*a **b** c* "),
+        ("](", "]("),
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(findings, Vec::<Value>::new());
+}
+
+/// The findings of `code` are `examined` one by one and a summary of the rest, which together
+/// account for all `count` unmatched values.
+fn assert_summarised(findings: &[Value], code: &str, count: usize, summary: &str) {
+    let of_code = with_code(findings, code);
+    let summaries: Vec<&&Value> = of_code
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains(" more "))
+        .collect();
+    assert_eq!(summaries.len(), 1, "{code}: {of_code:#?}");
+    let message = summaries[0]["message"].as_str().unwrap();
+    let number = |text: &str| -> usize { text.parse().unwrap_or_else(|_| panic!("{message}")) };
+    let rest = number(message.split(' ').next().unwrap());
+    let examined = number(
+        message
+            .rsplit_once("(only the first ")
+            .and_then(|(_, tail)| tail.strip_suffix(" are examined one by one)"))
+            .unwrap_or(""),
+    );
+    assert_eq!(
+        message,
+        format!(
+            "{rest} more {summary} of the source are not matched in this paragraph (only the \
+             first {examined} are examined one by one)"
+        )
+    );
+    assert!((10..=100).contains(&examined), "{message}");
+    assert_eq!(of_code.len(), examined + 1, "{code}");
+    assert_eq!(examined + rest, count, "{code}");
+}
+
+#[test]
+fn thousands_of_changed_values_in_one_block_are_summarised() {
+    let hosts = ("sipdir.online.lync.com ", "sipdir.online.microsoft.com ");
+    let code = ("`Get-CsUser -Identity a` ", "`Get-CsUser -Identity b` ");
+    let links = (
+        "[a](https://contoso.com/en-us/a?x=1) ",
+        "[a](https://contoso.com/en-us/b?x=1) ",
+    );
+    let (output, findings) = check_long_blocks(&[hosts, code, links]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let hosts_count = long_line(hosts.0).1;
+    assert_summarised(
+        &findings,
+        "LD101",
+        hosts_count,
+        "host names, addresses, paths and file names",
+    );
+    assert_summarised(&findings, "LD103", long_line(code.0).1, "code spans");
+    assert_summarised(&findings, "LD104", long_line(links.0).1, "links and images");
+}
+
+#[test]
+fn thousands_of_broken_bold_pairs_are_all_reported() {
+    let (output, findings) = check_long_blocks(&[("**a** ", "\\*\\*a\\*\\* ")]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let bold = with_code(&findings, "LD201");
+    assert_eq!(bold.len(), long_line("**a** ").1);
+    // Repairs are tried (each re-parses the block) until the file's budget is spent.
+    assert_eq!(bold[0]["fix"]["applicability"], "safe", "{:#}", bold[0]);
+    let last = bold.last().unwrap();
+    assert_eq!(last["fix"], Value::Null, "{last:#}");
+}
+
+#[test]
+fn thousands_of_renamed_anchors_are_each_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let count = 20_000;
+    let anchors = |prefix: &str| {
+        (0..count)
+            .map(|i| format!("<a name=\"{prefix}toc{i}\"></a>"))
+            .collect::<String>()
+    };
+    write(
+        dir.path(),
+        "en-us/bad.md",
+        format!("# Title\n\nSee {}\n", anchors("")),
+    );
+    write(
+        dir.path(),
+        "zh-cn/bad.md",
+        format!("# 标题\n\n参见 {}\n", anchors("__")),
+    );
+    let (output, findings) = findings(dir.path(), &[]);
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    let renamed = with_code(&findings, "LD202");
+    assert_eq!(renamed.len(), count);
+    assert_eq!(
+        renamed[count - 1]["message"],
+        format!(
+            "anchor `toc{}` is renamed `__toc{}` in the translation",
+            count - 1,
+            count - 1
+        )
+    );
+}

@@ -64,3 +64,225 @@ pub(crate) fn code_content(text: &str, span: &Range<usize>) -> Range<usize> {
     }
     start..end
 }
+
+/// How many unmatched values of one block a pairwise rule examines one by one (looking for
+/// the altered value, a split or a move), in a block of up to [`FULL_EXAMINATION`] bytes. Each
+/// examination costs a pass over the block's values or text; past this many the block is not a
+/// translation of its source in any useful sense, and the rest are reported in one summary
+/// finding instead of taking time quadratic in the block's size.
+const MAX_EXAMINED: usize = 100;
+/// Above this size a block gets proportionally fewer examinations, down to [`MIN_EXAMINED`].
+const FULL_EXAMINATION: usize = 64 << 10;
+const MIN_EXAMINED: usize = 10;
+
+/// How many unmatched values of `target` are examined one by one.
+fn examination_limit(target: &Block) -> usize {
+    let size = target.range.len().max(1);
+    if size <= FULL_EXAMINATION {
+        MAX_EXAMINED
+    } else {
+        (MAX_EXAMINED * FULL_EXAMINATION / size).max(MIN_EXAMINED)
+    }
+}
+
+/// Keeps the unmatched values of a block pair that are examined one by one, and returns the
+/// summary finding for the others, if any: `nouns` of the source not matched in the
+/// translation, or (`added`) of the translation not in the source.
+pub(crate) fn examine_only<T>(
+    cx: &Context<'_>,
+    info: &'static crate::rules::RuleInfo,
+    (source, target): (&Block, &Block),
+    unmatched: &mut Vec<T>,
+    nouns: &str,
+    added: bool,
+) -> Option<crate::diagnostic::Diagnostic> {
+    let limit = examination_limit(target);
+    if unmatched.len() <= limit {
+        return None;
+    }
+    let count = unmatched.len() - limit;
+    unmatched.truncate(limit);
+    let block = target.kind.noun();
+    let message = if added {
+        format!(
+            "{count} more {nouns} of this {block} are not in the source (only the first {limit} \
+             are examined one by one)"
+        )
+    } else {
+        format!(
+            "{count} more {nouns} of the source are not matched in this {block} (only the first \
+             {limit} are examined one by one)"
+        )
+    };
+    let mut diagnostic = crate::diagnostic::Diagnostic::new(
+        info,
+        message,
+        target_block_label(cx, target, "too many to examine one by one"),
+    )
+    .with_help("fix the findings above and check again");
+    if let Some(label) = source_block_label(cx, source, "the English source") {
+        diagnostic = diagnostic.with_secondary(label);
+    }
+    Some(diagnostic)
+}
+
+/// The hash of a matching key, for [`Pool`].
+pub(crate) fn key_hash(key: impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+/// A block's target values, taken one at a time by the source values they match: the first
+/// value not yet taken, in the order of the block, that satisfies the rule's predicate.
+///
+/// Small pools scan, as `iter().position()` + `remove()` did. Large ones (a table cell or
+/// paragraph with thousands of values) index the values by the hash of a key that the
+/// predicate implies (two values that match have equal keys), so pairing a block stays linear
+/// where the scan and the removals were quadratic. The result is the same either way.
+pub(crate) struct Pool<T> {
+    items: Vec<Option<T>>,
+    /// Positions of the values by key hash, in order; `None` for a small pool.
+    queues: Option<std::collections::HashMap<u64, std::collections::VecDeque<usize>>>,
+}
+
+/// Below this many values a pool scans.
+const POOL_INDEX_FROM: usize = 32;
+/// In a large pool, how many values of one key are tried against the predicate before giving
+/// up (only the link rule's predicate can reject a value of the right key).
+const POOL_SCAN_LIMIT: usize = 64;
+
+impl<T> Pool<T> {
+    /// A pool of `items`; `keys` gives the hashes of the keys a value can be matched by.
+    pub(crate) fn new(items: Vec<T>, mut keys: impl FnMut(&T, &mut Vec<u64>)) -> Pool<T> {
+        let queues = (items.len() >= POOL_INDEX_FROM).then(|| {
+            let mut queues: std::collections::HashMap<u64, std::collections::VecDeque<usize>> =
+                std::collections::HashMap::new();
+            let mut hashes = Vec::new();
+            for (index, item) in items.iter().enumerate() {
+                hashes.clear();
+                keys(item, &mut hashes);
+                hashes.sort_unstable();
+                hashes.dedup();
+                for &hash in &hashes {
+                    queues.entry(hash).or_default().push_back(index);
+                }
+            }
+            queues
+        });
+        Pool {
+            items: items.into_iter().map(Some).collect(),
+            queues,
+        }
+    }
+
+    /// Takes the first value that satisfies `matches`, among those whose keys hash to one of
+    /// `hashes` (the source value's keys).
+    pub(crate) fn take(&mut self, hashes: &[u64], matches: impl FnMut(&T) -> bool) -> Option<T> {
+        let index = self.position(hashes, matches)?;
+        self.items[index].take()
+    }
+
+    /// The first value that satisfies `matches`, as [`Pool::take`] would take it, left in.
+    pub(crate) fn find(&mut self, hashes: &[u64], matches: impl FnMut(&T) -> bool) -> Option<&T> {
+        let index = self.position(hashes, matches)?;
+        self.items[index].as_ref()
+    }
+
+    fn position(&mut self, hashes: &[u64], mut matches: impl FnMut(&T) -> bool) -> Option<usize> {
+        let Some(queues) = &mut self.queues else {
+            return self
+                .items
+                .iter()
+                .position(|item| item.as_ref().is_some_and(&mut matches));
+        };
+        let mut best: Option<usize> = None;
+        for hash in hashes {
+            let Some(queue) = queues.get_mut(hash) else {
+                continue;
+            };
+            while queue.front().is_some_and(|&i| self.items[i].is_none()) {
+                queue.pop_front();
+            }
+            let found = queue
+                .iter()
+                .filter(|&&i| self.items[i].is_some())
+                .take(POOL_SCAN_LIMIT)
+                .find(|&&i| self.items[i].as_ref().is_some_and(&mut matches));
+            if let Some(&i) = found {
+                best = Some(best.map_or(i, |b| b.min(i)));
+            }
+        }
+        best
+    }
+
+    /// The values left, in order.
+    pub(crate) fn into_remaining(self) -> Vec<T> {
+        self.items.into_iter().flatten().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The old pairing: scan, remove.
+    fn scan_pairing(
+        sources: &[u8],
+        mut targets: Vec<(usize, u8)>,
+    ) -> (Vec<Option<usize>>, Vec<usize>) {
+        let taken = sources
+            .iter()
+            .map(|s| {
+                targets
+                    .iter()
+                    .position(|t| t.1 % 7 == s % 7 && t.1 != s.wrapping_add(100))
+                    .map(|i| targets.remove(i).0)
+            })
+            .collect();
+        (taken, targets.into_iter().map(|t| t.0).collect())
+    }
+
+    fn pool_pairing(sources: &[u8], targets: Vec<(usize, u8)>) -> (Vec<Option<usize>>, Vec<usize>) {
+        // The key (value mod 7) is implied by the predicate; the predicate rejects some values
+        // of the right key too.
+        let mut pool = Pool::new(targets, |t, keys| keys.push(key_hash(t.1 % 7)));
+        let taken = sources
+            .iter()
+            .map(|s| {
+                pool.take(&[key_hash(s % 7)], |t| {
+                    t.1 % 7 == s % 7 && t.1 != s.wrapping_add(100)
+                })
+                .map(|t| t.0)
+            })
+            .collect();
+        let remaining = pool.into_remaining().into_iter().map(|t| t.0).collect();
+        (taken, remaining)
+    }
+
+    proptest! {
+        #[test]
+        fn a_pool_pairs_as_the_scan_did(
+            sources in proptest::collection::vec(any::<u8>(), 0..200),
+            targets in proptest::collection::vec(any::<u8>(), 0..200),
+        ) {
+            let targets: Vec<(usize, u8)> = targets.into_iter().enumerate().collect();
+            prop_assert_eq!(
+                pool_pairing(&sources, targets.clone()),
+                scan_pairing(&sources, targets)
+            );
+        }
+    }
+
+    #[test]
+    fn pairing_a_large_block_is_linear() {
+        // 200,000 equal values: the scan-and-remove pairing moved 20 G elements.
+        let targets: Vec<u32> = vec![7; 200_000];
+        let mut pool = Pool::new(targets, |t, keys| keys.push(key_hash(t)));
+        for _ in 0..200_000 {
+            assert_eq!(pool.take(&[key_hash(7u32)], |&t| t == 7), Some(7));
+        }
+        assert_eq!(pool.take(&[key_hash(7u32)], |&t| t == 7), None);
+        assert!(pool.into_remaining().is_empty());
+    }
+}

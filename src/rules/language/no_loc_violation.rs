@@ -168,7 +168,10 @@ impl Rule for NoLocViolation {
                     .get_or_init(|| fold(&target_text[target.range.clone()]))
                     .as_str()
             };
+            // Occurrences of the terms already looked for, by start, with the furthest end so
+            // far: an occurrence inside one of them is part of a longer term.
             let mut taken: Vec<Range<usize>> = Vec::new();
+            let mut reach: Vec<usize> = Vec::new();
             for ((term, from_article), _) in terms.iter().zip(&present).filter(|(_, p)| **p) {
                 let found: Vec<Range<usize>> = source
                     .text_runs
@@ -178,12 +181,21 @@ impl Rule for NoLocViolation {
                             .into_iter()
                             .map(move |r| run.start + r.start..run.start + r.end)
                     })
-                    .filter(|r| !taken.iter().any(|t| t.start <= r.start && r.end <= t.end))
+                    .filter(|r| {
+                        let before = taken.partition_point(|t| t.start <= r.start);
+                        before == 0 || reach[before - 1] < r.end
+                    })
                     .collect();
                 let Some(first) = found.first().cloned() else {
                     continue;
                 };
                 taken.extend(found);
+                taken.sort_by_key(|t| t.start);
+                reach.clear();
+                reach.extend(taken.iter().scan(0, |furthest, t| {
+                    *furthest = t.end.max(*furthest);
+                    Some(*furthest)
+                }));
                 if target_folded().contains(&fold(term)) {
                     continue;
                 }

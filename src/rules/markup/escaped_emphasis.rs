@@ -1,3 +1,4 @@
+use std::cell::Cell;
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag};
@@ -48,16 +49,30 @@ fn strong_count(markdown: &str) -> usize {
         .count()
 }
 
-/// Whether replacing `whole` with `replacement` makes the block render more bold.
-fn renders_more(text: &str, block: &Block, whole: &Range<usize>, replacement: &str) -> bool {
+/// How many bytes of Markdown one file may re-parse to try repairs. Each try parses the whole
+/// block twice, so a block with thousands of broken pairs took time quadratic in its size;
+/// past the budget, the findings give advice without a fix.
+const REPAIR_BUDGET: usize = 16 << 20;
+
+/// Whether replacing `whole` with `replacement` makes the block render more bold; `None` when
+/// the file's repair budget is spent.
+fn renders_more(
+    text: &str,
+    block: &Block,
+    whole: &Range<usize>,
+    replacement: &str,
+    budget: &Cell<usize>,
+) -> Option<bool> {
     let span = block.range.start.min(whole.start)..block.range.end.max(whole.end);
+    let cost = 2 * span.len() + replacement.len();
+    budget.set(budget.get().checked_sub(cost)?);
     let fixed = format!(
         "{}{}{}",
         &text[span.start..whole.start],
         replacement,
         &text[whole.end..span.end]
     );
-    strong_count(&fixed) > strong_count(&text[span])
+    Some(strong_count(&fixed) > strong_count(&text[span]))
 }
 
 /// Attaches the repair of a broken pair: `**inner**` when that renders (safe); otherwise the
@@ -70,10 +85,19 @@ fn with_repair(
     whole: &Range<usize>,
     inner: &str,
     original: Range<usize>,
+    budget: &Cell<usize>,
 ) -> Diagnostic {
     let inner = inner.trim();
     let plain = format!("**{inner}**");
-    if renders_more(text, block, whole, &plain) {
+    let unverified = || {
+        format!(
+            "write `{plain}` (no fix offered: this file has too many broken pairs to try each repair)"
+        )
+    };
+    let Some(renders) = renders_more(text, block, whole, &plain, budget) else {
+        return diagnostic.with_help(unverified());
+    };
+    if renders {
         return diagnostic.with_help(format!("write `{plain}`")).with_fix(
             original,
             plain,
@@ -85,7 +109,10 @@ fn with_repair(
         format!(" {plain}"),
         format!(" {plain} "),
     ] {
-        if renders_more(text, block, whole, &spaced) {
+        let Some(renders) = renders_more(text, block, whole, &spaced, budget) else {
+            return diagnostic.with_help(unverified());
+        };
+        if renders {
             return diagnostic
                 .with_help(format!(
                     "write `{plain}` with a space beside the marker that touches punctuation, so that it renders"
@@ -114,6 +141,7 @@ impl Rule for EscapedEmphasis {
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let text = cx.target_text();
+        let budget = Cell::new(REPAIR_BUDGET);
         for pair in cx.pairs() {
             let Some(target) = pair.target else { continue };
             let source_strong = pair.source.map(|s| s.strong.as_slice()).unwrap_or_default();
@@ -124,11 +152,11 @@ impl Rule for EscapedEmphasis {
                 let range = source_strong.get(index.min(source_strong.len().saturating_sub(1)))?;
                 cx.source_label(range.clone(), "bold in the English source")
             };
-            check_block(cx, target, text, &source_label, out);
+            check_block(cx, target, text, &source_label, &budget, out);
         }
         if cx.reference.is_none() && !cx.is_source_file {
             for block in &cx.target.target.blocks {
-                check_block(cx, block, text, &|_| None, out);
+                check_block(cx, block, text, &|_| None, &budget, out);
             }
         }
     }
@@ -146,6 +174,7 @@ fn check_block(
     block: &Block,
     text: &str,
     source_label: &dyn Fn(usize) -> Option<Label>,
+    budget: &Cell<usize>,
     out: &mut Vec<Diagnostic>,
 ) {
     let block_text = &text[block.range.clone()];
@@ -209,7 +238,7 @@ fn check_block(
         );
         push(
             out,
-            with_repair(diagnostic, text, block, &whole, inner, original),
+            with_repair(diagnostic, text, block, &whole, inner, original, budget),
             source_label(ordinal),
         );
         ordinal += 1;
@@ -287,7 +316,7 @@ fn check_block(
         );
         push(
             out,
-            with_repair(diagnostic, text, block, &whole, inner, original),
+            with_repair(diagnostic, text, block, &whole, inner, original, budget),
             source_label(0),
         );
     }

@@ -1,4 +1,5 @@
-use std::collections::HashSet;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 
 use crate::align::anchor_key;
 use crate::declare_rule;
@@ -87,6 +88,8 @@ impl Rule for LostAnchor {
                 .anchors()
                 .map(|(_, anchor)| anchor.name.clone())
                 .collect();
+            let renamed_candidates = OnceCell::new();
+            let (mut pairs_read, mut nearest_target) = (0, None);
             for (block_index, (_, anchor)) in
                 reference
                     .view
@@ -105,12 +108,22 @@ impl Rule for LostAnchor {
                 }
                 let source_label =
                     reference.label(anchor.range.clone(), "anchor in the English source");
-                let key = anchor_key(&anchor.name);
-                let renamed = target_view.anchors().find(|(_, candidate)| {
-                    !reference_anchors.contains(&candidate.name)
-                        && anchor_key(&candidate.name) == key
-                });
-                if let Some((_, candidate)) = renamed {
+                let renamed = renamed_candidates
+                    .get_or_init(|| {
+                        // The first anchor of the translation by key, among those the reference
+                        // lacks (searching them for every missing anchor was quadratic).
+                        let mut candidates = HashMap::new();
+                        for (_, candidate) in target_view.anchors() {
+                            if !reference_anchors.contains(&candidate.name) {
+                                candidates
+                                    .entry(anchor_key(&candidate.name))
+                                    .or_insert(candidate);
+                            }
+                        }
+                        candidates
+                    })
+                    .get(&anchor_key(&anchor.name));
+                if let Some(candidate) = renamed {
                     let range = target_view.original(candidate.range.clone());
                     renamed_to_source.push((candidate.name.clone(), anchor.name.clone()));
                     out.push(
@@ -138,13 +151,14 @@ impl Rule for LostAnchor {
                 }
                 // Point at the translated block aligned with the source block, or the nearest
                 // one before it.
-                let target_block = cx
-                    .alignment
-                    .iter()
-                    .take_while(|(source, _)| source.is_none_or(|s| s <= block_index))
-                    .filter_map(|(_, target)| *target)
-                    .last()
-                    .unwrap_or(0);
+                // Anchors come in block order, so the pairs before this block are read once.
+                while let Some((source, target)) = cx.alignment.get(pairs_read)
+                    && source.is_none_or(|s| s <= block_index)
+                {
+                    nearest_target = target.or(nearest_target);
+                    pairs_read += 1;
+                }
+                let target_block = nearest_target.unwrap_or(0);
                 let range = target_view
                     .blocks
                     .get(target_block)

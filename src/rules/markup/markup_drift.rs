@@ -168,6 +168,27 @@ fn bracketed_names(block: &Block, text: &str) -> usize {
         .sum()
 }
 
+/// Whether one range lies inside another (bold inside bold). Sorted by start, longest first,
+/// a range lies inside an earlier one exactly when one of those ends at or after it does.
+fn has_nested(ranges: &[Range<usize>]) -> bool {
+    if ranges.len() < 2 {
+        return false;
+    }
+    let mut sorted: Vec<(usize, std::cmp::Reverse<usize>)> = ranges
+        .iter()
+        .map(|r| (r.start, std::cmp::Reverse(r.end)))
+        .collect();
+    sorted.sort_unstable();
+    let mut furthest_end = None;
+    for (_, std::cmp::Reverse(end)) in sorted {
+        if furthest_end.is_some_and(|furthest| furthest >= end) {
+            return true;
+        }
+        furthest_end = Some(furthest_end.map_or(end, |furthest: usize| furthest.max(end)));
+    }
+    false
+}
+
 /// `2 `<kbd>` tags`, `1 bold span`.
 fn count(what: &str, noun: &str, n: usize) -> String {
     let plural = if n == 1 { "" } else { "s" };
@@ -284,19 +305,10 @@ impl Rule for MarkupDrift {
             }
             // Unrendered or quadrupled markers make the counts meaningless; escaped-emphasis
             // (LD201) reports them.
-            let nested = |block: &Block| {
-                block.strong.iter().enumerate().any(|(i, a)| {
-                    block
-                        .strong
-                        .iter()
-                        .enumerate()
-                        .any(|(j, b)| i != j && a.start <= b.start && b.end <= a.end)
-                })
-            };
             if !target.literal_markers.is_empty()
                 || !source.literal_markers.is_empty()
-                || nested(target)
-                || nested(source)
+                || has_nested(&target.strong)
+                || has_nested(&source.strong)
             {
                 continue;
             }
@@ -363,6 +375,22 @@ impl MarkupDrift {
 
 #[cfg(test)]
 mod tests {
+    proptest! {
+        #[test]
+        fn nesting_is_found_as_the_pairwise_check_did(
+            ranges in proptest::collection::vec((0usize..40, 0usize..10), 0..12)
+        ) {
+            let ranges: Vec<Range<usize>> = ranges.into_iter().map(|(s, l)| s..s + l).collect();
+            let pairwise = ranges.iter().enumerate().any(|(i, a)| {
+                ranges
+                    .iter()
+                    .enumerate()
+                    .any(|(j, b)| i != j && a.start <= b.start && b.end <= a.end)
+            });
+            prop_assert_eq!(has_nested(&ranges), pairwise);
+        }
+    }
+
     use proptest::prelude::*;
 
     use super::*;

@@ -8,7 +8,9 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::tokens::{self, TokenKind};
-use crate::rules::support::{code_content, source_block_label, target_block_label};
+use crate::rules::support::{
+    Pool, code_content, examine_only, key_hash, source_block_label, target_block_label,
+};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -289,11 +291,14 @@ impl CodeDrift {
         };
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        let mut target_spans: Vec<(Range<usize>, Range<usize>)> = target
+        let target_spans: Vec<(Range<usize>, Range<usize>)> = target
             .code_spans
             .iter()
             .map(|span| (span.clone(), code_content(target_text, span)))
             .collect();
+        let mut pool = Pool::new(target_spans, |(_, inner), keys| {
+            keys.push(key_hash(normalize(&target_text[inner.clone()])));
+        });
         let mut unmatched = Vec::new();
         for span in &source.code_spans {
             let content = code_content(source_text, span);
@@ -301,17 +306,27 @@ impl CodeDrift {
             if key.is_empty() {
                 continue;
             }
-            match target_spans
-                .iter()
-                .position(|(_, inner)| normalize(&target_text[inner.clone()]) == key)
+            if pool
+                .take(&[key_hash(&key)], |(_, inner)| {
+                    normalize(&target_text[inner.clone()]) == key
+                })
+                .is_none()
             {
-                Some(index) => {
-                    target_spans.remove(index);
-                }
-                None => unmatched.push((span.clone(), content)),
+                unmatched.push((span.clone(), content));
             }
         }
+        let mut target_spans = pool.into_remaining();
         let lone = unmatched.len() == 1 && target_spans.len() == 1;
+        if let Some(summary) = examine_only(
+            cx,
+            &Self::INFO,
+            (source, target),
+            &mut unmatched,
+            "code spans",
+            false,
+        ) {
+            out.push(summary);
+        }
         for (span, content) in unmatched {
             let written = &source_text[content.clone()];
             let source_label = reference.label(span.clone(), "code in the English source");
@@ -512,11 +527,15 @@ fn similarity(source: &str, candidate: &str) -> f32 {
     if words.is_empty() {
         return 0.0;
     }
-    let mut pool: Vec<&str> = candidate.split_whitespace().collect();
+    // A multiset of the candidate's words: removing from a list was quadratic in long spans.
+    let mut pool: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for word in candidate.split_whitespace() {
+        *pool.entry(word).or_default() += 1;
+    }
     let mut kept = 0;
     for word in &words {
-        if let Some(index) = pool.iter().position(|w| w == word) {
-            pool.remove(index);
+        if let Some(count) = pool.get_mut(word).filter(|count| **count > 0) {
+            *count -= 1;
             kept += 1;
         }
     }

@@ -4,6 +4,7 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
 use crate::markdown::tokens::{self, TokenKind};
+use crate::rules::support::{Pool, examine_only, key_hash};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -222,18 +223,29 @@ impl Rule for HostDrift {
             if source_values.is_empty() {
                 continue;
             }
-            let mut target_values = values(target, target_text);
+            let key = |value: &Value| key_hash((class(value.kind), &value.key));
+            let mut pool = Pool::new(values(target, target_text), |t, keys| keys.push(key(t)));
             let mut unmatched = Vec::new();
             for value in source_values {
-                match target_values
-                    .iter()
-                    .position(|t| class(t.kind) == class(value.kind) && t.key == value.key)
+                if pool
+                    .take(&[key(&value)], |t| {
+                        class(t.kind) == class(value.kind) && t.key == value.key
+                    })
+                    .is_none()
                 {
-                    Some(index) => {
-                        target_values.remove(index);
-                    }
-                    None => unmatched.push(value),
+                    unmatched.push(value);
                 }
+            }
+            let mut target_values = pool.into_remaining();
+            if let Some(summary) = examine_only(
+                cx,
+                &Self::INFO,
+                (source, target),
+                &mut unmatched,
+                "host names, addresses, paths and file names",
+                false,
+            ) {
+                out.push(summary);
             }
             for value in unmatched {
                 let written = &source_text[value.range.clone()];

@@ -10,7 +10,9 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
 use crate::markdown::View;
 use crate::markdown::model::{Block, Link};
-use crate::rules::support::{is_prose, source_block_label, target_block_label};
+use crate::rules::support::{
+    Pool, examine_only, is_prose, key_hash, source_block_label, target_block_label,
+};
 use crate::rules::tokens::placeholder_drift::{Placeholder, is_xref, placeholders};
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -105,10 +107,10 @@ impl Owned<'_> {
         if is_xref(destination) {
             return true;
         }
-        if placeholders
-            .iter()
-            .any(|p| p.range.start <= link.range.start && link.range.end <= p.range.end)
-        {
+        // Placeholders are in order and do not overlap: only the last to start at or before
+        // the link can hold it.
+        let before = placeholders.partition_point(|p| p.range.start <= link.range.start);
+        if before > 0 && link.range.end <= placeholders[before - 1].range.end {
             return true;
         }
         let Some((path, fragment)) = destination.split_once('#') else {
@@ -164,6 +166,33 @@ fn without_locale(path: &str) -> String {
         .filter(|part| !is_locale_segment(&part.to_ascii_lowercase()))
         .collect::<Vec<_>>()
         .join("/")
+}
+
+/// The keys of a target link for pairing: the kind of link, which pairing keeps, and what two
+/// destinations that [`classify`] finds the same, only allowed to differ or differing in scheme
+/// share: the path without its locale segments and the host (a link without one pairs with any
+/// host); once with the host, once with any host.
+fn pairing_keys(is_image: bool, destination: &str) -> [u64; 2] {
+    let (_, host, rest) = parts(destination);
+    let path = without_locale(rest);
+    [
+        key_hash((is_image, &path, Some(host))),
+        key_hash((is_image, &path, None::<Option<String>>)),
+    ]
+}
+
+/// The keys a source link looks its partner up by, among [`pairing_keys`]: its own host and
+/// none, or (without a host) any.
+fn partner_keys(is_image: bool, destination: &str) -> Vec<u64> {
+    let (_, host, rest) = parts(destination);
+    let path = without_locale(rest);
+    match host {
+        Some(host) => vec![
+            key_hash((is_image, &path, Some(Some(host)))),
+            key_hash((is_image, &path, Some(None::<String>))),
+        ],
+        None => vec![key_hash((is_image, &path, None::<Option<String>>))],
+    }
 }
 
 /// How a target destination differs from the source's.
@@ -306,7 +335,7 @@ impl Rule for LinkDrift {
             self.split_links(cx, target, &source_links, &allowed, &mut repaired, out);
             self.mangled_autolinks(cx, target, &source_links, &mut repaired, out);
             let target_placeholders = links_placeholders(target, target_text);
-            let mut target_links: Vec<&Link> = target
+            let target_links: Vec<&Link> = target
                 .links
                 .iter()
                 .filter(|l| !target_owned.is_other_rules(l, &target_placeholders))
@@ -316,28 +345,43 @@ impl Rule for LinkDrift {
                         && !l.destination.contains('@'))
                 })
                 .collect();
+            let mut repaired = Pool::new(repaired, |r, keys| keys.push(key_hash(r)));
+            let mut pool = Pool::new(target_links, |t, keys| {
+                keys.extend(pairing_keys(t.is_image, &normalize(&t.destination)));
+            });
             let mut unmatched: Vec<&Link> = Vec::new();
             for link in source_links {
                 let destination = normalize(&link.destination);
-                if let Some(index) = repaired.iter().position(|r| *r == destination) {
-                    repaired.remove(index);
+                if repaired
+                    .take(&[key_hash(&destination)], |r| *r == destination)
+                    .is_some()
+                {
                     continue;
                 }
-                let found = target_links.iter().position(|t| {
+                let found = pool.take(&partner_keys(link.is_image, &destination), |t| {
                     t.is_image == link.is_image
                         && matches!(
                             classify(&destination, &normalize(&t.destination), &allowed),
                             Change::Same | Change::Allowed
                         )
                 });
-                match found {
-                    Some(index) => {
-                        target_links.remove(index);
-                    }
-                    None => unmatched.push(link),
+                if found.is_none() {
+                    unmatched.push(link);
                 }
             }
-            let mut remaining = target_links;
+            let mut remaining = pool.into_remaining();
+            let summary = examine_only(
+                cx,
+                &Self::INFO,
+                (source, target),
+                &mut unmatched,
+                "links and images",
+                false,
+            );
+            // The links left in the translation are then mostly the changed forms of those not
+            // examined; the summary stands for them too.
+            let summarised = summary.is_some();
+            out.extend(summary);
             for link in unmatched {
                 let destination = normalize(&link.destination);
                 let source_label = link
@@ -446,6 +490,21 @@ impl Rule for LinkDrift {
                 }
                 out.push(diagnostic);
             }
+            if summarised {
+                continue;
+            }
+            if let Some(mut summary) = examine_only(
+                cx,
+                &Self::INFO,
+                (source, target),
+                &mut remaining,
+                "links and images",
+                true,
+            ) {
+                // As each added link is.
+                summary.severity = Severity::Warning;
+                out.push(summary);
+            }
             for added in remaining {
                 let destination = normalize(&added.destination);
                 // A translation may link a term the source only names; a link to a page the
@@ -492,6 +551,11 @@ impl LinkDrift {
         out: &mut Vec<Diagnostic>,
     ) {
         let target_text = cx.target_text();
+        // By path: the changes accepted below all keep it.
+        // By path and host, which the changes accepted below keep, whatever the kind of link.
+        let mut by_path = Pool::new(source_links.to_vec(), |link, keys| {
+            keys.extend(pairing_keys(false, &normalize(&link.destination)));
+        });
         for run in &target.text_runs {
             let run_text = &target_text[run.clone()];
             // Most runs have no `]`, which the pattern needs.
@@ -502,7 +566,7 @@ impl LinkDrift {
                 let whole = captures.get(0).expect("group 0 always takes part");
                 let space = captures.get(2).expect("group 2 always takes part");
                 let destination = normalize(&captures[3]);
-                let Some(source_link) = source_links.iter().find(|l| {
+                let Some(source_link) = by_path.find(&partner_keys(false, &destination), |l| {
                     matches!(
                         classify(&normalize(&l.destination), &destination, allowed),
                         Change::Same | Change::Allowed | Change::Scheme { .. }

@@ -5,7 +5,9 @@ use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
 use crate::markdown::tokens::{self, TokenKind};
-use crate::rules::support::{is_prose, source_block_label, target_block_label};
+use crate::rules::support::{
+    Pool, examine_only, is_prose, key_hash, source_block_label, target_block_label,
+};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -271,20 +273,25 @@ impl Rule for NumberDrift {
             if source_numbers.is_empty() {
                 continue;
             }
-            let mut target_numbers = numbers(target, target_text, true);
+            let mut pool = Pool::new(numbers(target, target_text, true), |t, keys| {
+                keys.extend(t.keys.iter().map(key_hash));
+            });
             let mut cjk = cjk_numbers(target, target_text);
             let mut unmatched = Vec::new();
             for number in source_numbers {
                 let key = &number.keys[0];
-                if let Some(index) = target_numbers.iter().position(|t| t.keys.contains(key)) {
-                    target_numbers.remove(index);
-                } else if !cjk.remove(key) {
+                if pool
+                    .take(&[key_hash(key)], |t| t.keys.contains(key))
+                    .is_none()
+                    && !cjk.remove(key)
+                {
                     unmatched.push(number);
                 }
             }
             if unmatched.is_empty() {
                 continue;
             }
+            let target_numbers = pool.into_remaining();
             let raw_target = &target_text[target.range.clone()];
             // One number missing and one number that the source does not have: changed. Among
             // several new numbers (a date's month, say), one of the same length as the missing
@@ -320,6 +327,16 @@ impl Rule for NumberDrift {
                 }
                 out.push(diagnostic);
                 continue;
+            }
+            if let Some(summary) = examine_only(
+                cx,
+                &Self::INFO,
+                (source, target),
+                &mut unmatched,
+                "numbers",
+                false,
+            ) {
+                out.push(summary);
             }
             for number in unmatched {
                 let written = &source_text[number.range.clone()];

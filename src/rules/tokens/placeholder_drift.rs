@@ -7,7 +7,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
-use crate::rules::support::{is_prose, target_block_label};
+use crate::rules::support::{Pool, examine_only, is_prose, key_hash, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -55,7 +55,7 @@ declare_rule! {
     code = "LD105", name = "placeholder-drift", severity = Error, since = "0.1.0"
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Kind {
     Xref,
     Include,
@@ -208,14 +208,16 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     // UTF-8 at the same offsets.
     let masked = String::from_utf8(masked).unwrap_or_default();
     let mut found: Vec<Placeholder> = Vec::new();
-    let push =
+    // The bytes of the placeholders found so far: a match that shares one with them is part of
+    // an earlier kind's (no pattern matches an empty text). Checking the list of placeholders
+    // instead was quadratic in a block that holds thousands.
+    let mut taken = vec![false; masked.len()];
+    let mut push =
         |found: &mut Vec<Placeholder>, kind, key: String, range: Range<usize>, well_formed| {
-            if found
-                .iter()
-                .any(|p| p.range.start < range.end && range.start < p.range.end)
-            {
+            if taken[range.clone()].iter().any(|&t| t) {
                 return;
             }
+            taken[range.clone()].fill(true);
             found.push(Placeholder {
                 kind,
                 key,
@@ -309,10 +311,18 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
 fn matches(source: &Placeholder, target: &Placeholder) -> bool {
     source.kind == target.kind
         && (source.key == target.key
-            || (source.kind == Kind::Emphasised
-                && target.key.starts_with(['<', '＜'])
-                && target.key.ends_with(['>', '＞'])))
+            || (source.kind == Kind::Emphasised && is_angle_placeholder(target)))
 }
+
+/// An emphasised `<name>` of a translation, which stands for any emphasised placeholder.
+fn is_angle_placeholder(target: &Placeholder) -> bool {
+    target.kind == Kind::Emphasised
+        && target.key.starts_with(['<', '＜'])
+        && target.key.ends_with(['>', '＞'])
+}
+
+/// The pool key of every [`is_angle_placeholder`].
+const ANGLE_PLACEHOLDER: &str = "\0<angle placeholder>";
 
 /// Whether `word` appears in `text` not glued to other ASCII letters or digits.
 fn contains_word(text: &str, word: &str) -> bool {
@@ -376,18 +386,39 @@ impl Rule for PlaceholderDrift {
             if source_tokens.is_empty() {
                 continue;
             }
-            let mut target_tokens = placeholders(target, target_text);
+            let mut pool = Pool::new(placeholders(target, target_text), |t, keys| {
+                keys.push(key_hash((t.kind, &t.key)));
+                if is_angle_placeholder(t) {
+                    keys.push(key_hash(ANGLE_PLACEHOLDER));
+                }
+            });
             let mut unmatched = Vec::new();
             for token in source_tokens {
-                match target_tokens.iter().position(|t| matches(&token, t)) {
-                    Some(index) => {
-                        let found = target_tokens.remove(index);
+                let key = key_hash((token.kind, &token.key));
+                let hashes: &[u64] = if token.kind == Kind::Emphasised {
+                    &[key, key_hash(ANGLE_PLACEHOLDER)]
+                } else {
+                    &[key]
+                };
+                match pool.take(hashes, |t| matches(&token, t)) {
+                    Some(found) => {
                         if !found.well_formed {
                             self.report_changed(cx, &token, &found, out);
                         }
                     }
                     None => unmatched.push(token),
                 }
+            }
+            let mut target_tokens = pool.into_remaining();
+            if let Some(summary) = examine_only(
+                cx,
+                &Self::INFO,
+                (source, target),
+                &mut unmatched,
+                "placeholders",
+                false,
+            ) {
+                out.push(summary);
             }
             let raw_target = &target_text[target.range.clone()];
             for token in unmatched {
