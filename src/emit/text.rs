@@ -1,13 +1,213 @@
 //! The human format: rustc-style diagnostics rendered by codespan-reporting.
+//!
+//! Each finding is rendered from an excerpt of its files that holds only the lines its labels
+//! touch; a long line (a one-line table, a side-by-side paragraph) is cut to a window around
+//! its labels with `…` where text is left out, as rustc does. Line and column numbers stay
+//! those of the file.
+
+use std::ops::Range;
 
 use codespan_reporting::diagnostic::{
     Diagnostic as CsDiagnostic, Label as CsLabel, Severity as CsSeverity,
 };
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor::WriteColor};
 
 use super::FileReport;
 use crate::diagnostic::{Applicability, FileSide, Severity};
+use crate::document::Document;
+
+/// Lines longer than this many characters are shown as a window around their labels.
+const LONG_LINE: usize = 160;
+/// Characters shown before the first label on a long line.
+const BEFORE_LABEL: usize = 40;
+/// Characters shown from the first label on, at least (more if the labels reach further).
+const FROM_LABEL: usize = 80;
+/// Characters shown after the end of the last label.
+const AFTER_LABEL: usize = 20;
+/// The most characters of a long line shown.
+const MAX_WINDOW: usize = 400;
+
+/// One line of an excerpt.
+struct ExcerptLine {
+    /// 0-based index of the line in its file.
+    index: usize,
+    /// The line in the excerpt's text, without its newline.
+    range: Range<usize>,
+    /// The bytes of the file's line that are shown.
+    shown: Range<usize>,
+    /// Where `shown` starts in the excerpt's text (after a leading `…`).
+    content_start: usize,
+}
+
+/// The lines of one file that a finding's labels touch (and the lines right before and after
+/// them, which the renderer may show), long ones cut to a window.
+struct Excerpt<'d> {
+    document: &'d Document,
+    text: String,
+    lines: Vec<ExcerptLine>,
+}
+
+/// `offset` moved `chars` characters back (not before `floor`) or forward (not after `ceiling`).
+fn back(text: &str, offset: usize, chars: usize, floor: usize) -> usize {
+    text[floor..offset]
+        .char_indices()
+        .rev()
+        .nth(chars.saturating_sub(1))
+        .map_or(floor, |(at, _)| floor + at)
+}
+
+fn forward(text: &str, offset: usize, chars: usize, ceiling: usize) -> usize {
+    text[offset..ceiling]
+        .char_indices()
+        .nth(chars)
+        .map_or(ceiling, |(at, _)| offset + at)
+}
+
+impl<'d> Excerpt<'d> {
+    fn new(document: &'d Document, labels: &[Range<usize>]) -> Excerpt<'d> {
+        let text = document.text.as_str();
+        let last_line = document.line_starts().len() - 1;
+        let mut indices: Vec<usize> = labels
+            .iter()
+            .flat_map(|label| {
+                let first = document.line_index(label.start).saturating_sub(1);
+                let last = (document.line_index(label.end) + 1).min(last_line);
+                first..=last
+            })
+            .collect();
+        indices.sort_unstable();
+        indices.dedup();
+        let mut excerpt = Excerpt {
+            document,
+            text: String::new(),
+            lines: Vec::with_capacity(indices.len()),
+        };
+        for index in indices {
+            let line = document.line_range(index);
+            let long = line.len() > LONG_LINE
+                && text[line.clone()].char_indices().nth(LONG_LINE).is_some();
+            let shown = if long {
+                // The labels' parts on this line.
+                let on_line = labels
+                    .iter()
+                    .filter(|l| l.start <= line.end && l.end >= line.start)
+                    .map(|l| l.start.max(line.start)..l.end.min(line.end));
+                let (first, last) = on_line.fold((line.end, line.start), |(first, last), l| {
+                    (first.min(l.start), last.max(l.end))
+                });
+                let first = if first > last { line.start } else { first };
+                let start = back(text, first, BEFORE_LABEL, line.start);
+                let reach = forward(text, first, FROM_LABEL, line.end).max(last);
+                let mut end = forward(text, reach, AFTER_LABEL, line.end)
+                    .min(forward(text, start, MAX_WINDOW, line.end));
+                if end < line.end {
+                    // No run of padding (a table's) before the `…`.
+                    end = start
+                        .max(last.min(end))
+                        .max(start + text[start..end].trim_end().len());
+                }
+                start..end
+            } else {
+                line.clone()
+            };
+            let range_start = excerpt.text.len();
+            if shown.start > line.start {
+                excerpt.text.push('…');
+            }
+            let content_start = excerpt.text.len();
+            excerpt.text.push_str(&text[shown.clone()]);
+            if shown.end < line.end {
+                excerpt.text.push('…');
+            }
+            excerpt.lines.push(ExcerptLine {
+                index,
+                range: range_start..excerpt.text.len(),
+                shown,
+                content_start,
+            });
+            excerpt.text.push('\n');
+        }
+        excerpt
+    }
+
+    /// The excerpt line that shows line `index` of the file.
+    fn line(&self, index: usize) -> Option<&ExcerptLine> {
+        self.lines
+            .binary_search_by_key(&index, |line| line.index)
+            .ok()
+            .map(|at| &self.lines[at])
+    }
+
+    /// Where a byte offset of the file is in the excerpt; outside a window, at its edge.
+    fn map(&self, offset: usize) -> usize {
+        let Some(line) = self.line(self.document.line_index(offset)) else {
+            return 0;
+        };
+        line.content_start + offset.clamp(line.shown.start, line.shown.end) - line.shown.start
+    }
+
+    /// The byte offset of the file that an excerpt offset shows.
+    fn unmap(&self, offset: usize) -> usize {
+        let at = self
+            .lines
+            .partition_point(|line| line.range.start <= offset)
+            .saturating_sub(1);
+        let line = &self.lines[at];
+        let within = offset.clamp(line.content_start, line.content_start + line.shown.len());
+        line.shown.start + within - line.content_start
+    }
+}
+
+/// The excerpts of a finding's files, for codespan-reporting.
+struct Excerpts<'d> {
+    files: Vec<(String, Excerpt<'d>)>,
+}
+
+impl<'a> Files<'a> for Excerpts<'_> {
+    type FileId = usize;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        Ok(self.files[id].0.as_str())
+    }
+
+    fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        Ok(self.files[id].1.text.as_str())
+    }
+
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
+        let excerpt = &self.files[id].1;
+        let at = excerpt
+            .lines
+            .partition_point(|line| line.range.start <= byte_index)
+            .saturating_sub(1);
+        Ok(excerpt.lines[at].index)
+    }
+
+    fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let excerpt = &self.files[id].1;
+        let line = excerpt.line(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: excerpt.lines.last().map_or(0, |line| line.index),
+        })?;
+        Ok(line.range.start..line.range.end + 1)
+    }
+
+    fn column_number(
+        &'a self,
+        id: usize,
+        _line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let excerpt = &self.files[id].1;
+        Ok(excerpt
+            .document
+            .line_column(excerpt.unmap(byte_index))
+            .column)
+    }
+}
 
 fn severity(severity: Severity) -> CsSeverity {
     match severity {
@@ -22,30 +222,54 @@ pub fn render(report: &FileReport, writer: &mut dyn WriteColor) -> std::io::Resu
     if report.diagnostics.is_empty() {
         return Ok(());
     }
-    let mut files = SimpleFiles::new();
-    let target = files.add(report.target.path.clone(), report.target.text.as_str());
-    let source = report
-        .source
-        .as_ref()
-        .map(|source| files.add(source.path.clone(), source.text.as_str()));
-    let file_id = |side: FileSide| match side {
-        FileSide::Target => target,
-        FileSide::Source => source.unwrap_or(target),
-    };
     let config = Config::default();
     for diagnostic in &report.diagnostics {
-        let mut labels = vec![
-            CsLabel::primary(
-                file_id(diagnostic.primary.file),
-                diagnostic.primary.range.clone(),
+        let all_labels = || std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
+        // One excerpt per file the labels are in, in the order they first appear.
+        let mut sides: Vec<FileSide> = Vec::new();
+        for label in all_labels() {
+            let side = match (label.file, &report.source) {
+                (FileSide::Source, Some(_)) => FileSide::Source,
+                _ => FileSide::Target,
+            };
+            if !sides.contains(&side) {
+                sides.push(side);
+            }
+        }
+        let side_of = |label: &crate::diagnostic::Label| {
+            sides
+                .iter()
+                .position(|&side| side == label.file || report.source.is_none())
+                .unwrap_or(0)
+        };
+        let files = Excerpts {
+            files: sides
+                .iter()
+                .enumerate()
+                .map(|(id, &side)| {
+                    let document = report.document(side);
+                    let ranges: Vec<Range<usize>> = all_labels()
+                        .filter(|label| side_of(label) == id)
+                        .map(|label| label.range.clone())
+                        .collect();
+                    (document.path.clone(), Excerpt::new(document, &ranges))
+                })
+                .collect(),
+        };
+        let excerpt_range = |label: &crate::diagnostic::Label| {
+            let id = side_of(label);
+            let excerpt = &files.files[id].1;
+            (
+                id,
+                excerpt.map(label.range.start)..excerpt.map(label.range.end),
             )
-            .with_message(diagnostic.primary.message.clone()),
-        ];
+        };
+        let (id, range) = excerpt_range(&diagnostic.primary);
+        let mut labels =
+            vec![CsLabel::primary(id, range).with_message(diagnostic.primary.message.clone())];
         for label in &diagnostic.secondary {
-            labels.push(
-                CsLabel::secondary(file_id(label.file), label.range.clone())
-                    .with_message(label.message.clone()),
-            );
+            let (id, range) = excerpt_range(label);
+            labels.push(CsLabel::secondary(id, range).with_message(label.message.clone()));
         }
         let mut notes: Vec<String> = diagnostic
             .notes
@@ -68,4 +292,189 @@ pub fn render(report: &FileReport, writer: &mut dyn WriteColor) -> std::io::Resu
             .map_err(|error| std::io::Error::other(error.to_string()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use codespan_reporting::files::SimpleFiles;
+    use codespan_reporting::term::termcolor::NoColor;
+
+    use super::*;
+    use crate::diagnostic::{Diagnostic, Label};
+    use crate::rules::tokens::host_drift::HostDrift;
+
+    fn rendered(report: &FileReport) -> String {
+        let mut out = NoColor::new(Vec::new());
+        render(report, &mut out).unwrap();
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    /// How findings were rendered before excerpts: from the whole files.
+    fn rendered_whole(report: &FileReport) -> String {
+        let mut files = SimpleFiles::new();
+        let target = files.add(report.target.path.clone(), report.target.text.as_str());
+        let source = report
+            .source
+            .as_ref()
+            .map(|source| files.add(source.path.clone(), source.text.as_str()));
+        let mut out = NoColor::new(Vec::new());
+        for diagnostic in &report.diagnostics {
+            let id = |side| match side {
+                FileSide::Target => target,
+                FileSide::Source => source.unwrap_or(target),
+            };
+            let mut labels = vec![
+                CsLabel::primary(
+                    id(diagnostic.primary.file),
+                    diagnostic.primary.range.clone(),
+                )
+                .with_message(diagnostic.primary.message.clone()),
+            ];
+            labels.extend(diagnostic.secondary.iter().map(|label| {
+                CsLabel::secondary(id(label.file), label.range.clone())
+                    .with_message(label.message.clone())
+            }));
+            let notes = diagnostic
+                .help
+                .iter()
+                .map(|h| format!("help: {h}"))
+                .collect();
+            let rendered = CsDiagnostic::new(severity(diagnostic.severity))
+                .with_code(diagnostic.code)
+                .with_message(&diagnostic.message)
+                .with_labels(labels)
+                .with_notes(notes);
+            term::emit_to_write_style(&mut out, &Config::default(), &files, &rendered).unwrap();
+        }
+        String::from_utf8(out.into_inner()).unwrap()
+    }
+
+    fn report(target: &str, source: &str, labels: &[(FileSide, &str, usize)]) -> FileReport {
+        let label = |&(side, needle, nth): &(FileSide, &str, usize)| {
+            let text = if side == FileSide::Target {
+                target
+            } else {
+                source
+            };
+            let start = text.match_indices(needle).nth(nth).unwrap().0;
+            Label::new(
+                side,
+                start..start + needle.len(),
+                format!("`{needle}` here"),
+            )
+        };
+        let mut diagnostic = Diagnostic::new(&HostDrift::INFO, "drift", label(&labels[0]))
+            .with_help("write it as in the source");
+        for secondary in &labels[1..] {
+            diagnostic = diagnostic.with_secondary(label(secondary));
+        }
+        FileReport {
+            target: Arc::new(Document::new("zh-cn/a.md", target)),
+            source: Some(Arc::new(Document::new("en-us/a.md", source))),
+            diagnostics: vec![diagnostic],
+        }
+    }
+
+    #[test]
+    fn short_lines_render_as_from_the_whole_file() {
+        let target =
+            "# 标题\n\n连接到 sipdir.online.microsoft.com 的端口 443。\r\n第二行\n\n| a | b |\n";
+        let source = "# Title\n\nConnect to sipdir.online.lync.com on port 443.\n";
+        for labels in [
+            &[(FileSide::Target, "sipdir.online.microsoft.com", 0)][..],
+            &[
+                (FileSide::Target, "sipdir.online.microsoft.com", 0),
+                (FileSide::Source, "sipdir.online.lync.com", 0),
+            ],
+            &[
+                (FileSide::Target, "443。\r\n第二行", 0),
+                (FileSide::Target, "| a |", 0),
+                (FileSide::Source, "# Title", 0),
+            ],
+            &[(FileSide::Target, "\n", 4)],
+        ] {
+            let report = report(target, source, labels);
+            assert_eq!(rendered(&report), rendered_whole(&report), "{labels:?}");
+        }
+    }
+
+    #[test]
+    fn a_long_line_is_cut_to_a_window_around_its_labels() {
+        let filler = "网络配置。".repeat(2_000);
+        let target =
+            format!("# 标题\n\n{filler}连接到 sipdir.online.microsoft.com 的端口。{filler}\n");
+        let source = format!("# Title\n\n{filler} sipdir.online.lync.com {filler}\n");
+        let report = report(
+            &target,
+            &source,
+            &[
+                (FileSide::Target, "sipdir.online.microsoft.com", 0),
+                (FileSide::Source, "sipdir.online.lync.com", 0),
+            ],
+        );
+        let out = rendered(&report);
+        assert!(out.len() < 2_000, "{out}");
+        // The real line and column (characters, not bytes), and the label under its text.
+        let column = filler.chars().count() + 5;
+        assert!(
+            out.contains(&format!("┌─ zh-cn/a.md:3:{column}\n")),
+            "{out}"
+        );
+        assert!(out.contains(&format!("┌─ en-us/a.md:3:{}\n", filler.chars().count() + 2)));
+        let lines: Vec<&str> = out.lines().collect();
+        let shown = lines.iter().position(|l| l.starts_with("3 │ …")).unwrap();
+        assert!(lines[shown].ends_with('…'), "{out}");
+        let carets = lines[shown + 1];
+        let caret = carets.find('^').unwrap();
+        let under = |line: &str, at: usize| {
+            // Display columns: every CJK character is two wide.
+            let mut width = 0;
+            for c in line.chars() {
+                if width >= at {
+                    return c;
+                }
+                width += if c > '\u{2e80}' { 2 } else { 1 };
+            }
+            ' '
+        };
+        let width_before = |line: &str, byte: usize| {
+            line[..byte]
+                .chars()
+                .map(|c| if c > '\u{2e80}' { 2 } else { 1 })
+                .sum::<usize>()
+        };
+        assert_eq!(
+            under(lines[shown], width_before(carets, caret)),
+            's',
+            "{out}"
+        );
+        assert!(
+            carets.ends_with("`sipdir.online.microsoft.com` here"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn labels_far_apart_on_one_long_line_are_both_shown() {
+        let filler = "x ".repeat(100);
+        let target = format!("{filler}first {filler}second {filler}\n");
+        let report = report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, "first", 0),
+                (FileSide::Target, "second", 0),
+            ],
+        );
+        let out = rendered(&report);
+        assert!(out.contains("`first` here"), "{out}");
+        assert!(out.contains("`second` here"), "{out}");
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert!(
+            shown.contains(" first ") && shown.contains(" second "),
+            "{out}"
+        );
+    }
 }
