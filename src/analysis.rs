@@ -144,6 +144,10 @@ fn map_segments(
     segments: &[Segment],
     range_of: impl Fn(&Segment) -> Option<Range<usize>>,
 ) -> Vec<Vec<usize>> {
+    if segments.is_empty() {
+        // Plain Markdown: no block holds a segment, and none needs mapping back to the file.
+        return vec![Vec::new(); view.blocks.len()];
+    }
     view.blocks
         .iter()
         .map(|block| {

@@ -149,6 +149,9 @@ pub(crate) fn slug_of<'a>(pieces: impl IntoIterator<Item = &'a str> + Clone) -> 
             {
                 slug.push('-');
             }
+        } else if is_caseless_letter(character) {
+            // CJK and kana headings, without the Unicode tables' searches.
+            slug.push(character);
         } else if character.is_alphanumeric() {
             slug.extend(character.to_lowercase());
         }
@@ -157,6 +160,20 @@ pub(crate) fn slug_of<'a>(pieces: impl IntoIterator<Item = &'a str> + Clone) -> 
         slug.pop();
     }
     slug
+}
+
+/// Letters of the scripts of CJK headings that are alphanumeric and their own lower case:
+/// CJK ideographs (extension A and the unified block), hiragana, katakana and Hangul syllables.
+/// A test checks every one of them against the Unicode tables.
+fn is_caseless_letter(character: char) -> bool {
+    matches!(
+        character,
+        '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7A3}'
+    )
 }
 
 #[cfg(test)]
@@ -188,6 +205,14 @@ mod tests {
         ) {
             let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
             proptest::prop_assert_eq!(slug_of(pieces.iter().copied()), slug_oracle(&pieces.concat()));
+        }
+    }
+
+    #[test]
+    fn caseless_letters_are_alphanumeric_and_their_own_lower_case() {
+        for character in ('\0'..=char::MAX).filter(|&c| is_caseless_letter(c)) {
+            assert!(character.is_alphanumeric(), "{character:?}");
+            assert!(character.to_lowercase().eq([character]), "{character:?}");
         }
     }
 
