@@ -2,7 +2,7 @@
 //! and the parsed views.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::document::Document;
 use crate::markdown::View;
@@ -21,12 +21,20 @@ pub struct Parsed {
     pub segments: Vec<Segment>,
     /// The text readers see: the file itself, or for side-by-side the translations.
     pub target: View,
-    /// The English embedded in a side-by-side file.
-    pub embedded: Option<View>,
     /// For each block of `target`, the segments it holds.
     pub block_segments: Vec<Vec<usize>>,
-    /// For each block of `embedded`, the segments it holds.
-    pub embedded_block_segments: Vec<Vec<usize>>,
+    /// The English embedded in a side-by-side file, parsed when first asked for: only the
+    /// alignment of a file checked without a source, LD401 and `diff` read it, and it is a
+    /// second parse of the whole file.
+    embedded: OnceLock<Embedded>,
+}
+
+/// The parsed English projection of a side-by-side file.
+#[derive(Debug, Clone)]
+struct Embedded {
+    view: View,
+    /// For each block of `view`, the segments it holds.
+    block_segments: Vec<Vec<usize>>,
 }
 
 /// A side-by-side file whose spans cannot be split.
@@ -56,38 +64,59 @@ impl Parsed {
         } else {
             Vec::new()
         };
-        let (target, embedded) = if segments.is_empty() {
-            (View::new(Projection::identity(text)), None)
+        let target = if segments.is_empty() {
+            View::new(Projection::identity(text))
         } else {
-            (
-                View::new(Projection::of_segments(text, &segments, Side::Target)),
-                Some(View::new(Projection::of_segments(
-                    text,
-                    &segments,
-                    Side::EmbeddedSource,
-                ))),
-            )
+            View::new(Projection::of_segments(text, &segments, Side::Target))
         };
         let block_segments =
             map_segments(&target, &segments, |segment| Some(segment.target.clone()));
-        let embedded_block_segments = embedded
-            .as_ref()
-            .map(|view| map_segments(view, &segments, |segment| segment.source.clone()))
-            .unwrap_or_default();
         Ok(Parsed {
             document,
             front_matter,
             unclosed_front_matter,
             segments,
             target,
-            embedded,
             block_segments,
-            embedded_block_segments,
+            embedded: OnceLock::new(),
         })
     }
 
     pub fn is_side_by_side(&self) -> bool {
         !self.segments.is_empty()
+    }
+
+    /// The English embedded in a side-by-side file (`None` for plain Markdown), parsed on the
+    /// first call.
+    pub fn embedded(&self) -> Option<&View> {
+        self.embedded_parsed().map(|embedded| &embedded.view)
+    }
+
+    /// For each block of [`Parsed::embedded`], the segments it holds (empty for plain
+    /// Markdown).
+    pub fn embedded_block_segments(&self) -> &[Vec<usize>] {
+        self.embedded_parsed()
+            .map_or(&[], |embedded| &embedded.block_segments)
+    }
+
+    fn embedded_parsed(&self) -> Option<&Embedded> {
+        if !self.is_side_by_side() {
+            return None;
+        }
+        Some(self.embedded.get_or_init(|| {
+            let text = self.document.text.as_str();
+            let view = View::new(Projection::of_segments(
+                text,
+                &self.segments,
+                Side::EmbeddedSource,
+            ));
+            let block_segments =
+                map_segments(&view, &self.segments, |segment| segment.source.clone());
+            Embedded {
+                view,
+                block_segments,
+            }
+        }))
     }
 
     /// A front matter value.
@@ -115,6 +144,10 @@ fn map_segments(
     segments: &[Segment],
     range_of: impl Fn(&Segment) -> Option<Range<usize>>,
 ) -> Vec<Vec<usize>> {
+    if segments.is_empty() {
+        // Plain Markdown: no block holds a segment, and none needs mapping back to the file.
+        return vec![Vec::new(); view.blocks.len()];
+    }
     view.blocks
         .iter()
         .map(|block| {

@@ -123,13 +123,13 @@ pub fn check(
             }),
             align_with_english(view, target),
         )
-    } else if let Some(embedded) = &target.embedded {
+    } else if let Some(embedded) = target.embedded() {
         let mut ids: Vec<&str> = Vec::new();
         let mut builder = FeatureBuilder::default();
         let embedded_features: Vec<Features> = embedded
             .blocks
             .iter()
-            .zip(&target.embedded_block_segments)
+            .zip(target.embedded_block_segments())
             .map(|(block, segments)| {
                 ids.clear();
                 ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));

@@ -807,7 +807,7 @@ pub struct EmbeddedBlocks {
 impl EmbeddedBlocks {
     pub fn new(target: &Parsed) -> EmbeddedBlocks {
         let mut first_block = vec![None; target.segments.len()];
-        for (block, segments) in target.embedded_block_segments.iter().enumerate() {
+        for (block, segments) in target.embedded_block_segments().iter().enumerate() {
             for &segment in segments {
                 if let Some(slot) = first_block.get_mut(segment) {
                     slot.get_or_insert(block);
@@ -849,7 +849,7 @@ pub fn segment_changes_with(
     new_view: &View,
     new_block: &Block,
 ) -> Vec<SegmentChange> {
-    let Some(embedded) = target.embedded.as_ref() else {
+    let Some(embedded) = target.embedded() else {
         return Vec::new();
     };
     let segments = &target.block_segments[target_block];

@@ -413,7 +413,7 @@ fn seed_history() {
         locdrift::document::Document::new("000", zh_cn.clone()),
     ))
     .unwrap()
-    .embedded
+    .embedded()
     .expect("000 is side-by-side")
     .text()
     .to_string();

@@ -25,7 +25,7 @@ fuzz_target!(|text: &str| {
     }
     let document = Arc::new(Document::new("fuzz.md", text));
     if let Ok(parsed) = Parsed::new(document.clone()) {
-        for view in std::iter::once(&parsed.target).chain(parsed.embedded.as_ref()) {
+        for view in std::iter::once(&parsed.target).chain(parsed.embedded()) {
             for block in &view.blocks {
                 assert!(view.text().get(block.range.clone()).is_some());
                 let original = view.original(block.range.clone());

@@ -564,7 +564,7 @@ impl ShapePairs {
 /// much cheaper than SipHash, with a seed drawn once per process so that which keys collide in
 /// a table cannot be told from a document.
 #[derive(Clone, Copy)]
-struct FoldHasher(u64);
+pub(crate) struct FoldHasher(u64);
 
 impl Hasher for FoldHasher {
     fn finish(&self) -> u64 {
@@ -596,7 +596,7 @@ impl Hasher for FoldHasher {
 
 /// Builds [`FoldHasher`]s seeded once per process.
 #[derive(Clone, Copy)]
-struct FoldState(u64);
+pub(crate) struct FoldState(u64);
 
 impl Default for FoldState {
     fn default() -> FoldState {

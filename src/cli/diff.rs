@@ -35,7 +35,7 @@ struct Input {
 impl Input {
     /// The English of the revision: the file, or the English a side-by-side file embeds.
     fn english(&self) -> &View {
-        self.parsed.embedded.as_ref().unwrap_or(&self.parsed.target)
+        self.parsed.embedded().unwrap_or(&self.parsed.target)
     }
 
     fn line(&self, range: std::ops::Range<usize>) -> usize {

@@ -129,20 +129,51 @@ impl Block {
 
 /// DocFX's heading id: lower case, letters, digits and hyphens, spaces to hyphens.
 pub fn slug(heading: &str) -> String {
-    let mut slug = String::with_capacity(heading.len());
-    for character in heading.trim().chars() {
+    slug_of([heading])
+}
+
+/// The slug of a heading given in pieces (its text runs and code), as [`slug`] of their
+/// concatenation, without making the concatenation. A hyphen is never written first nor left
+/// last, which is what trimming the text and then the hyphens came to.
+pub(crate) fn slug_of<'a>(pieces: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    let length = pieces.clone().into_iter().map(str::len).sum();
+    let mut slug = String::with_capacity(length);
+    for character in pieces.into_iter().flat_map(str::chars) {
         if character.is_ascii() {
             // The common case, without Unicode's tables.
             if character.is_ascii_alphanumeric() {
                 slug.push(character.to_ascii_lowercase());
-            } else if (character == ' ' || character == '-') && !slug.ends_with('-') {
+            } else if (character == ' ' || character == '-')
+                && !slug.is_empty()
+                && !slug.ends_with('-')
+            {
                 slug.push('-');
             }
+        } else if is_caseless_letter(character) {
+            // CJK and kana headings, without the Unicode tables' searches.
+            slug.push(character);
         } else if character.is_alphanumeric() {
             slug.extend(character.to_lowercase());
         }
     }
-    slug.trim_matches('-').to_string()
+    if slug.ends_with('-') {
+        slug.pop();
+    }
+    slug
+}
+
+/// Letters of the scripts of CJK headings that are alphanumeric and their own lower case:
+/// CJK ideographs (extension A and the unified block), hiragana, katakana and Hangul syllables.
+/// A test checks every one of them against the Unicode tables.
+fn is_caseless_letter(character: char) -> bool {
+    matches!(
+        character,
+        '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FA}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}'
+            | '\u{AC00}'..='\u{D7A3}'
+    )
 }
 
 #[cfg(test)]
@@ -166,6 +197,22 @@ mod tests {
         #[test]
         fn slug_matches_the_unicode_definition(heading in "[ a-zA-Z0-9_\\-.:İıΣσ重設使用者Ⅻ①\u{300}\u{3000}]{0,40}") {
             proptest::prop_assert_eq!(slug(&heading), slug_oracle(&heading));
+        }
+
+        #[test]
+        fn slug_of_pieces_is_the_slug_of_their_concatenation(
+            pieces in proptest::collection::vec("[ a-zA-Z0-9_\\-.:İΣ重設\u{3000}\t]{0,8}", 0..5)
+        ) {
+            let pieces: Vec<&str> = pieces.iter().map(String::as_str).collect();
+            proptest::prop_assert_eq!(slug_of(pieces.iter().copied()), slug_oracle(&pieces.concat()));
+        }
+    }
+
+    #[test]
+    fn caseless_letters_are_alphanumeric_and_their_own_lower_case() {
+        for character in ('\0'..=char::MAX).filter(|&c| is_caseless_letter(c)) {
+            assert!(character.is_alphanumeric(), "{character:?}");
+            assert!(character.to_lowercase().eq([character]), "{character:?}");
         }
     }
 

@@ -10,6 +10,11 @@
 
 use std::collections::HashMap;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use memchr::memmem::Finder;
+
+use crate::align::FoldState;
 
 /// One translated segment. Invariant: all ranges are byte ranges into the file text, in order
 /// `open_tag < target < lookup`, and `source` lies inside `lookup`.
@@ -39,9 +44,15 @@ const LOOKUP_OPEN: &str = "<span class=\"sxs-lookup\">";
 const SOURCE_OPEN: &str = "<span data-stu-id=\"";
 const SPAN_CLOSE: &str = "</span>";
 
+static TARGET_OPEN_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(TARGET_OPEN.as_bytes()));
+static LOOKUP_OPEN_FINDER: LazyLock<Finder<'static>> =
+    LazyLock::new(|| Finder::new(LOOKUP_OPEN.as_bytes()));
+
 /// Whether the text is in the side-by-side format.
 pub fn is_side_by_side(text: &str) -> bool {
-    text.contains(TARGET_OPEN) && text.contains(LOOKUP_OPEN)
+    TARGET_OPEN_FINDER.find(text.as_bytes()).is_some()
+        && LOOKUP_OPEN_FINDER.find(text.as_bytes()).is_some()
 }
 
 /// Finds every segment. Fails on a span that never closes, since then the rest of the file
@@ -49,12 +60,13 @@ pub fn is_side_by_side(text: &str) -> bool {
 pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
     let mut segments = Vec::new();
     // Where each id was first seen: an id used twice makes segments ambiguous.
-    let mut ids: HashMap<&str, usize> = HashMap::new();
+    let mut ids: HashMap<&str, usize, FoldState> = HashMap::default();
     let mut cursor = 0;
-    while let Some(found) = text[cursor..].find(TARGET_OPEN) {
+    let bytes = text.as_bytes();
+    while let Some(found) = TARGET_OPEN_FINDER.find(&bytes[cursor..]) {
         let open_start = cursor + found;
         let id_start = open_start + TARGET_OPEN.len();
-        let Some(id_len) = text[id_start..].find('"') else {
+        let Some(id_len) = memchr::memchr(b'"', &bytes[id_start..]) else {
             return Err(SxsError {
                 offset: open_start,
                 message: "`<span data-ttu-id=` has no closing quote".into(),
@@ -71,7 +83,7 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
             });
         }
         ids.insert(id, open_start);
-        let Some(tag_end) = text[id_start + id_len..].find('>') else {
+        let Some(tag_end) = memchr::memchr(b'>', &bytes[id_start + id_len..]) else {
             return Err(SxsError {
                 offset: open_start,
                 message: format!("the tag `<span data-ttu-id=\"{id}\"` never ends"),
@@ -153,27 +165,23 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 /// The offset of the `</span>` that closes a span whose content starts at `start`, counting
-/// nested spans.
+/// nested spans: the tags are read in order at each `<`, one pass over the content.
 fn matching_close(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
     let mut depth = 0usize;
-    let mut cursor = start;
-    loop {
-        let next_close = text[cursor..].find(SPAN_CLOSE)? + cursor;
-        let next_open = text[cursor..next_close]
-            .find("<span")
-            .map(|index| cursor + index);
-        match next_open {
-            Some(open) => {
-                depth += 1;
-                cursor = open + "<span".len();
+    for at in memchr::memchr_iter(b'<', &bytes[start..]) {
+        let at = start + at;
+        let rest = &bytes[at..];
+        if rest.starts_with(SPAN_CLOSE.as_bytes()) {
+            if depth == 0 {
+                return Some(at);
             }
-            None if depth == 0 => return Some(next_close),
-            None => {
-                depth -= 1;
-                cursor = next_close + SPAN_CLOSE.len();
-            }
+            depth -= 1;
+        } else if rest.starts_with(b"<span") {
+            depth += 1;
         }
     }
+    None
 }
 
 /// A text made of pieces of a file. Invariant: `pieces` are in increasing order of both their
@@ -291,6 +299,44 @@ mod tests {
     fn unclosed_span_is_an_error() {
         let error = parse("<span data-ttu-id=\"x-1\">abc").unwrap_err();
         assert!(error.message.contains("never closed"), "{error:?}");
+    }
+
+    /// `matching_close` as first written: the next `</span>`, and any `<span` before it, found
+    /// by two substring searches per step.
+    fn matching_close_oracle(text: &str, start: usize) -> Option<usize> {
+        let mut depth = 0usize;
+        let mut cursor = start;
+        loop {
+            let next_close = text[cursor..].find(SPAN_CLOSE)? + cursor;
+            let next_open = text[cursor..next_close]
+                .find("<span")
+                .map(|index| cursor + index);
+            match next_open {
+                Some(open) => {
+                    depth += 1;
+                    cursor = open + "<span".len();
+                }
+                None if depth == 0 => return Some(next_close),
+                None => {
+                    depth -= 1;
+                    cursor = next_close + SPAN_CLOSE.len();
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn matching_close_is_the_two_search_walk(
+            text in "(<span|</span>|<span>|</span|<spa|<|>|/|x|名| ){0,30}",
+            start in 0usize..40,
+        ) {
+            let start = crate::document::floor_char_boundary(&text, start);
+            proptest::prop_assert_eq!(
+                matching_close(&text, start),
+                matching_close_oracle(&text, start)
+            );
+        }
     }
 
     #[test]
