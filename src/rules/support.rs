@@ -138,7 +138,9 @@ pub(crate) fn key_hash(key: impl std::hash::Hash) -> u64 {
 /// Small pools scan, as `iter().position()` + `remove()` did. Large ones (a table cell or
 /// paragraph with thousands of values) index the values by the hash of a key that the
 /// predicate implies (two values that match have equal keys), so pairing a block stays linear
-/// where the scan and the removals were quadratic. The result is the same either way.
+/// where the scan and the removals were quadratic. The result is the same either way, except
+/// that a large pool tries at most [`POOL_SCAN_LIMIT`] values of a key that the predicate
+/// rejects (only the link rule's predicate rejects values of the right key).
 pub(crate) struct Pool<T> {
     items: Vec<Option<T>>,
     /// Positions of the values by key hash, in order; `None` for a small pool.
@@ -148,7 +150,7 @@ pub(crate) struct Pool<T> {
 /// Below this many values a pool scans.
 const POOL_INDEX_FROM: usize = 32;
 /// In a large pool, how many values of one key are tried against the predicate before giving
-/// up (only the link rule's predicate can reject a value of the right key).
+/// up.
 const POOL_SCAN_LIMIT: usize = 64;
 
 impl<T> Pool<T> {
@@ -200,15 +202,35 @@ impl<T> Pool<T> {
             let Some(queue) = queues.get_mut(hash) else {
                 continue;
             };
-            while queue.front().is_some_and(|&i| self.items[i].is_none()) {
-                queue.pop_front();
+            // Up to the first match, or the limit of live values tried; taken values met on the
+            // way are dropped from the queue, so that each is stepped over once.
+            let (mut scanned, mut live, mut taken) = (0, 0, 0);
+            let mut found = None;
+            for &i in queue.iter() {
+                scanned += 1;
+                let Some(item) = &self.items[i] else {
+                    taken += 1;
+                    continue;
+                };
+                if matches(item) {
+                    found = Some(i);
+                    break;
+                }
+                live += 1;
+                if live == POOL_SCAN_LIMIT {
+                    break;
+                }
             }
-            let found = queue
-                .iter()
-                .filter(|&&i| self.items[i].is_some())
-                .take(POOL_SCAN_LIMIT)
-                .find(|&&i| self.items[i].as_ref().is_some_and(&mut matches));
-            if let Some(&i) = found {
+            if taken > 0 {
+                let kept: Vec<usize> = queue
+                    .drain(..scanned)
+                    .filter(|&i| self.items[i].is_some())
+                    .collect();
+                for i in kept.into_iter().rev() {
+                    queue.push_front(i);
+                }
+            }
+            if let Some(i) = found {
                 best = Some(best.map_or(i, |b| b.min(i)));
             }
         }
@@ -284,5 +306,18 @@ mod tests {
         }
         assert_eq!(pool.take(&[key_hash(7u32)], |&t| t == 7), None);
         assert!(pool.into_remaining().is_empty());
+    }
+
+    #[test]
+    fn values_the_predicate_rejects_do_not_make_pairing_quadratic() {
+        // One value of the key that the predicate always rejects, first: the values taken after
+        // it used to be stepped over again by every later search.
+        let mut targets: Vec<u32> = vec![0];
+        targets.extend(std::iter::repeat_n(7, 200_000));
+        let mut pool = Pool::new(targets, |_, keys| keys.push(key_hash("key")));
+        for _ in 0..200_000 {
+            assert_eq!(pool.take(&[key_hash("key")], |&t| t == 7), Some(7));
+        }
+        assert_eq!(pool.into_remaining(), vec![0]);
     }
 }
