@@ -45,3 +45,5 @@ pub mod markdown;
 pub mod revisions;
 pub mod rules;
 pub mod suppress;
+#[cfg(test)]
+mod testing;

@@ -1141,11 +1141,7 @@ mod tests {
             "..",
             "_",
         ];
-        let piece = prop_oneof![
-            4 => proptest::sample::select(PIECES).prop_map(str::to_string),
-            1 => any::<char>().prop_map(String::from),
-        ];
-        proptest::collection::vec(piece, 0..24).prop_map(|pieces| pieces.concat())
+        crate::testing::text_of(PIECES, 24)
     }
 
     proptest! {

@@ -161,7 +161,7 @@ impl<'d> Excerpt<'d> {
 
 /// The excerpts of a finding's files, for codespan-reporting.
 struct Excerpts<'d> {
-    files: Vec<(String, Excerpt<'d>)>,
+    files: Vec<Excerpt<'d>>,
 }
 
 impl<'a> Files<'a> for Excerpts<'_> {
@@ -170,15 +170,15 @@ impl<'a> Files<'a> for Excerpts<'_> {
     type Source = &'a str;
 
     fn name(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        Ok(self.files[id].0.as_str())
+        Ok(self.files[id].document.path.as_str())
     }
 
     fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        Ok(self.files[id].1.text.as_str())
+        Ok(self.files[id].text.as_str())
     }
 
     fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
-        let excerpt = &self.files[id].1;
+        let excerpt = &self.files[id];
         let at = excerpt
             .lines
             .partition_point(|line| line.range.start <= byte_index)
@@ -187,7 +187,7 @@ impl<'a> Files<'a> for Excerpts<'_> {
     }
 
     fn line_range(&'a self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let excerpt = &self.files[id].1;
+        let excerpt = &self.files[id];
         let line = excerpt.line(line_index).ok_or(FilesError::LineTooLarge {
             given: line_index,
             max: excerpt.lines.last().map_or(0, |line| line.index),
@@ -201,7 +201,7 @@ impl<'a> Files<'a> for Excerpts<'_> {
         _line_index: usize,
         byte_index: usize,
     ) -> Result<usize, FilesError> {
-        let excerpt = &self.files[id].1;
+        let excerpt = &self.files[id];
         Ok(excerpt
             .document
             .line_column(excerpt.unmap(byte_index))
@@ -225,40 +225,37 @@ pub fn render(report: &FileReport, writer: &mut dyn WriteColor) -> std::io::Resu
     let config = Config::default();
     for diagnostic in &report.diagnostics {
         let all_labels = || std::iter::once(&diagnostic.primary).chain(&diagnostic.secondary);
+        // The file a label is in; a source label falls back to the target without a source.
+        let side_of = |label: &crate::diagnostic::Label| match (label.file, &report.source) {
+            (FileSide::Source, Some(_)) => FileSide::Source,
+            _ => FileSide::Target,
+        };
         // One excerpt per file the labels are in, in the order they first appear.
         let mut sides: Vec<FileSide> = Vec::new();
         for label in all_labels() {
-            let side = match (label.file, &report.source) {
-                (FileSide::Source, Some(_)) => FileSide::Source,
-                _ => FileSide::Target,
-            };
-            if !sides.contains(&side) {
-                sides.push(side);
+            if !sides.contains(&side_of(label)) {
+                sides.push(side_of(label));
             }
         }
-        let side_of = |label: &crate::diagnostic::Label| {
-            sides
-                .iter()
-                .position(|&side| side == label.file || report.source.is_none())
-                .unwrap_or(0)
+        let id_of = |label: &crate::diagnostic::Label| {
+            let side = side_of(label);
+            sides.iter().position(|&s| s == side).unwrap_or(0)
         };
         let files = Excerpts {
             files: sides
                 .iter()
-                .enumerate()
-                .map(|(id, &side)| {
-                    let document = report.document(side);
+                .map(|&side| {
                     let ranges: Vec<Range<usize>> = all_labels()
-                        .filter(|label| side_of(label) == id)
+                        .filter(|label| side_of(label) == side)
                         .map(|label| label.range.clone())
                         .collect();
-                    (document.path.clone(), Excerpt::new(document, &ranges))
+                    Excerpt::new(report.document(side), &ranges)
                 })
                 .collect(),
         };
         let excerpt_range = |label: &crate::diagnostic::Label| {
-            let id = side_of(label);
-            let excerpt = &files.files[id].1;
+            let id = id_of(label);
+            let excerpt = &files.files[id];
             (
                 id,
                 excerpt.map(label.range.start)..excerpt.map(label.range.end),

@@ -145,6 +145,8 @@ pub(crate) struct Pool<T> {
     items: Vec<Option<T>>,
     /// Positions of the values by key hash, in order; `None` for a small pool.
     queues: Option<std::collections::HashMap<u64, std::collections::VecDeque<usize>>>,
+    /// The source value's key hashes, reused from search to search.
+    hashes: Vec<u64>,
 }
 
 /// Below this many values a pool scans.
@@ -174,31 +176,47 @@ impl<T> Pool<T> {
         Pool {
             items: items.into_iter().map(Some).collect(),
             queues,
+            hashes: Vec::new(),
         }
     }
 
     /// Takes the first value that satisfies `matches`, among those whose keys hash to one of
-    /// `hashes` (the source value's keys).
-    pub(crate) fn take(&mut self, hashes: &[u64], matches: impl FnMut(&T) -> bool) -> Option<T> {
-        let index = self.position(hashes, matches)?;
+    /// those `keys` gives (the source value's keys; asked for only by a large pool).
+    pub(crate) fn take(
+        &mut self,
+        keys: impl FnOnce(&mut Vec<u64>),
+        matches: impl FnMut(&T) -> bool,
+    ) -> Option<T> {
+        let index = self.position(keys, matches)?;
         self.items[index].take()
     }
 
     /// The first value that satisfies `matches`, as [`Pool::take`] would take it, left in.
-    pub(crate) fn find(&mut self, hashes: &[u64], matches: impl FnMut(&T) -> bool) -> Option<&T> {
-        let index = self.position(hashes, matches)?;
+    pub(crate) fn find(
+        &mut self,
+        keys: impl FnOnce(&mut Vec<u64>),
+        matches: impl FnMut(&T) -> bool,
+    ) -> Option<&T> {
+        let index = self.position(keys, matches)?;
         self.items[index].as_ref()
     }
 
-    fn position(&mut self, hashes: &[u64], mut matches: impl FnMut(&T) -> bool) -> Option<usize> {
+    fn position(
+        &mut self,
+        keys: impl FnOnce(&mut Vec<u64>),
+        mut matches: impl FnMut(&T) -> bool,
+    ) -> Option<usize> {
         let Some(queues) = &mut self.queues else {
             return self
                 .items
                 .iter()
                 .position(|item| item.as_ref().is_some_and(&mut matches));
         };
+        let mut hashes = std::mem::take(&mut self.hashes);
+        hashes.clear();
+        keys(&mut hashes);
         let mut best: Option<usize> = None;
-        for hash in hashes {
+        for hash in &hashes {
             let Some(queue) = queues.get_mut(hash) else {
                 continue;
             };
@@ -234,6 +252,7 @@ impl<T> Pool<T> {
                 best = Some(best.map_or(i, |b| b.min(i)));
             }
         }
+        self.hashes = hashes;
         best
     }
 
@@ -272,9 +291,10 @@ mod tests {
         let taken = sources
             .iter()
             .map(|s| {
-                pool.take(&[key_hash(s % 7)], |t| {
-                    t.1 % 7 == s % 7 && t.1 != s.wrapping_add(100)
-                })
+                pool.take(
+                    |keys| keys.push(key_hash(s % 7)),
+                    |t| t.1 % 7 == s % 7 && t.1 != s.wrapping_add(100),
+                )
                 .map(|t| t.0)
             })
             .collect();
@@ -302,9 +322,15 @@ mod tests {
         let targets: Vec<u32> = vec![7; 200_000];
         let mut pool = Pool::new(targets, |t, keys| keys.push(key_hash(t)));
         for _ in 0..200_000 {
-            assert_eq!(pool.take(&[key_hash(7u32)], |&t| t == 7), Some(7));
+            assert_eq!(
+                pool.take(|keys| keys.push(key_hash(7u32)), |&t| t == 7),
+                Some(7)
+            );
         }
-        assert_eq!(pool.take(&[key_hash(7u32)], |&t| t == 7), None);
+        assert_eq!(
+            pool.take(|keys| keys.push(key_hash(7u32)), |&t| t == 7),
+            None
+        );
         assert!(pool.into_remaining().is_empty());
     }
 
@@ -316,7 +342,10 @@ mod tests {
         targets.extend(std::iter::repeat_n(7, 200_000));
         let mut pool = Pool::new(targets, |_, keys| keys.push(key_hash("key")));
         for _ in 0..200_000 {
-            assert_eq!(pool.take(&[key_hash("key")], |&t| t == 7), Some(7));
+            assert_eq!(
+                pool.take(|keys| keys.push(key_hash("key")), |&t| t == 7),
+                Some(7)
+            );
         }
         assert_eq!(pool.into_remaining(), vec![0]);
     }

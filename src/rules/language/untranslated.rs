@@ -491,11 +491,7 @@ mod tests {
             "<", ">", "<br/>", "`", "``", "](", ")", "(", "]", "[", "*", "_", "\\", "|", "#", " ",
             "\n", "a", "Word", "例", "Skype", " for ", "Business", "Online", "ab", "b a",
         ];
-        let piece = prop_oneof![
-            4 => proptest::sample::select(PIECES).prop_map(str::to_string),
-            1 => any::<char>().prop_map(String::from),
-        ];
-        proptest::collection::vec(piece, 0..32).prop_map(|pieces| pieces.concat())
+        crate::testing::text_of(PIECES, 32)
     }
 
     proptest! {

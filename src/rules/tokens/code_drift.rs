@@ -291,14 +291,20 @@ impl CodeDrift {
         };
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        let target_spans: Vec<(Range<usize>, Range<usize>)> = target
+        if source.code_spans.is_empty() {
+            return;
+        }
+        // Each target span with its normalized contents, made once.
+        let target_spans: Vec<(Range<usize>, Range<usize>, String)> = target
             .code_spans
             .iter()
-            .map(|span| (span.clone(), code_content(target_text, span)))
+            .map(|span| {
+                let inner = code_content(target_text, span);
+                let key = normalize(&target_text[inner.clone()]);
+                (span.clone(), inner, key)
+            })
             .collect();
-        let mut pool = Pool::new(target_spans, |(_, inner), keys| {
-            keys.push(key_hash(normalize(&target_text[inner.clone()])));
-        });
+        let mut pool = Pool::new(target_spans, |(_, _, key), keys| keys.push(key_hash(key)));
         let mut unmatched = Vec::new();
         for span in &source.code_spans {
             let content = code_content(source_text, span);
@@ -307,15 +313,20 @@ impl CodeDrift {
                 continue;
             }
             if pool
-                .take(&[key_hash(&key)], |(_, inner)| {
-                    normalize(&target_text[inner.clone()]) == key
-                })
+                .take(
+                    |keys| keys.push(key_hash(&key)),
+                    |(_, _, found)| *found == key,
+                )
                 .is_none()
             {
                 unmatched.push((span.clone(), content));
             }
         }
-        let mut target_spans = pool.into_remaining();
+        let mut target_spans: Vec<(Range<usize>, Range<usize>)> = pool
+            .into_remaining()
+            .into_iter()
+            .map(|(span, inner, _)| (span, inner))
+            .collect();
         let lone = unmatched.len() == 1 && target_spans.len() == 1;
         if let Some(summary) = examine_only(
             cx,

@@ -228,9 +228,10 @@ impl Rule for HostDrift {
             let mut unmatched = Vec::new();
             for value in source_values {
                 if pool
-                    .take(&[key(&value)], |t| {
-                        class(t.kind) == class(value.kind) && t.key == value.key
-                    })
+                    .take(
+                        |keys| keys.push(key(&value)),
+                        |t| class(t.kind) == class(value.kind) && t.key == value.key,
+                    )
                     .is_none()
                 {
                     unmatched.push(value);

@@ -183,15 +183,15 @@ fn pairing_keys(is_image: bool, destination: &str) -> [u64; 2] {
 
 /// The keys a source link looks its partner up by, among [`pairing_keys`]: its own host and
 /// none, or (without a host) any.
-fn partner_keys(is_image: bool, destination: &str) -> Vec<u64> {
+fn partner_keys(is_image: bool, destination: &str, keys: &mut Vec<u64>) {
     let (_, host, rest) = parts(destination);
     let path = without_locale(rest);
     match host {
-        Some(host) => vec![
+        Some(host) => keys.extend([
             key_hash((is_image, &path, Some(Some(host)))),
             key_hash((is_image, &path, Some(None::<String>))),
-        ],
-        None => vec![key_hash((is_image, &path, None::<Option<String>>))],
+        ]),
+        None => keys.push(key_hash((is_image, &path, None::<Option<String>>))),
     }
 }
 
@@ -353,18 +353,24 @@ impl Rule for LinkDrift {
             for link in source_links {
                 let destination = normalize(&link.destination);
                 if repaired
-                    .take(&[key_hash(&destination)], |r| *r == destination)
+                    .take(
+                        |keys| keys.push(key_hash(&destination)),
+                        |r| *r == destination,
+                    )
                     .is_some()
                 {
                     continue;
                 }
-                let found = pool.take(&partner_keys(link.is_image, &destination), |t| {
-                    t.is_image == link.is_image
-                        && matches!(
-                            classify(&destination, &normalize(&t.destination), &allowed),
-                            Change::Same | Change::Allowed
-                        )
-                });
+                let found = pool.take(
+                    |keys| partner_keys(link.is_image, &destination, keys),
+                    |t| {
+                        t.is_image == link.is_image
+                            && matches!(
+                                classify(&destination, &normalize(&t.destination), &allowed),
+                                Change::Same | Change::Allowed
+                            )
+                    },
+                );
                 if found.is_none() {
                     unmatched.push(link);
                 }
@@ -551,7 +557,6 @@ impl LinkDrift {
         out: &mut Vec<Diagnostic>,
     ) {
         let target_text = cx.target_text();
-        // By path: the changes accepted below all keep it.
         // By path and host, which the changes accepted below keep, whatever the kind of link.
         let mut by_path = Pool::new(source_links.to_vec(), |link, keys| {
             keys.extend(pairing_keys(false, &normalize(&link.destination)));
@@ -566,12 +571,15 @@ impl LinkDrift {
                 let whole = captures.get(0).expect("group 0 always takes part");
                 let space = captures.get(2).expect("group 2 always takes part");
                 let destination = normalize(&captures[3]);
-                let Some(source_link) = by_path.find(&partner_keys(false, &destination), |l| {
-                    matches!(
-                        classify(&normalize(&l.destination), &destination, allowed),
-                        Change::Same | Change::Allowed | Change::Scheme { .. }
-                    )
-                }) else {
+                let Some(source_link) = by_path.find(
+                    |keys| partner_keys(false, &destination, keys),
+                    |l| {
+                        matches!(
+                            classify(&normalize(&l.destination), &destination, allowed),
+                            Change::Same | Change::Allowed | Change::Scheme { .. }
+                        )
+                    },
+                ) else {
                     continue;
                 };
                 repaired.push(normalize(&source_link.destination));

@@ -281,7 +281,7 @@ impl Rule for NumberDrift {
             for number in source_numbers {
                 let key = &number.keys[0];
                 if pool
-                    .take(&[key_hash(key)], |t| t.keys.contains(key))
+                    .take(|keys| keys.push(key_hash(key)), |t| t.keys.contains(key))
                     .is_none()
                     && !cjk.remove(key)
                 {

@@ -394,13 +394,13 @@ impl Rule for PlaceholderDrift {
             });
             let mut unmatched = Vec::new();
             for token in source_tokens {
-                let key = key_hash((token.kind, &token.key));
-                let hashes: &[u64] = if token.kind == Kind::Emphasised {
-                    &[key, key_hash(ANGLE_PLACEHOLDER)]
-                } else {
-                    &[key]
+                let keys = |keys: &mut Vec<u64>| {
+                    keys.push(key_hash((token.kind, &token.key)));
+                    if token.kind == Kind::Emphasised {
+                        keys.push(key_hash(ANGLE_PLACEHOLDER));
+                    }
                 };
-                match pool.take(hashes, |t| matches(&token, t)) {
+                match pool.take(keys, |t| matches(&token, t)) {
                     Some(found) => {
                         if !found.well_formed {
                             self.report_changed(cx, &token, &found, out);
