@@ -1,12 +1,10 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::frontmatter::FrontMatter;
-use crate::rules::support::{is_prose, target_block_label};
+use crate::rules::support::{is_prose, target_block_label, terms_matcher};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -135,13 +133,13 @@ impl Rule for NoLocViolation {
         // Most blocks hold none of the terms: one search for all of them per text run tells
         // which terms to look at (a search per term and run was a tenth of the whole run). It
         // reports every occurrence, overlapping ones too, so a term it does not report has
-        // none. It cannot fail for lists of this size; if it did, every term is looked at. An
-        // NFA is built in a fraction of the time of a DFA and searches short runs as fast.
-        let matcher = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .build(terms.iter().map(|(term, _)| term))
-            .ok();
+        // none. It cannot fail for lists of this size; if it did, every term is looked at.
+        let matcher = terms_matcher(
+            &terms
+                .iter()
+                .map(|(term, _)| term.as_str())
+                .collect::<Vec<_>>(),
+        );
         let mut present = vec![matcher.is_none(); terms.len()];
         for pair in cx.pairs() {
             let (Some(source), Some(target)) = (pair.source, pair.target) else {

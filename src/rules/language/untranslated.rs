@@ -1,11 +1,13 @@
 use std::ops::Range;
+use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::AhoCorasick;
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
-use crate::markdown::model::BlockKind;
+use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::tokens;
+use crate::rules::support::terms_matcher;
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -120,19 +122,13 @@ struct Names {
     names: Vec<String>,
     /// Finds every occurrence of every name, overlapping ones too. `None` only if it could not
     /// be built, which does not happen for lists of this size: each name is then searched for.
-    matcher: Option<AhoCorasick>,
+    matcher: Option<Arc<AhoCorasick>>,
 }
 
 impl Names {
     fn new(mut names: Vec<String>) -> Names {
         names.sort_by_key(|name| std::cmp::Reverse(name.len()));
-        // A file's list is short and searched in short texts: an NFA is built in a fraction of
-        // the time of a DFA and searches about as fast here.
-        let matcher = AhoCorasick::builder()
-            .kind(Some(AhoCorasickKind::ContiguousNFA))
-            .match_kind(MatchKind::Standard)
-            .build(&names)
-            .ok();
+        let matcher = terms_matcher(&names.iter().map(String::as_str).collect::<Vec<_>>());
         Names { names, matcher }
     }
 
@@ -251,6 +247,18 @@ fn same_but_spacing(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
+/// [`same_but_spacing`] of two blocks' [`Block::prose`], without making it: the prose joins
+/// the text runs with spaces, so its words are those of the runs in turn.
+fn same_runs_but_spacing((a, a_text): (&Block, &str), (b, b_text): (&Block, &str)) -> bool {
+    fn words<'a>(block: &'a Block, text: &'a str) -> impl Iterator<Item = &'a str> {
+        block
+            .text_runs
+            .iter()
+            .flat_map(move |run| text[run.clone()].split_whitespace())
+    }
+    words(a, a_text).eq(words(b, b_text))
+}
+
 struct Finding {
     range: std::ops::Range<usize>,
     source_range: Option<std::ops::Range<usize>>,
@@ -298,11 +306,16 @@ fn side_by_side_findings(
             })
     };
     let mut findings = Vec::new();
+    // The answers of `is_candidate` already known, by position in `segments()`: the summary
+    // asks again of the same segments.
+    let mut known = Vec::new();
     for (segment_index, kind, source) in segments() {
         let target = cx.target.segment_target(segment_index);
         let untranslated = same_but_spacing(source, target)
             || (cjk && !has_cjk(target) && translatable_words(target, names).len() >= 2);
-        if untranslated && is_candidate(source, kind, names) {
+        let candidate = untranslated.then(|| is_candidate(source, kind, names));
+        known.push(candidate);
+        if candidate == Some(true) {
             let segment = &cx.target.segments[segment_index];
             findings.push(Finding {
                 range: segment.target.clone(),
@@ -314,7 +327,9 @@ fn side_by_side_findings(
     }
     let candidates = summary_candidates(
         findings.len(),
-        segments().filter(|(_, kind, source)| is_candidate(source, kind, names)),
+        segments().zip(known).filter(|((_, kind, source), known)| {
+            known.unwrap_or_else(|| is_candidate(source, kind, names))
+        }),
     );
     (findings, candidates)
 }
@@ -334,26 +349,31 @@ fn plain_findings(cx: &Context<'_>, names: &Names, cjk: bool) -> (Vec<Finding>, 
         })
     };
     let mut findings = Vec::new();
+    let mut known = Vec::new();
     for (source, target) in pairs() {
-        let source_prose = source.prose(source_text);
-        let target_prose = target.prose(cx.target_text());
-        let untranslated = same_but_spacing(&source_prose, &target_prose)
+        let untranslated = same_runs_but_spacing((source, source_text), (target, cx.target_text()))
             || (cjk
-                && !has_cjk(&target_prose)
-                && translatable_words(&target_prose, names).len() >= 3);
-        if untranslated && is_candidate(&source_prose, &target.kind, names) {
+                && !target
+                    .text_runs
+                    .iter()
+                    .any(|run| has_cjk(&cx.target_text()[run.clone()]))
+                && translatable_words(&target.prose(cx.target_text()), names).len() >= 3);
+        let candidate =
+            untranslated.then(|| is_candidate(&source.prose(source_text), &target.kind, names));
+        known.push(candidate);
+        if candidate == Some(true) {
             findings.push(Finding {
                 range: cx.target_original(target.range.clone()),
                 source_range: cx.reference.map(|r| r.view.original(source.range.clone())),
                 label: format!("this {} is still in English", target.kind.noun()),
-                text: target_prose,
+                text: target.prose(cx.target_text()),
             });
         }
     }
     let candidates = summary_candidates(
         findings.len(),
-        pairs().filter(|(source, target)| {
-            is_candidate(&source.prose(source_text), &target.kind, names)
+        pairs().zip(known).filter(|((source, target), known)| {
+            known.unwrap_or_else(|| is_candidate(&source.prose(source_text), &target.kind, names))
         }),
     );
     (findings, candidates)
