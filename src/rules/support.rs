@@ -131,22 +131,28 @@ pub(crate) fn examine_only<T>(
 }
 
 /// How many distinct term lists [`terms_matcher`] keeps automata for. Nearly every file of a
-/// run has the rulebooks' list alone, or with the few `no-loc` terms its docs set shares; a
-/// run whose files each bring a new list builds the rest per file, as before the cache.
+/// run has the rulebooks' list alone, or with the few `no-loc` terms its docs set shares; when
+/// files bring more lists than this, the cache starts over, so the common list is built again
+/// once and memory stays bounded.
 const TERMS_MATCHERS_KEPT: usize = 64;
+
+/// Automata by term list.
+type TermsMatchers = Mutex<HashMap<Vec<String>, Option<Arc<AhoCorasick>>>>;
 
 /// An automaton that finds every occurrence of every term, overlapping ones too, with pattern
 /// numbers in the order of `terms`; `None` only if it cannot be built, which does not happen
 /// for lists of this size.
 ///
-/// Built once per distinct list and run, not once per file (a build cost about as much as
+/// Built once per distinct list and run, not once per file (a build costs about as much as
 /// searching a 10 KB file), so it can be the DFA, which searches several times faster than
 /// the NFA whose only merit was a cheaper build.
 pub(crate) fn terms_matcher(terms: &[&str]) -> Option<Arc<AhoCorasick>> {
-    type Cache = Mutex<HashMap<Vec<String>, Option<Arc<AhoCorasick>>>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
+    static CACHE: OnceLock<TermsMatchers> = OnceLock::new();
+    terms_matcher_in(CACHE.get_or_init(TermsMatchers::default), terms)
+}
+
+fn terms_matcher_in(cache: &TermsMatchers, terms: &[&str]) -> Option<Arc<AhoCorasick>> {
     let key: Vec<String> = terms.iter().map(|term| term.to_string()).collect();
-    let cache = CACHE.get_or_init(Cache::default);
     if let Some(matcher) = cache.lock().ok().and_then(|cache| cache.get(&key).cloned()) {
         return matcher;
     }
@@ -156,9 +162,10 @@ pub(crate) fn terms_matcher(terms: &[&str]) -> Option<Arc<AhoCorasick>> {
         .build(terms)
         .ok()
         .map(Arc::new);
-    if let Ok(mut cache) = cache.lock()
-        && cache.len() < TERMS_MATCHERS_KEPT
-    {
+    if let Ok(mut cache) = cache.lock() {
+        if cache.len() >= TERMS_MATCHERS_KEPT {
+            cache.clear();
+        }
         cache.insert(key, matcher.clone());
     }
     matcher
@@ -307,13 +314,14 @@ mod tests {
 
     #[test]
     fn a_term_list_is_built_once_and_finds_overlapping_terms() {
+        let cache = TermsMatchers::default();
         let terms = [
             "Skype for Business Online",
             "Skype for Business",
             "Business",
         ];
-        let first = terms_matcher(&terms).expect("builds");
-        let again = terms_matcher(&terms).expect("builds");
+        let first = terms_matcher_in(&cache, &terms).expect("builds");
+        let again = terms_matcher_in(&cache, &terms).expect("builds");
         assert!(
             Arc::ptr_eq(&first, &again),
             "the second call reuses the automaton"
@@ -325,8 +333,20 @@ mod tests {
         found.sort_unstable();
         assert_eq!(found, [0, 1, 2]);
         // Another order is another list: pattern numbers follow the order given.
-        let reversed = terms_matcher(&["Business", "Skype for Business"]).expect("builds");
+        let reversed = terms_matcher_in(&cache, &["Business", "Skype for Business"]).unwrap();
         assert!(!Arc::ptr_eq(&first, &reversed));
+    }
+
+    #[test]
+    fn the_term_cache_starts_over_when_full() {
+        let cache = TermsMatchers::default();
+        for index in 0..TERMS_MATCHERS_KEPT * 2 + 1 {
+            terms_matcher_in(&cache, &[&format!("term {index}")]).expect("builds");
+            assert!(cache.lock().unwrap().len() <= TERMS_MATCHERS_KEPT);
+        }
+        let last = terms_matcher_in(&cache, &[&format!("term {}", TERMS_MATCHERS_KEPT * 2)]);
+        assert_eq!(cache.lock().unwrap().len(), 1);
+        assert!(last.is_some());
     }
 
     /// The old pairing: scan, remove.
