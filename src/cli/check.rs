@@ -3,8 +3,8 @@
 //!
 //! Human, JSON and JSON Lines output stream: each file's findings are written as soon as the
 //! files before it are done, and only the files in flight are held in memory. The formats that
-//! describe a whole run (SARIF, JUnit, HTML, GitHub annotations, `--statistics`, `--diff`)
-//! collect the reports first.
+//! describe a whole run (SARIF, JUnit, HTML, GitHub annotations) render each file's part as it
+//! arrives and write the whole at the end (see [`RunWriter`]); `--statistics` counts.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{IsTerminal, Read, Write};
@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result};
-use codespan_reporting::term::termcolor::{Buffer, StandardStream};
+use codespan_reporting::term::termcolor::Buffer;
 
 use super::config::Resolved;
 use super::fix::Fixer;
@@ -25,9 +25,12 @@ use super::{CheckArgs, ColorChoice, FailOn, OutputFormat, runner, walk};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::document::Document;
+use crate::emit::github::GithubWriter;
+use crate::emit::html::HtmlWriter;
+use crate::emit::junit::JunitWriter;
+use crate::emit::sarif::SarifWriter;
 use crate::emit::{
-    Failure, FileReport, Totals, github, html, json, junit, locale_from_path, sarif, statistics,
-    text,
+    Failure, FileReport, RunWriter, Totals, json, locale_from_path, statistics, text,
 };
 use crate::engine::{self, CheckOptions, Settings};
 use crate::markdown::frontmatter;
@@ -532,7 +535,12 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         }
         stdout.flush()?;
     } else {
-        let mut reports = Vec::new();
+        // The formats that describe a whole run: each report is rendered or counted as it
+        // arrives, and dropped.
+        let mut tally = statistics::Tally::default();
+        let mut writer = (!args.statistics && !fixer.is_diff())
+            .then(|| run_writer(args, cwd().as_deref()))
+            .flatten();
         let collected =
             runner::ordered_map(&plan.jobs, threads, threads * 4, check_one, |checked| {
                 progress.inc();
@@ -540,7 +548,12 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                     Ok(mut report) => {
                         filter.keep_new(&mut report);
                         findings |= fails(&report);
-                        reports.push(report);
+                        if args.statistics {
+                            tally.add(&report, |d| fixer.mode().allows(d));
+                        }
+                        if let Some(writer) = &mut writer {
+                            writer.add(&report)?;
+                        }
                     }
                     Err(failure) => {
                         progress.suspend(|| writeln!(errors, "error: {}", failure.message))?;
@@ -556,7 +569,22 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         if fixer.is_diff() {
             return fixer.finish_diff(stdout, errors, failed);
         }
-        failed |= output(args, &reports, &failures, &mut fixer, stdout, errors)?;
+        if args.statistics {
+            let counts = tally.counts();
+            match args.format {
+                OutputFormat::Human => {
+                    write!(stdout, "{}", statistics::to_text(&counts, fixer.command()))?
+                }
+                _ => writeln!(stdout, "{}", statistics::to_json(&counts))?,
+            }
+        } else if let Some(writer) = writer {
+            writer.finish(&failures, stdout)?;
+        }
+        if fixer.is_on() {
+            fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
+            failed |= fixer.write_errors(errors)?;
+        }
+        stdout.flush()?;
         return Ok(outcome(failed, findings));
     }
     filter.finish()?;
@@ -652,73 +680,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
         }
 }
 
-/// Writes the reports in the chosen format, then what `--fix` did; true when a fixed file
-/// could not be written.
-fn output(
-    args: &CheckArgs,
-    reports: &[FileReport],
-    failures: &[Failure],
-    fixer: &mut Fixer,
-    stdout: &mut dyn Write,
-    errors: &mut dyn Write,
-) -> Result<bool> {
-    let mut failed = false;
-    let reports = reports.to_vec();
-    if args.statistics {
-        let counts = statistics::count(&reports, |d| fixer.mode().allows(d));
-        match args.format {
-            OutputFormat::Human => {
-                write!(stdout, "{}", statistics::to_text(&counts, fixer.command()))?
-            }
-            _ => writeln!(stdout, "{}", statistics::to_json(&counts))?,
-        }
-    } else {
-        let cwd = cwd();
-        match args.format {
-            OutputFormat::Human => {
-                let stream = StandardStream::stdout(super::terminal_color(args.color));
-                let mut lock = stream.lock();
-                for report in &reports {
-                    text::render(report, &mut lock)?;
-                }
-                drop(lock);
-                writeln!(stdout, "{}", Totals::of(&reports).summary())?;
-            }
-            OutputFormat::Json => writeln!(stdout, "{}", json::to_array(&reports))?,
-            OutputFormat::Jsonl => write!(stdout, "{}", json::to_lines(&reports))?,
-            OutputFormat::Sarif => writeln!(
-                stdout,
-                "{}",
-                sarif::render(&reports, failures, cwd.as_deref())
-            )?,
-            OutputFormat::Github => write!(
-                stdout,
-                "{}",
-                github::render(&reports, failures, cwd.as_deref())
-            )?,
-            OutputFormat::Junit => write!(
-                stdout,
-                "{}",
-                junit::render(
-                    &reports,
-                    failures,
-                    args.fail_on.unwrap_or(FailOn::Error).threshold(),
-                    cwd.as_deref(),
-                )
-            )?,
-            OutputFormat::Html => write!(
-                stdout,
-                "{}",
-                html::render(&reports, failures, cwd.as_deref())
-            )?,
-        }
-    }
-    if fixer.is_on() {
-        fixer.write_summary(args.format == OutputFormat::Human, stdout, errors)?;
-        failed |= fixer.write_errors(errors)?;
-    }
-    stdout.flush()?;
-    Ok(failed)
+/// The writer of a format that describes a whole run; `None` for the formats that stream.
+fn run_writer(args: &CheckArgs, cwd: Option<&Path>) -> Option<Box<dyn RunWriter>> {
+    Some(match args.format {
+        OutputFormat::Human | OutputFormat::Json | OutputFormat::Jsonl => return None,
+        OutputFormat::Sarif => Box::new(SarifWriter::new(cwd)),
+        OutputFormat::Github => Box::new(GithubWriter::new(cwd)),
+        OutputFormat::Junit => Box::new(JunitWriter::new(
+            args.fail_on.unwrap_or(FailOn::Error).threshold(),
+            cwd,
+        )),
+        OutputFormat::Html => Box::new(HtmlWriter::new(cwd)),
+    })
 }
 
 /// The working directory, which CI formats make paths relative to.

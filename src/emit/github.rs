@@ -17,9 +17,10 @@
 //! and `%0A`; in properties `:` and `,` also become `%3A` and `%2C`.
 
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
-use super::{Failure, FileReport, append_details, relative_path};
+use super::{Failure, FileReport, RunWriter, Spool, append_details, relative_path, render_run};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes a command's message.
@@ -82,33 +83,57 @@ pub fn annotation(
     )
 }
 
+/// Every finding of a run, one command per line; the files that could not be checked first.
+pub struct GithubWriter {
+    working_dir: Option<PathBuf>,
+    annotations: Spool,
+}
+
+impl GithubWriter {
+    pub fn new(working_dir: Option<&Path>) -> GithubWriter {
+        GithubWriter {
+            working_dir: working_dir.map(Path::to_path_buf),
+            annotations: Spool::new(),
+        }
+    }
+}
+
+impl RunWriter for GithubWriter {
+    fn add(&mut self, report: &FileReport) -> io::Result<()> {
+        for diagnostic in &report.diagnostics {
+            let line = annotation(report, diagnostic, self.working_dir.as_deref());
+            writeln!(self.annotations, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn finish(
+        mut self: Box<Self>,
+        failures: &[Failure],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        // A file that could not be checked is an error annotation on the file itself, first:
+        // the runner shows only the first few annotations of a step.
+        for failure in failures {
+            out.write_all(b"::error ")?;
+            if let Some(path) = &failure.path {
+                let path = relative_path(path, self.working_dir.as_deref());
+                write!(out, "file={},", escape_property(&path))?;
+            }
+            writeln!(
+                out,
+                "title={}::{}",
+                escape_property("locdrift: file not checked"),
+                escape_data(&failure.message)
+            )?;
+        }
+        self.annotations.copy_to(out)
+    }
+}
+
 /// Every finding of a run, one command per line.
 pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
-    let mut out = String::new();
-    // A file that could not be checked is an error annotation on the file itself.
-    for failure in failures {
-        out.push_str("::error ");
-        if let Some(path) = &failure.path {
-            let _ = write!(
-                out,
-                "file={},",
-                escape_property(&relative_path(path, working_dir))
-            );
-        }
-        let _ = writeln!(
-            out,
-            "title={}::{}",
-            escape_property("locdrift: file not checked"),
-            escape_data(&failure.message)
-        );
-    }
-    for report in reports {
-        for diagnostic in &report.diagnostics {
-            out.push_str(&annotation(report, diagnostic, working_dir));
-            out.push('\n');
-        }
-    }
-    out
+    render_run(Box::new(GithubWriter::new(working_dir)), reports, failures)
 }
 
 #[cfg(test)]

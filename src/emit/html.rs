@@ -10,10 +10,14 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{self, Write as _};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{Failure, FileReport, Totals, locale_of, relative_path, rule_summary};
+use super::{
+    Failure, FileReport, RunWriter, Spool, Totals, locale_of, relative_path, render_run,
+    rule_summary,
+};
 use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
 use crate::document::{Document, ceil_char_boundary, floor_char_boundary};
 use crate::rules::registry;
@@ -106,6 +110,12 @@ impl Counts {
 
     fn total(&self) -> usize {
         self.errors + self.warnings + self.infos
+    }
+
+    fn merge(&mut self, other: Counts) {
+        self.errors += other.errors;
+        self.warnings += other.warnings;
+        self.infos += other.infos;
     }
 
     fn of(diagnostics: &[Diagnostic]) -> Counts {
@@ -463,181 +473,56 @@ fn finding(
 }
 
 /// The report page of a run. Paths are shown relative to `working_dir`.
-pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
-    let totals = Totals::of(reports);
-    let version = env!("CARGO_PKG_VERSION");
-    let path_of = |report: &FileReport| relative_path(&report.target.path, working_dir);
-    let locales: Vec<String> = reports
-        .iter()
-        .map(|report| locale_of(report).unwrap_or_else(|| "unknown".into()))
-        .collect();
+/// What the page says of a checked file outside its findings.
+struct FileSummary {
+    path: String,
+    locale: String,
+    counts: Counts,
+}
 
-    // Per locale: counts, files, files with findings.
-    let mut by_locale: BTreeMap<&str, (Counts, usize, usize)> = BTreeMap::new();
-    // Per rule code: counts and name.
-    let mut by_rule: BTreeMap<&str, (Counts, &str)> = BTreeMap::new();
-    for (report, locale) in reports.iter().zip(&locales) {
-        let entry = by_locale.entry(locale.as_str()).or_default();
-        entry.1 += 1;
-        if !report.diagnostics.is_empty() {
-            entry.2 += 1;
+/// The page of a run, written file by file: each file's findings are rendered as its report
+/// arrives; the totals, charts and tables that come before them are written at the end, from
+/// counts and file names.
+pub struct HtmlWriter {
+    working_dir: Option<PathBuf>,
+    totals: Totals,
+    files: Vec<FileSummary>,
+    /// Per rule code: counts and name.
+    by_rule: BTreeMap<&'static str, (Counts, &'static str)>,
+    /// The `<details>` of the files with findings, in order.
+    findings: Spool,
+}
+
+impl HtmlWriter {
+    pub fn new(working_dir: Option<&Path>) -> HtmlWriter {
+        HtmlWriter {
+            working_dir: working_dir.map(Path::to_path_buf),
+            totals: Totals::default(),
+            files: Vec::new(),
+            by_rule: BTreeMap::new(),
+            findings: Spool::new(),
         }
+    }
+}
+
+impl RunWriter for HtmlWriter {
+    fn add(&mut self, report: &FileReport) -> io::Result<()> {
+        let working_dir = self.working_dir.as_deref();
+        let index = self.files.len();
+        let summary = FileSummary {
+            path: relative_path(&report.target.path, working_dir),
+            locale: locale_of(report).unwrap_or_else(|| "unknown".into()),
+            counts: Counts::of(&report.diagnostics),
+        };
+        self.totals.add(report);
         for diagnostic in &report.diagnostics {
-            entry.0.add(diagnostic.severity);
-            by_rule
+            self.by_rule
                 .entry(diagnostic.code)
                 .or_insert((Counts::default(), diagnostic.rule))
                 .0
                 .add(diagnostic.severity);
         }
-    }
-
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <meta name=\"generator\" content=\"locdrift {version}\">\n\
-         <title>locdrift report — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
-        escape(&totals.summary())
-    );
-    let _ = writeln!(
-        out,
-        "<header><h1>Translation drift report</h1><p>{}{}</p></header>",
-        escape(&totals.summary()),
-        match failures.len() {
-            0 => String::new(),
-            1 => "; 1 file could not be checked".to_string(),
-            n => format!("; {n} files could not be checked"),
-        }
-    );
-    let tile = |count: usize, label: &str, class: &str| {
-        // A zero is not alarming: it is drawn muted whatever its severity.
-        let class = match (count, class) {
-            (0, _) => " zero",
-            (_, "") => "",
-            (_, class) => &format!(" {class}"),
-        };
-        format!(
-            "<div class=\"tile{class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
-        )
-    };
-    let _ = writeln!(
-        out,
-        "<section class=\"tiles\">{}{}{}{}{}</section>",
-        tile(totals.files, "files checked", ""),
-        tile(totals.files_with_findings, "files with findings", ""),
-        tile(totals.errors, "errors", "error"),
-        tile(totals.warnings, "warnings", "warning"),
-        tile(totals.infos, "info", "info"),
-    );
-
-    // Files that could not be checked come before any finding: the report is incomplete.
-    if !failures.is_empty() {
-        let _ = write!(
-            out,
-            "<h2>Not checked ({})</h2>\n<table class=\"failures\"><thead><tr><th>file</th><th>reason</th></tr></thead><tbody>\n",
-            failures.len()
-        );
-        for failure in failures {
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"mono\">{}</td><td class=\"e\">{}</td></tr>",
-                escape(
-                    &failure
-                        .path
-                        .as_deref()
-                        .map(|path| relative_path(path, working_dir))
-                        .unwrap_or_default()
-                ),
-                escape(&failure.message)
-            );
-        }
-        out.push_str("</tbody></table>\n");
-    }
-
-    if totals.errors + totals.warnings + totals.infos > 0 {
-        out.push_str("<section class=\"charts\">\n<div class=\"panel\"><h2>Findings by locale</h2><div class=\"chart\">");
-        let max = by_locale.values().map(|v| v.0.total()).max().unwrap_or(0);
-        for (locale, (counts, files, with_findings)) in &by_locale {
-            let _ = write!(
-                out,
-                "<div class=\"label\">{} <small>{with_findings}/{files} files</small></div>{}<div class=\"count\">{}</div>",
-                escape(locale),
-                bar(*counts, max),
-                counts.total()
-            );
-        }
-        out.push_str("</div>");
-        out.push_str(legend());
-        out.push_str("</div>\n<div class=\"panel\"><h2>Findings by rule</h2><div class=\"chart\">");
-        let mut rules: Vec<(&str, &(Counts, &str))> =
-            by_rule.iter().map(|(code, value)| (*code, value)).collect();
-        rules.sort_by(|a, b| b.1.0.total().cmp(&a.1.0.total()).then(a.0.cmp(b.0)));
-        let max = rules.first().map_or(0, |rule| rule.1.0.total());
-        for (code, (counts, name)) in rules {
-            let summary = registry::find(code)
-                .map(|rule| rule_summary(rule.info()))
-                .unwrap_or_default();
-            let _ = write!(
-                out,
-                "<div class=\"label\" title=\"{}\"><span class=\"mono\">{}</span> <small>{}</small></div>{}<div class=\"count\">{}</div>",
-                escape(&summary),
-                escape(code),
-                escape(name),
-                bar(*counts, max),
-                counts.total()
-            );
-        }
-        out.push_str("</div>");
-        out.push_str(legend());
-        out.push_str("</div>\n</section>\n");
-
-        // The files with the most findings, errors first.
-        let mut worst: Vec<(usize, Counts)> = reports
-            .iter()
-            .enumerate()
-            .map(|(index, report)| (index, Counts::of(&report.diagnostics)))
-            .filter(|(_, counts)| counts.total() > 0)
-            .collect();
-        worst.sort_by(|a, b| {
-            (b.1.errors, b.1.warnings, b.1.infos)
-                .cmp(&(a.1.errors, a.1.warnings, a.1.infos))
-                .then(a.0.cmp(&b.0))
-        });
-        let shown = worst.len().min(WORST_FILES);
-        let _ = write!(
-            out,
-            "<h2>{}</h2>\n<table><thead><tr><th>file</th><th>locale</th><th class=\"num\">errors</th>\
-             <th class=\"num\">warnings</th><th class=\"num\">info</th><th style=\"width: 30%\"></th></tr></thead><tbody>\n",
-            if worst.len() > WORST_FILES {
-                format!("The {WORST_FILES} files with the most findings")
-            } else {
-                "Files with findings".to_string()
-            }
-        );
-        let max = worst.first().map_or(0, |(_, counts)| counts.total());
-        for (index, counts) in worst.iter().take(shown) {
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"mono\"><a href=\"#file-{index}\">{}</a></td><td>{}</td>\
-                 <td class=\"num e\">{}</td><td class=\"num w\">{}</td><td class=\"num i\">{}</td><td>{}</td></tr>",
-                escape(&path_of(&reports[*index])),
-                escape(&locales[*index]),
-                counts.errors,
-                counts.warnings,
-                counts.infos,
-                bar(*counts, max)
-            );
-        }
-        out.push_str("</tbody></table>\n");
-
-        out.push_str("<h2>Findings</h2>\n");
-        for (index, report) in reports.iter().enumerate() {
-            if report.diagnostics.is_empty() {
-                continue;
-            }
-            let counts = Counts::of(&report.diagnostics);
+        if !report.diagnostics.is_empty() {
             let source = report
                 .source
                 .as_ref()
@@ -648,52 +533,247 @@ pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<
                     )
                 })
                 .unwrap_or_default();
+            let mut out = String::new();
             let _ = writeln!(
                 out,
                 "<details class=\"file\" id=\"file-{index}\" open><summary><span class=\"path mono\">{}</span>\
                  <span class=\"meta\">{}{source} · {}</span></summary>",
-                escape(&path_of(report)),
-                escape(&locales[index]),
-                escape(&counts.describe())
+                escape(&summary.path),
+                escape(&summary.locale),
+                escape(&summary.counts.describe())
             );
             for diagnostic in &report.diagnostics {
                 finding(&mut out, report, diagnostic, working_dir);
             }
             out.push_str("</details>\n");
+            self.findings.write_all(out.as_bytes())?;
         }
+        self.files.push(summary);
+        Ok(())
     }
 
-    let clean: Vec<usize> = (0..reports.len())
-        .filter(|&index| reports[index].diagnostics.is_empty())
-        .collect();
-    if !clean.is_empty() {
+    fn finish(
+        mut self: Box<Self>,
+        failures: &[Failure],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let head = self.head(failures);
+        out.write_all(head.as_bytes())?;
+        if self.totals.errors + self.totals.warnings + self.totals.infos > 0 {
+            out.write_all(b"<h2>Findings</h2>\n")?;
+            self.findings.copy_to(out)?;
+        }
+        out.write_all(self.tail().as_bytes())
+    }
+}
+
+impl HtmlWriter {
+    /// Everything before the findings: totals, files not checked, charts, the worst files.
+    fn head(&self, failures: &[Failure]) -> String {
+        let (totals, working_dir) = (&self.totals, self.working_dir.as_deref());
+        let version = env!("CARGO_PKG_VERSION");
+        // Per locale: counts, files, files with findings.
+        let mut by_locale: BTreeMap<&str, (Counts, usize, usize)> = BTreeMap::new();
+        for file in &self.files {
+            let entry = by_locale.entry(file.locale.as_str()).or_default();
+            entry.1 += 1;
+            if file.counts.total() > 0 {
+                entry.2 += 1;
+            }
+            entry.0.merge(file.counts);
+        }
+        let mut out = String::new();
         let _ = write!(
             out,
-            "<details class=\"clean\"{}><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
-            // Open when there is nothing else to read.
-            if totals.files_with_findings == 0 {
-                " open"
-            } else {
-                ""
-            },
-            clean.len()
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+             <meta name=\"generator\" content=\"locdrift {version}\">\n\
+             <title>locdrift report — {}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n",
+            escape(&totals.summary())
         );
-        for index in clean {
+        let _ = writeln!(
+            out,
+            "<header><h1>Translation drift report</h1><p>{}{}</p></header>",
+            escape(&totals.summary()),
+            match failures.len() {
+                0 => String::new(),
+                1 => "; 1 file could not be checked".to_string(),
+                n => format!("; {n} files could not be checked"),
+            }
+        );
+        let tile = |count: usize, label: &str, class: &str| {
+            // A zero is not alarming: it is drawn muted whatever its severity.
+            let class = match (count, class) {
+                (0, _) => " zero",
+                (_, "") => "",
+                (_, class) => &format!(" {class}"),
+            };
+            format!(
+                "<div class=\"tile{class}\"><div class=\"n\">{count}</div><div class=\"l\">{label}</div></div>"
+            )
+        };
+        let _ = writeln!(
+            out,
+            "<section class=\"tiles\">{}{}{}{}{}</section>",
+            tile(totals.files, "files checked", ""),
+            tile(totals.files_with_findings, "files with findings", ""),
+            tile(totals.errors, "errors", "error"),
+            tile(totals.warnings, "warnings", "warning"),
+            tile(totals.infos, "info", "info"),
+        );
+
+        // Files that could not be checked come before any finding: the report is incomplete.
+        if !failures.is_empty() {
             let _ = write!(
                 out,
-                "<li><span class=\"mono\">{}</span> <small>{}</small></li>",
-                escape(&path_of(&reports[index])),
-                escape(&locales[index])
+                "<h2>Not checked ({})</h2>\n<table class=\"failures\"><thead><tr><th>file</th><th>reason</th></tr></thead><tbody>\n",
+                failures.len()
             );
+            for failure in failures {
+                let _ = writeln!(
+                    out,
+                    "<tr><td class=\"mono\">{}</td><td class=\"e\">{}</td></tr>",
+                    escape(
+                        &failure
+                            .path
+                            .as_deref()
+                            .map(|path| relative_path(path, working_dir))
+                            .unwrap_or_default()
+                    ),
+                    escape(&failure.message)
+                );
+            }
+            out.push_str("</tbody></table>\n");
         }
-        out.push_str("</ul></details>\n");
+
+        if totals.errors + totals.warnings + totals.infos > 0 {
+            out.push_str("<section class=\"charts\">\n<div class=\"panel\"><h2>Findings by locale</h2><div class=\"chart\">");
+            let max = by_locale.values().map(|v| v.0.total()).max().unwrap_or(0);
+            for (locale, (counts, files, with_findings)) in &by_locale {
+                let _ = write!(
+                    out,
+                    "<div class=\"label\">{} <small>{with_findings}/{files} files</small></div>{}<div class=\"count\">{}</div>",
+                    escape(locale),
+                    bar(*counts, max),
+                    counts.total()
+                );
+            }
+            out.push_str("</div>");
+            out.push_str(legend());
+            out.push_str(
+                "</div>\n<div class=\"panel\"><h2>Findings by rule</h2><div class=\"chart\">",
+            );
+            let mut rules: Vec<(&str, &(Counts, &str))> = self
+                .by_rule
+                .iter()
+                .map(|(code, value)| (*code, value))
+                .collect();
+            rules.sort_by(|a, b| b.1.0.total().cmp(&a.1.0.total()).then(a.0.cmp(b.0)));
+            let max = rules.first().map_or(0, |rule| rule.1.0.total());
+            for (code, (counts, name)) in rules {
+                let summary = registry::find(code)
+                    .map(|rule| rule_summary(rule.info()))
+                    .unwrap_or_default();
+                let _ = write!(
+                    out,
+                    "<div class=\"label\" title=\"{}\"><span class=\"mono\">{}</span> <small>{}</small></div>{}<div class=\"count\">{}</div>",
+                    escape(&summary),
+                    escape(code),
+                    escape(name),
+                    bar(*counts, max),
+                    counts.total()
+                );
+            }
+            out.push_str("</div>");
+            out.push_str(legend());
+            out.push_str("</div>\n</section>\n");
+
+            // The files with the most findings, errors first.
+            let mut worst: Vec<(usize, Counts)> = self
+                .files
+                .iter()
+                .enumerate()
+                .map(|(index, file)| (index, file.counts))
+                .filter(|(_, counts)| counts.total() > 0)
+                .collect();
+            worst.sort_by(|a, b| {
+                (b.1.errors, b.1.warnings, b.1.infos)
+                    .cmp(&(a.1.errors, a.1.warnings, a.1.infos))
+                    .then(a.0.cmp(&b.0))
+            });
+            let shown = worst.len().min(WORST_FILES);
+            let _ = write!(
+                out,
+                "<h2>{}</h2>\n<table><thead><tr><th>file</th><th>locale</th><th class=\"num\">errors</th>\
+                 <th class=\"num\">warnings</th><th class=\"num\">info</th><th style=\"width: 30%\"></th></tr></thead><tbody>\n",
+                if worst.len() > WORST_FILES {
+                    format!("The {WORST_FILES} files with the most findings")
+                } else {
+                    "Files with findings".to_string()
+                }
+            );
+            let max = worst.first().map_or(0, |(_, counts)| counts.total());
+            for (index, counts) in worst.iter().take(shown) {
+                let _ = writeln!(
+                    out,
+                    "<tr><td class=\"mono\"><a href=\"#file-{index}\">{}</a></td><td>{}</td>\
+                     <td class=\"num e\">{}</td><td class=\"num w\">{}</td><td class=\"num i\">{}</td><td>{}</td></tr>",
+                    escape(&self.files[*index].path),
+                    escape(&self.files[*index].locale),
+                    counts.errors,
+                    counts.warnings,
+                    counts.infos,
+                    bar(*counts, max)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        out
     }
-    let _ = write!(
-        out,
-        "<footer>Made by locdrift {version}. <code>locdrift explain CODE</code> explains a rule.</footer>\n\
-         </main>\n</body>\n</html>\n"
-    );
-    out
+
+    /// Everything after the findings: the files without findings, the footer.
+    fn tail(&self) -> String {
+        let version = env!("CARGO_PKG_VERSION");
+        let mut out = String::new();
+        let clean: Vec<&FileSummary> = self
+            .files
+            .iter()
+            .filter(|file| file.counts.total() == 0)
+            .collect();
+        if !clean.is_empty() {
+            let _ = write!(
+                out,
+                "<details class=\"clean\"{}><summary><h2 style=\"display: inline\">Files without findings ({})</h2></summary><ul>",
+                // Open when there is nothing else to read.
+                if self.totals.files_with_findings == 0 {
+                    " open"
+                } else {
+                    ""
+                },
+                clean.len()
+            );
+            for file in clean {
+                let _ = write!(
+                    out,
+                    "<li><span class=\"mono\">{}</span> <small>{}</small></li>",
+                    escape(&file.path),
+                    escape(&file.locale)
+                );
+            }
+            out.push_str("</ul></details>\n");
+        }
+        let _ = write!(
+            out,
+            "<footer>Made by locdrift {version}. <code>locdrift explain CODE</code> explains a rule.</footer>\n\
+             </main>\n</body>\n</html>\n"
+        );
+        out
+    }
+}
+
+/// The page of a run. Paths are made relative to `working_dir`.
+pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
+    render_run(Box::new(HtmlWriter::new(working_dir)), reports, failures)
 }
 
 #[cfg(test)]

@@ -12,9 +12,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::io::{self, Write as _};
+use std::path::{Path, PathBuf};
 
-use super::{Failure, FileReport, append_details, locale_from_path, locale_of, relative_path};
+use super::{
+    Failure, FileReport, RunWriter, Spool, append_details, locale_from_path, locale_of,
+    relative_path, render_run,
+};
 use crate::diagnostic::{Diagnostic, Severity};
 
 /// Escapes text for XML element content. Characters XML 1.0 does not allow at all (most C0
@@ -73,6 +77,160 @@ fn describe(report: &FileReport, diagnostic: &Diagnostic, working_dir: Option<&P
     text
 }
 
+/// One locale's test cases so far.
+#[derive(Default)]
+struct Suite {
+    /// Checked files.
+    files: usize,
+    /// Checked files with a finding at or above the threshold.
+    failed_files: usize,
+    /// Their `<testcase>` elements.
+    cases: Spool,
+}
+
+/// The JUnit report of a run, written file by file: one suite per locale, each file's test
+/// case rendered as its report arrives.
+pub struct JunitWriter {
+    /// The lowest severity that fails a test case; `None` (`--fail-on never`) fails none.
+    fail_on: Option<Severity>,
+    working_dir: Option<PathBuf>,
+    suites: BTreeMap<String, Suite>,
+}
+
+impl JunitWriter {
+    pub fn new(fail_on: Option<Severity>, working_dir: Option<&Path>) -> JunitWriter {
+        JunitWriter {
+            fail_on,
+            working_dir: working_dir.map(Path::to_path_buf),
+            suites: BTreeMap::new(),
+        }
+    }
+
+    fn fails(&self, severity: Severity) -> bool {
+        self.fail_on.is_some_and(|threshold| severity >= threshold)
+    }
+
+    /// A file's `<testcase>` element.
+    fn case(&self, report: &FileReport, locale: &str) -> String {
+        let working_dir = self.working_dir.as_deref();
+        let mut out = String::new();
+        let path = relative_path(&report.target.path, working_dir);
+        let _ = write!(
+            out,
+            "    <testcase name=\"{}\" classname=\"locdrift.{}\" file=\"{}\"",
+            escape_attribute(&path),
+            escape_attribute(locale),
+            escape_attribute(&path)
+        );
+        if report.diagnostics.is_empty() {
+            out.push_str("/>\n");
+            return out;
+        }
+        out.push_str(">\n");
+        let mut below = Vec::new();
+        for diagnostic in &report.diagnostics {
+            if !self.fails(diagnostic.severity) {
+                below.push(describe(report, diagnostic, working_dir));
+                continue;
+            }
+            let document = report.document(diagnostic.primary.file);
+            let start = document.line_column(diagnostic.primary.range.start);
+            let _ = writeln!(
+                out,
+                "      <failure message=\"{}\" type=\"{}\">{}</failure>",
+                escape_attribute(&format!(
+                    "line {}, column {}: {}",
+                    start.line, start.column, diagnostic.message
+                )),
+                escape_attribute(&format!("{} {}", diagnostic.code, diagnostic.rule)),
+                escape(&describe(report, diagnostic, working_dir))
+            );
+        }
+        if !below.is_empty() {
+            let _ = writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                escape(&below.join("\n"))
+            );
+        }
+        out.push_str("    </testcase>\n");
+        out
+    }
+}
+
+impl RunWriter for JunitWriter {
+    fn add(&mut self, report: &FileReport) -> io::Result<()> {
+        let locale = locale_of(report).unwrap_or_else(|| "unknown".into());
+        let case = self.case(report, &locale);
+        let failed = report.diagnostics.iter().any(|d| self.fails(d.severity));
+        let suite = self.suites.entry(locale).or_default();
+        suite.files += 1;
+        suite.failed_files += usize::from(failed);
+        suite.cases.write_all(case.as_bytes())
+    }
+
+    fn finish(
+        mut self: Box<Self>,
+        failures: &[Failure],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let mut not_checked: BTreeMap<String, Vec<&Failure>> = BTreeMap::new();
+        for failure in failures {
+            let locale = failure
+                .path
+                .as_deref()
+                .and_then(|path| locale_from_path(Path::new(path)))
+                .unwrap_or_else(|| "unknown".into());
+            self.suites.entry(locale.clone()).or_default();
+            not_checked.entry(locale).or_default().push(failure);
+        }
+        let files: usize = self.suites.values().map(|suite| suite.files).sum();
+        let failed_files: usize = self.suites.values().map(|suite| suite.failed_files).sum();
+        out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")?;
+        writeln!(
+            out,
+            "<testsuites name=\"locdrift\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
+            files + failures.len(),
+            failed_files,
+            failures.len()
+        )?;
+        for (locale, suite) in &mut self.suites {
+            let failures = not_checked.remove(locale.as_str()).unwrap_or_default();
+            writeln!(
+                out,
+                "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
+                escape_attribute(locale),
+                suite.files + failures.len(),
+                suite.failed_files,
+                failures.len()
+            )?;
+            for failure in failures {
+                let name = failure.path.as_deref().map_or_else(
+                    || failure.message.clone(),
+                    |path| relative_path(path, self.working_dir.as_deref()),
+                );
+                write!(
+                    out,
+                    "    <testcase name=\"{}\" classname=\"locdrift.{}\"",
+                    escape_attribute(&name),
+                    escape_attribute(locale),
+                )?;
+                if failure.path.is_some() {
+                    write!(out, " file=\"{}\"", escape_attribute(&name))?;
+                }
+                writeln!(
+                    out,
+                    ">\n      <error message=\"{}\" type=\"not checked\"/>\n    </testcase>",
+                    escape_attribute(&failure.message)
+                )?;
+            }
+            suite.cases.copy_to(out)?;
+            out.write_all(b"  </testsuite>\n")?;
+        }
+        out.write_all(b"</testsuites>\n")
+    }
+}
+
 /// The JUnit report of a run. `fail_on` is the lowest severity that fails a test case; `None`
 /// (`--fail-on never`) fails none.
 pub fn render(
@@ -81,113 +239,11 @@ pub fn render(
     fail_on: Option<Severity>,
     working_dir: Option<&Path>,
 ) -> String {
-    let fails = |severity: Severity| fail_on.is_some_and(|threshold| severity >= threshold);
-    let mut suites: BTreeMap<String, (Vec<&FileReport>, Vec<&Failure>)> = BTreeMap::new();
-    for report in reports {
-        let locale = locale_of(report).unwrap_or_else(|| "unknown".into());
-        suites.entry(locale).or_default().0.push(report);
-    }
-    for failure in failures {
-        let locale = failure
-            .path
-            .as_deref()
-            .and_then(|path| locale_from_path(Path::new(path)))
-            .unwrap_or_else(|| "unknown".into());
-        suites.entry(locale).or_default().1.push(failure);
-    }
-    let failures_of = |report: &FileReport| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| fails(d.severity))
-            .count()
-    };
-    let failed_files = reports.iter().filter(|r| failures_of(r) > 0).count();
-
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    let _ = writeln!(
-        out,
-        "<testsuites name=\"locdrift\" tests=\"{}\" failures=\"{}\" errors=\"{}\">",
-        reports.len() + failures.len(),
-        failed_files,
-        failures.len()
-    );
-    for (locale, (reports, failures)) in &suites {
-        let failed_files = reports.iter().filter(|r| failures_of(r) > 0).count();
-        let _ = writeln!(
-            out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">",
-            escape_attribute(locale),
-            reports.len() + failures.len(),
-            failed_files,
-            failures.len()
-        );
-        for failure in failures {
-            let name = failure.path.as_deref().map_or_else(
-                || failure.message.clone(),
-                |path| relative_path(path, working_dir),
-            );
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"locdrift.{}\"",
-                escape_attribute(&name),
-                escape_attribute(locale),
-            );
-            if failure.path.is_some() {
-                let _ = write!(out, " file=\"{}\"", escape_attribute(&name));
-            }
-            let _ = writeln!(
-                out,
-                ">\n      <error message=\"{}\" type=\"not checked\"/>\n    </testcase>",
-                escape_attribute(&failure.message)
-            );
-        }
-        for report in reports {
-            let path = relative_path(&report.target.path, working_dir);
-            let _ = write!(
-                out,
-                "    <testcase name=\"{}\" classname=\"locdrift.{}\" file=\"{}\"",
-                escape_attribute(&path),
-                escape_attribute(locale),
-                escape_attribute(&path)
-            );
-            if report.diagnostics.is_empty() {
-                out.push_str("/>\n");
-                continue;
-            }
-            out.push_str(">\n");
-            let mut below = Vec::new();
-            for diagnostic in &report.diagnostics {
-                if !fails(diagnostic.severity) {
-                    below.push(describe(report, diagnostic, working_dir));
-                    continue;
-                }
-                let document = report.document(diagnostic.primary.file);
-                let start = document.line_column(diagnostic.primary.range.start);
-                let _ = writeln!(
-                    out,
-                    "      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                    escape_attribute(&format!(
-                        "line {}, column {}: {}",
-                        start.line, start.column, diagnostic.message
-                    )),
-                    escape_attribute(&format!("{} {}", diagnostic.code, diagnostic.rule)),
-                    escape(&describe(report, diagnostic, working_dir))
-                );
-            }
-            if !below.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "      <system-out>{}</system-out>",
-                    escape(&below.join("\n"))
-                );
-            }
-            out.push_str("    </testcase>\n");
-        }
-        out.push_str("  </testsuite>\n");
-    }
-    out.push_str("</testsuites>\n");
-    out
+    render_run(
+        Box::new(JunitWriter::new(fail_on, working_dir)),
+        reports,
+        failures,
+    )
 }
 
 #[cfg(test)]

@@ -1,6 +1,11 @@
 //! Output formats. Each emitter turns the reports of a run into bytes: `text` (human), `json`,
-//! `sarif`, `github`, `junit` and `html`. Emitters do no I/O of their own; what they need of
-//! the run (the working directory, the `--fail-on` threshold) is passed in.
+//! `sarif`, `github`, `junit` and `html`. What they need of the run (the working directory, the
+//! `--fail-on` threshold) is passed in.
+//!
+//! Human, JSON and JSON Lines render each file's report on its own. The formats that describe
+//! a whole run are [`RunWriter`]s: they render each file's part as its report arrives and keep
+//! only that text (in a [`Spool`]) and counts, never the files, so a run of any size takes the
+//! memory of the files in flight.
 
 pub mod diff;
 pub mod github;
@@ -11,12 +16,77 @@ pub mod sarif;
 pub mod statistics;
 pub mod text;
 
+use std::io::{self, Seek, Write};
 use std::path::{Component, Path};
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::document::Document;
 use crate::rules::RuleInfo;
+
+/// A format that describes a whole run, written file by file: [`RunWriter::add`] renders a
+/// file's part as soon as its report arrives, and [`RunWriter::finish`] writes the whole output,
+/// what depends on the whole run (totals, charts, the files not checked) around the parts.
+pub trait RunWriter {
+    /// Renders one checked file's part. Files come in the order of the output.
+    fn add(&mut self, report: &FileReport) -> io::Result<()>;
+
+    /// Writes the output of the run: every part added, and the files that were not checked.
+    fn finish(self: Box<Self>, failures: &[Failure], out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// Renders a whole run at once with a [`RunWriter`], for callers that hold the reports.
+pub fn render_run(
+    mut writer: Box<dyn RunWriter>,
+    reports: &[FileReport],
+    failures: &[Failure],
+) -> String {
+    let mut out = Vec::new();
+    reports
+        .iter()
+        .try_for_each(|report| writer.add(report))
+        .and_then(|()| writer.finish(failures, &mut out))
+        .expect("rendering into memory does not fail");
+    String::from_utf8(out).expect("the formats write UTF-8")
+}
+
+/// Text that a [`RunWriter`] has rendered and writes later: in memory up to a few megabytes,
+/// then in an anonymous temporary file, which the system deletes when it is closed. The
+/// findings of a large audit are hundreds of megabytes of SARIF or HTML.
+pub struct Spool(tempfile::SpooledTempFile);
+
+impl Spool {
+    /// How much text stays in memory.
+    const IN_MEMORY: usize = 8 << 20;
+
+    pub fn new() -> Spool {
+        Spool(tempfile::SpooledTempFile::new(Spool::IN_MEMORY))
+    }
+
+    /// Copies everything written so far to `out`.
+    pub fn copy_to(&mut self, out: &mut dyn Write) -> io::Result<()> {
+        self.0.flush()?;
+        self.0.rewind()?;
+        io::copy(&mut self.0, out)?;
+        Ok(())
+    }
+}
+
+impl Default for Spool {
+    fn default() -> Spool {
+        Spool::new()
+    }
+}
+
+impl Write for Spool {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.write(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
 
 /// A file that could not be checked (unreadable, not UTF-8, too large, a malformed
 /// side-by-side file), or a folder the walk could not list. The run goes on and exits 2; the
@@ -255,6 +325,20 @@ pub fn pointed_text(document: &Document, range: std::ops::Range<usize>) -> &str 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_spool_gives_back_what_was_written_past_its_memory() {
+        let mut spool = Spool::new();
+        let line: Vec<u8> = (0..=250u8).chain(*b"\n").collect();
+        let lines = Spool::IN_MEMORY / line.len() + 2;
+        for _ in 0..lines {
+            spool.write_all(&line).unwrap();
+        }
+        let mut out = Vec::new();
+        spool.copy_to(&mut out).unwrap();
+        assert_eq!(out.len(), lines * line.len());
+        assert!(out.chunks(line.len()).all(|chunk| chunk == line));
+    }
 
     #[test]
     fn summaries_are_one_sentence_on_one_line() {

@@ -26,13 +26,15 @@
 //!   CI run that exits 2 shows why in the SARIF viewer too.
 
 use std::collections::HashMap;
+use std::io::{self, Write as _};
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::{
-    Failure, FileReport, pointed_text, relative_path, rule_docs, rule_summary, what_it_does,
+    Failure, FileReport, RunWriter, Spool, pointed_text, relative_path, render_run, rule_docs,
+    rule_summary, what_it_does,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
@@ -400,73 +402,132 @@ fn result(
     }
 }
 
-/// The SARIF log of a run, pretty-printed. Paths are made relative to `working_dir`.
-pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
-    let infos: Vec<&'static crate::rules::RuleInfo> =
-        engine::rules().map(|rule| rule.info()).collect();
-    let index_of: HashMap<&str, usize> = infos
-        .iter()
-        .enumerate()
-        .map(|(index, info)| (info.code, index))
-        .collect();
-    let mut results = Vec::new();
-    for report in reports {
+/// How deep a result sits in the pretty-printed log (`runs[0].results[n]`), in spaces.
+const RESULT_INDENT: &str = "        ";
+
+/// The SARIF log of a run, pretty-printed, written file by file: each file's results are
+/// rendered as its report arrives, and the log around them (the rules, the files not checked)
+/// at the end. Paths are made relative to `working_dir`.
+pub struct SarifWriter {
+    working_dir: Option<PathBuf>,
+    /// Each rule code's index in `tool.driver.rules`.
+    index_of: HashMap<&'static str, usize>,
+    /// The results so far, pretty-printed at their depth in the log, comma-separated.
+    results: Spool,
+    any: bool,
+}
+
+impl SarifWriter {
+    pub fn new(working_dir: Option<&Path>) -> SarifWriter {
+        SarifWriter {
+            working_dir: working_dir.map(Path::to_path_buf),
+            index_of: engine::rules()
+                .enumerate()
+                .map(|(index, rule)| (rule.info().code, index))
+                .collect(),
+            results: Spool::new(),
+            any: false,
+        }
+    }
+}
+
+impl RunWriter for SarifWriter {
+    fn add(&mut self, report: &FileReport) -> io::Result<()> {
         let mut occurrences = HashMap::new();
         for diagnostic in &report.diagnostics {
             // A finding of a code the catalogue does not list (none today) is still reported,
             // without a rule index.
-            results.push(result(
+            let result = result(
                 report,
                 diagnostic,
-                index_of.get(diagnostic.code).copied(),
-                working_dir,
+                self.index_of.get(diagnostic.code).copied(),
+                self.working_dir.as_deref(),
                 &mut occurrences,
-            ));
+            );
+            let text = serde_json::to_string_pretty(&result).expect("a SARIF result serializes");
+            self.results
+                .write_all(if self.any { b",\n" } else { b"\n" })?;
+            self.any = true;
+            // A JSON text has no line break inside a string, so every line is indented.
+            for (index, line) in text.lines().enumerate() {
+                if index > 0 {
+                    self.results.write_all(b"\n")?;
+                }
+                self.results.write_all(RESULT_INDENT.as_bytes())?;
+                self.results.write_all(line.as_bytes())?;
+            }
         }
+        Ok(())
     }
-    let notifications = failures
-        .iter()
-        .map(|failure| Notification {
-            level: "error",
-            message: Text {
-                text: failure.message.clone(),
-            },
-            locations: failure
-                .path
-                .iter()
-                .map(|path| FileLocation {
-                    physical_location: FileOnly {
-                        artifact_location: ArtifactLocation {
-                            uri: path_uri(path, working_dir),
-                        },
-                    },
-                })
-                .collect(),
-        })
-        .collect();
-    let version = env!("CARGO_PKG_VERSION");
-    let log = Log {
-        schema: SCHEMA,
-        version: "2.1.0",
-        runs: vec![Run {
-            tool: Tool {
-                driver: Driver {
-                    name: "locdrift",
-                    version,
-                    semantic_version: version,
-                    information_uri: information_uri(),
-                    rules: infos.into_iter().map(descriptor).collect(),
+
+    fn finish(
+        mut self: Box<Self>,
+        failures: &[Failure],
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
+        let working_dir = self.working_dir.as_deref();
+        let notifications = failures
+            .iter()
+            .map(|failure| Notification {
+                level: "error",
+                message: Text {
+                    text: failure.message.clone(),
                 },
-            },
-            invocations: vec![Invocation {
-                execution_successful: failures.is_empty(),
-                tool_execution_notifications: notifications,
+                locations: failure
+                    .path
+                    .iter()
+                    .map(|path| FileLocation {
+                        physical_location: FileOnly {
+                            artifact_location: ArtifactLocation {
+                                uri: path_uri(path, working_dir),
+                            },
+                        },
+                    })
+                    .collect(),
+            })
+            .collect();
+        let version = env!("CARGO_PKG_VERSION");
+        let log = Log {
+            schema: SCHEMA,
+            version: "2.1.0",
+            runs: vec![Run {
+                tool: Tool {
+                    driver: Driver {
+                        name: "locdrift",
+                        version,
+                        semantic_version: version,
+                        information_uri: information_uri(),
+                        rules: engine::rules()
+                            .map(|rule| descriptor(rule.info()))
+                            .collect(),
+                    },
+                },
+                invocations: vec![Invocation {
+                    execution_successful: failures.is_empty(),
+                    tool_execution_notifications: notifications,
+                }],
+                column_kind: "unicodeCodePoints",
+                results: Vec::new(),
             }],
-            column_kind: "unicodeCodePoints",
-            results,
-        }],
-    };
-    serde_json::to_string_pretty(&log).expect("SARIF serializes")
+        };
+        // The log with no results, and the results spliced into its empty array.
+        let log = serde_json::to_string_pretty(&log).expect("SARIF serializes");
+        let empty = "\"results\": []";
+        let at = log.rfind(empty).expect("the log has a results array") + empty.len() - 1;
+        out.write_all(&log.as_bytes()[..at])?;
+        if self.any {
+            self.results.copy_to(out)?;
+            write!(out, "\n{}", &RESULT_INDENT[2..])?;
+        }
+        out.write_all(&log.as_bytes()[at..])?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The SARIF log of a run, pretty-printed, and a line break. Paths are made relative to
+/// `working_dir`.
+pub fn render(reports: &[FileReport], failures: &[Failure], working_dir: Option<&Path>) -> String {
+    render_run(Box::new(SarifWriter::new(working_dir)), reports, failures)
 }
 
 #[cfg(test)]
