@@ -425,7 +425,7 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
         .map_or_else(runner::default_jobs, |jobs| jobs as usize);
 
     // Under `--base`, the same files as they were at the base revision, unfixed.
-    let mut filter = gate.filter(|reader| {
+    let mut filter = gate.filter(|reader, known| {
         let unfixed = Fixer::new(&CheckArgs {
             fix: false,
             diff: false,
@@ -440,7 +440,6 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             fixer: &unfixed,
             limit: args.max_file_size,
         };
-        let mut reports = Vec::new();
         runner::ordered_map(
             &plan.jobs,
             threads,
@@ -449,12 +448,11 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
             |report| {
                 // A file the revision did not have has no old findings.
                 if let Ok(report) = report {
-                    reports.push(report);
+                    known(&report);
                 }
                 Ok::<(), anyhow::Error>(())
             },
-        )?;
-        Ok(reports)
+        )
     })?;
 
     let reader = gate.reader();

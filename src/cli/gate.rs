@@ -158,17 +158,18 @@ impl Gate {
     /// dropped; the baseline to write records every finding.
     pub fn filter(
         &self,
-        old_run: impl FnOnce(&Reader) -> Result<Vec<FileReport>>,
+        old_run: impl FnOnce(&Reader, &mut dyn FnMut(&FileReport)) -> Result<()>,
     ) -> Result<Filter> {
         let base = match &self.mode {
             Mode::Base { repo, revision, .. } => {
                 // Files that did not exist at the revision, or that it cannot read, have no old
-                // findings: everything in them is new.
-                let old = old_run(&Reader::Revision(repo.clone(), revision.clone()))?;
+                // findings: everything in them is new. Only the findings' fingerprints are
+                // kept, not the files.
                 let mut known = Known::default();
-                for report in &old {
-                    known.add_report(report, &report.target.path);
-                }
+                old_run(
+                    &Reader::Revision(repo.clone(), revision.clone()),
+                    &mut |report| known.add_report(report, &report.target.path),
+                )?;
                 Some(known)
             }
             _ => None,
