@@ -15,7 +15,7 @@
 //! straightforward version to compare with.
 
 use std::collections::HashMap;
-use std::collections::hash_map::{DefaultHasher, RandomState};
+use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -30,29 +30,62 @@ pub struct Features {
     level: u8,
     table_cell: Option<(usize, usize)>,
     containers: (u8, u8, Option<&'static str>),
-    /// Hashes of language-neutral tokens: URLs, hosts, numbers, code, link targets, anchors.
-    hard: Vec<u64>,
-    /// Hashes of Latin words (lower case, three letters or more).
-    words: Vec<u64>,
-    /// Hashes of English words, when the block's English is known (English text, or the
-    /// embedded source of a side-by-side block).
-    english: Vec<u64>,
-    /// Hashes of side-by-side segment ids.
-    segments: Vec<u64>,
+    /// The block's four sets of hashes ([`Features::hard`], [`Features::words`],
+    /// [`Features::english`], [`Features::segments`]), each sorted and without repeats, one
+    /// after the other: one allocation per block rather than one per set, as a document has
+    /// thousands of blocks and most of them two or three sets.
+    sets: Box<[u64]>,
+    /// Where each set ends in `sets`; each starts where the one before ends.
+    ends: [usize; 4],
     empty: bool,
 }
 
-fn hash(value: &str) -> u64 {
-    let mut hasher = DefaultHasher::new();
-    value.hash(&mut hasher);
-    hasher.finish()
+impl Features {
+    /// Hashes of language-neutral tokens: URLs, hosts, numbers, code, link targets, anchors.
+    fn hard(&self) -> &[u64] {
+        &self.sets[..self.ends[0]]
+    }
+
+    /// Hashes of Latin words (lower case, three letters or more).
+    fn words(&self) -> &[u64] {
+        &self.sets[self.ends[0]..self.ends[1]]
+    }
+
+    /// Hashes of English words, when the block's English is known (English text, or the
+    /// embedded source of a side-by-side block).
+    fn english(&self) -> &[u64] {
+        &self.sets[self.ends[1]..self.ends[2]]
+    }
+
+    /// Hashes of side-by-side segment ids.
+    fn segments(&self) -> &[u64] {
+        &self.sets[self.ends[2]..self.ends[3]]
+    }
+
+    /// Stores the four sets (hard, words, English, segments), each sorted and without repeats.
+    fn set_sets(&mut self, sets: [&[u64]; 4]) {
+        let mut joined = Vec::with_capacity(sets.iter().map(|set| set.len()).sum());
+        for (end, set) in self.ends.iter_mut().zip(sets) {
+            joined.extend_from_slice(set);
+            *end = joined.len();
+        }
+        self.sets = joined.into_boxed_slice();
+    }
 }
 
-/// `values` sorted and without repeats, in a vector of its own size; `values` is left sorted.
-fn sorted_set(values: &mut Vec<u64>) -> Vec<u64> {
+/// FNV-1a of a string: alignment only compares hashes of the two sides of one run, so any
+/// well-mixed 64-bit hash does, and this one costs a multiply per byte (SipHash cost four
+/// times as much on these short tokens).
+fn hash(value: &str) -> u64 {
+    value.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Sorts `values` and removes repeats.
+fn make_set(values: &mut Vec<u64>) {
     values.sort_unstable();
     values.dedup();
-    values.as_slice().to_vec()
 }
 
 /// For each byte, its lower case if it is an ASCII letter or digit (what Latin words are made
@@ -181,6 +214,7 @@ pub struct FeatureBuilder {
     hard: Vec<u64>,
     words: Vec<u64>,
     english: Vec<u64>,
+    segments: Vec<u64>,
 }
 
 impl FeatureBuilder {
@@ -222,17 +256,20 @@ impl FeatureBuilder {
         words.clear();
         push_latin_word_hashes(prose, words);
         // An English block's English is its prose, whose words were just hashed.
-        let english = match english {
-            English::Unknown => Vec::new(),
-            English::Prose => sorted_set(words),
+        self.english.clear();
+        match english {
+            English::Unknown => {}
+            English::Prose => {
+                make_set(words);
+                self.english.extend_from_slice(words);
+            }
             English::Embedded(pieces) => {
-                self.english.clear();
                 for piece in pieces {
                     push_latin_word_hashes(piece, &mut self.english);
                 }
-                sorted_set(&mut self.english)
+                make_set(&mut self.english);
             }
-        };
+        }
         // Latin words of code and link destinations survive translation as well as prose
         // names do; with them a block whose only code span or link drifted still aligns, and
         // the drift is reported by the rule that owns it rather than as a missing block.
@@ -251,8 +288,12 @@ impl FeatureBuilder {
             BlockKind::CodeBlock => (3, 0, None),
             BlockKind::Html => (4, 0, None),
         };
-        let mut segments: Vec<u64> = segment_ids.iter().map(|id| hash(id)).collect();
-        Features {
+        make_set(hard);
+        make_set(words);
+        self.segments.clear();
+        self.segments.extend(segment_ids.iter().map(|id| hash(id)));
+        make_set(&mut self.segments);
+        let mut features = Features {
             class,
             level,
             table_cell,
@@ -262,11 +303,10 @@ impl FeatureBuilder {
                 block.containers.alert,
             ),
             empty: text[block.range.clone()].trim().is_empty() && block.anchors.is_empty(),
-            hard: sorted_set(hard),
-            words: sorted_set(words),
-            english,
-            segments: sorted_set(&mut segments),
-        }
+            ..Features::default()
+        };
+        features.set_sets([hard, words, &self.english, &self.segments]);
+        features
     }
 }
 
@@ -289,41 +329,55 @@ fn shared_count(left: &[u64], right: &[u64]) -> u32 {
 
 /// Sørensen–Dice overlap of two sets of `left` and `right` values that share `shared`, 0 when
 /// either is empty.
-fn overlap(shared: u32, left: usize, right: usize) -> f32 {
+fn overlap(shared: u32, left: u32, right: u32) -> f32 {
     if shared == 0 || left == 0 || right == 0 {
         return 0.0;
     }
-    2.0 * shared as f32 / (left + right) as f32
+    2.0 * shared as f32 / (u64::from(left) + u64::from(right)) as f32
 }
 
 /// Sørensen–Dice overlap of two sorted sets, 0 when either is empty.
 pub(crate) fn dice(left: &[u64], right: &[u64]) -> f32 {
-    overlap(shared_count(left, right), left.len(), right.len())
+    overlap(shared_count(left, right), set_len(left), set_len(right))
 }
 
-/// How many hashes two blocks share, set by set: all that [`score`] needs of the sets besides
-/// their sizes. (A set holds at most one hash per three bytes of its block, so `u32` is room
-/// enough for any file that fits in memory.)
+/// The size of a set as [`SetCounts`] hold it. (A set holds at most one hash per three bytes
+/// of its block, so `u32` is room enough for any file that fits in memory.)
+fn set_len(set: &[u64]) -> u32 {
+    u32::try_from(set.len()).expect("a set holds at most one hash per three bytes of its block")
+}
+
+/// A count for each of a block's four sets: their sizes, or how many hashes two blocks share
+/// set by set, which with the sizes is all that [`score`] needs of the sets.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct Shared {
+struct SetCounts {
     hard: u32,
     words: u32,
     english: u32,
     segments: u32,
 }
 
-impl Shared {
-    /// Whether nothing is shared.
+impl SetCounts {
+    /// Whether every count is 0 (nothing is shared).
     fn is_none(self) -> bool {
         self.hard | self.words | self.english | self.segments == 0
     }
 
-    fn between(source: &Features, target: &Features) -> Shared {
-        Shared {
-            hard: shared_count(&source.hard, &target.hard),
-            words: shared_count(&source.words, &target.words),
-            english: shared_count(&source.english, &target.english),
-            segments: shared_count(&source.segments, &target.segments),
+    fn sizes(block: &Features) -> SetCounts {
+        SetCounts {
+            hard: set_len(block.hard()),
+            words: set_len(block.words()),
+            english: set_len(block.english()),
+            segments: set_len(block.segments()),
+        }
+    }
+
+    fn shared(source: &Features, target: &Features) -> SetCounts {
+        SetCounts {
+            hard: shared_count(source.hard(), target.hard()),
+            words: shared_count(source.words(), target.words()),
+            english: shared_count(source.english(), target.english()),
+            segments: shared_count(source.segments(), target.segments()),
         }
     }
 }
@@ -331,7 +385,11 @@ impl Shared {
 /// How well two blocks match; `None` when they must not be paired.
 pub fn score(source: &Features, target: &Features) -> Option<f32> {
     let pair = ShapePair::of(source, target, same_cell(source, target))?;
-    pair.score(source, target, Shared::between(source, target))
+    pair.score(
+        SetCounts::sizes(source),
+        SetCounts::sizes(target),
+        SetCounts::shared(source, target),
+    )
 }
 
 /// Whether two blocks are table cells at the same row and column (of different tables).
@@ -391,7 +449,7 @@ impl ShapePair {
         if source.empty != target.empty {
             start -= 0.8;
         }
-        let disjoint_hard = match (source.hard.is_empty(), target.hard.is_empty()) {
+        let disjoint_hard = match (source.hard().is_empty(), target.hard().is_empty()) {
             (false, false) => start - 1.0,
             (true, true) => start,
             _ => start - 0.5,
@@ -399,18 +457,23 @@ impl ShapePair {
         let mut pair = ShapePair {
             start,
             disjoint_hard,
-            both_english: !source.english.is_empty() && !target.english.is_empty(),
-            both_segmented: !source.segments.is_empty() && !target.segments.is_empty(),
+            both_english: !source.english().is_empty() && !target.english().is_empty(),
+            both_segmented: !source.segments().is_empty() && !target.segments().is_empty(),
             alone: f32::NEG_INFINITY,
         };
         pair.alone = pair
-            .score(source, target, Shared::default())
+            .score(
+                SetCounts::sizes(source),
+                SetCounts::sizes(target),
+                SetCounts::default(),
+            )
             .unwrap_or(f32::NEG_INFINITY);
         Some(pair)
     }
 
-    /// The [`score`] of two blocks of this pair of shapes that share `shared`.
-    fn score(&self, source: &Features, target: &Features, shared: Shared) -> Option<f32> {
+    /// The [`score`] of two blocks of this pair of shapes, of sets of `source` and `target`
+    /// sizes, that share `shared`.
+    fn score(&self, source: SetCounts, target: SetCounts, shared: SetCounts) -> Option<f32> {
         // Side-by-side blocks that share no segment are different blocks.
         if self.both_segmented && shared.segments == 0 {
             return None;
@@ -420,25 +483,20 @@ impl ShapePair {
         let mut score = if shared.hard == 0 {
             self.disjoint_hard
         } else {
-            self.start + 3.0 * overlap(shared.hard, source.hard.len(), target.hard.len())
+            self.start + 3.0 * overlap(shared.hard, source.hard, target.hard)
         };
         if shared.words > 0 {
-            score += 1.5 * overlap(shared.words, source.words.len(), target.words.len());
+            score += 1.5 * overlap(shared.words, source.words, target.words);
         }
         if self.both_english {
-            let english = overlap(shared.english, source.english.len(), target.english.len());
+            let english = overlap(shared.english, source.english, target.english);
             score += 4.0 * english;
             if english < 0.2 {
                 score -= 1.0;
             }
         }
         if self.both_segmented {
-            score += 6.0
-                * overlap(
-                    shared.segments,
-                    source.segments.len(),
-                    target.segments.len(),
-                );
+            score += 6.0 * overlap(shared.segments, source.segments, target.segments);
         }
         (score > 0.25).then_some(score)
     }
@@ -493,9 +551,9 @@ impl Shape {
             table_cell: block.table_cell.is_some(),
             containers: block.containers,
             empty: block.empty,
-            has_hard: !block.hard.is_empty(),
-            has_english: !block.english.is_empty(),
-            has_segments: !block.segments.is_empty(),
+            has_hard: !block.hard().is_empty(),
+            has_english: !block.english().is_empty(),
+            has_segments: !block.segments().is_empty(),
         }
     }
 }
@@ -805,8 +863,8 @@ fn count_shared(
     set: &[u64],
     columns: &Range<usize>,
     marked: &mut [u64],
-    shared: &mut [Shared],
-    counter: impl Fn(&mut Shared) -> &mut u32,
+    shared: &mut [SetCounts],
+    counter: impl Fn(&mut SetCounts) -> &mut u32,
 ) {
     postings.holders(group, set, columns, |blocks| {
         for &j in blocks {
@@ -840,9 +898,11 @@ struct RowScorer<'a> {
     shape_pairs: ShapePairs,
     /// Per target shape, its [`ShapePair`] with the current row's source shape.
     row_shape_pairs: Vec<ShapePair>,
+    /// The sizes of each target block's sets, side by side for the scoring loop.
+    target_sizes: Vec<SetCounts>,
     /// What the current row's source block shares with each target block of its columns, by
     /// offset in the columns; all zero between rows.
-    shared: Vec<Shared>,
+    shared: Vec<SetCounts>,
     /// One bit per offset in the columns: the pairs to score, none between rows.
     marked: Vec<u64>,
     /// The pairs that can be taken, by offset in the columns from the right, with their scores.
@@ -858,18 +918,10 @@ impl<'a> RowScorer<'a> {
             source,
             target,
             postings: [
-                Postings::new(target.iter().map(|t| (class_group(t), t.hard.as_slice()))),
-                Postings::new(target.iter().map(|t| (class_group(t), t.words.as_slice()))),
-                Postings::new(
-                    target
-                        .iter()
-                        .map(|t| (class_group(t), t.english.as_slice())),
-                ),
-                Postings::new(
-                    target
-                        .iter()
-                        .map(|t| (class_group(t), t.segments.as_slice())),
-                ),
+                Postings::new(target.iter().map(|t| (class_group(t), t.hard()))),
+                Postings::new(target.iter().map(|t| (class_group(t), t.words()))),
+                Postings::new(target.iter().map(|t| (class_group(t), t.english()))),
+                Postings::new(target.iter().map(|t| (class_group(t), t.segments()))),
             ],
             cell_postings: Postings::new(cell_keys.iter().map(|key| (0, key.as_slice()))),
             shape_blocks: BlockLists::new(
@@ -879,6 +931,7 @@ impl<'a> RowScorer<'a> {
             window: ShapeWindow::new(target_shape_count, target.len()),
             shape_pairs: ShapePairs::new(source_shapes.example.len(), target_shape_count),
             row_shape_pairs: vec![ShapePair::NEVER; target_shape_count],
+            target_sizes: target.iter().map(SetCounts::sizes).collect(),
             source_shapes,
             target_shapes,
             shared: Vec::new(),
@@ -897,7 +950,7 @@ impl<'a> RowScorer<'a> {
         self.marked
             .resize(self.marked.len().max(width.div_ceil(64)), 0);
         self.shared
-            .resize(self.shared.len().max(width), Shared::default());
+            .resize(self.shared.len().max(width), SetCounts::default());
         let marked = &mut self.marked[..width.div_ceil(64)];
         // Pairs of shapes that pair without sharing a hash.
         self.window.move_to(&columns, &self.target_shapes.of_block);
@@ -920,13 +973,13 @@ impl<'a> RowScorer<'a> {
         let [hard, words, english, segments] = postings;
         let group = class_group(source);
         let mut count =
-            |postings: &mut Postings, set: &[u64], counter: fn(&mut Shared) -> &mut u32| {
+            |postings: &mut Postings, set: &[u64], counter: fn(&mut SetCounts) -> &mut u32| {
                 count_shared(postings, group, set, &columns, marked, shared, counter);
             };
-        count(hard, &source.hard, |shared| &mut shared.hard);
-        count(words, &source.words, |shared| &mut shared.words);
-        count(english, &source.english, |shared| &mut shared.english);
-        count(segments, &source.segments, |shared| &mut shared.segments);
+        count(hard, source.hard(), |shared| &mut shared.hard);
+        count(words, source.words(), |shared| &mut shared.words);
+        count(english, source.english(), |shared| &mut shared.english);
+        count(segments, source.segments(), |shared| &mut shared.segments);
         // The same cell of another table.
         if let Some(key) = cell_key(source) {
             self.cell_postings.holders(0, &[key], &columns, |blocks| {
@@ -937,23 +990,26 @@ impl<'a> RowScorer<'a> {
         }
         self.pairs.clear();
         let table_cell = source.table_cell.is_some();
+        let source_sizes = SetCounts::sizes(source);
+        let shapes = &self.target_shapes.of_block[columns.clone()];
+        let sizes = &self.target_sizes[columns.clone()];
         for word_index in (0..width.div_ceil(64)).rev() {
             let mut word = std::mem::take(&mut self.marked[word_index]);
             while word != 0 {
                 let bit = 63 - word.leading_zeros() as usize;
                 word &= !(1 << bit);
                 let offset = word_index * 64 + bit;
-                let j = columns.start + offset;
                 let shared = std::mem::take(&mut self.shared[offset]);
-                let pair = self.row_shape_pairs[self.target_shapes.of_block[j]];
-                let target = &self.target[j];
-                let score = if table_cell && same_cell(source, target) {
+                let pair = self.row_shape_pairs[shapes[offset]];
+                let score = if table_cell && same_cell(source, &self.target[columns.start + offset])
+                {
+                    let target = &self.target[columns.start + offset];
                     ShapePair::of(source, target, true)
-                        .and_then(|pair| pair.score(source, target, shared))
+                        .and_then(|pair| pair.score(source_sizes, sizes[offset], shared))
                 } else if shared.is_none() {
                     Some(pair.alone)
                 } else if pair.start.is_finite() {
-                    pair.score(source, target, shared)
+                    pair.score(source_sizes, sizes[offset], shared)
                 } else {
                     None
                 };
@@ -1153,11 +1209,12 @@ mod tests {
 
     /// A paragraph identified by one language-neutral token.
     fn block(id: u64) -> Features {
-        Features {
+        let mut block = Features {
             class: 2,
-            hard: vec![id],
             ..Features::default()
-        }
+        };
+        block.set_sets([&[id], &[], &[], &[]]);
+        block
     }
 
     fn check(source: &[u64], target: &[u64]) {
@@ -1203,8 +1260,8 @@ mod tests {
                 (2, 4) | (4, 2) => 0.4,
                 _ => return None,
             };
-            let segments = dice(&source.segments, &target.segments);
-            let both_segmented = !source.segments.is_empty() && !target.segments.is_empty();
+            let segments = dice(source.segments(), target.segments());
+            let both_segmented = !source.segments().is_empty() && !target.segments().is_empty();
             if both_segmented && segments == 0.0 {
                 return None;
             }
@@ -1223,16 +1280,16 @@ mod tests {
             if source.empty != target.empty {
                 score -= 0.8;
             }
-            let hard = dice(&source.hard, &target.hard);
-            if !source.hard.is_empty() && !target.hard.is_empty() && hard == 0.0 {
+            let hard = dice(source.hard(), target.hard());
+            if !source.hard().is_empty() && !target.hard().is_empty() && hard == 0.0 {
                 score -= 1.0;
-            } else if source.hard.is_empty() != target.hard.is_empty() {
+            } else if source.hard().is_empty() != target.hard().is_empty() {
                 score -= 0.5;
             }
             score += 3.0 * hard;
-            score += 1.5 * dice(&source.words, &target.words);
-            if !source.english.is_empty() && !target.english.is_empty() {
-                let english = dice(&source.english, &target.english);
+            score += 1.5 * dice(source.words(), target.words());
+            if !source.english().is_empty() && !target.english().is_empty() {
+                let english = dice(source.english(), target.english());
                 score += 4.0 * english;
                 if english < 0.2 {
                     score -= 1.0;
@@ -1290,7 +1347,10 @@ mod tests {
 
     /// A set of hashes from a small range, so that blocks often share some.
     fn set(range: u64, length: usize) -> impl Strategy<Value = Vec<u64>> {
-        proptest::collection::vec(0..range, 0..=length).prop_map(|mut set| sorted_set(&mut set))
+        proptest::collection::vec(0..range, 0..=length).prop_map(|mut set| {
+            make_set(&mut set);
+            set
+        })
     }
 
     /// Features of every kind, with few distinct values so that pairs of blocks often share
@@ -1309,17 +1369,16 @@ mod tests {
         let sets = (set(8, 3), set(24, 5), set(24, 8), set(40, 2));
         (kind, containers, proptest::bool::weighted(0.05), sets).prop_map(
             |((class, level, table_cell), containers, empty, (hard, words, english, segments))| {
-                Features {
+                let mut block = Features {
                     class,
                     level,
                     table_cell,
                     containers,
                     empty,
-                    hard,
-                    words,
-                    english,
-                    segments,
-                }
+                    ..Features::default()
+                };
+                block.set_sets([&hard, &words, &english, &segments]);
+                block
             },
         )
     }
@@ -1334,12 +1393,15 @@ mod tests {
         )
             .prop_map(|(mut blocks, english, segments)| {
                 for block in &mut blocks {
-                    if !english {
-                        block.english.clear();
-                    }
-                    if !segments {
-                        block.segments.clear();
-                    }
+                    let kept =
+                        |keep: bool, set: &[u64]| if keep { set.to_vec() } else { Vec::new() };
+                    let sets = [
+                        block.hard().to_vec(),
+                        block.words().to_vec(),
+                        kept(english, block.english()),
+                        kept(segments, block.segments()),
+                    ];
+                    block.set_sets([&sets[0], &sets[1], &sets[2], &sets[3]]);
                 }
                 blocks
             })
