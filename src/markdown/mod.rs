@@ -86,7 +86,12 @@ impl View {
 
 struct Walker<'t> {
     text: &'t str,
+    /// Whether only the ranges of the blocks are wanted (see [`parse_block_ranges`]): then
+    /// no atom is collected and `blocks` stays empty.
+    ranges_only: bool,
     blocks: Vec<Block>,
+    /// The ranges of the blocks, when only they are wanted.
+    ranges: Vec<Range<usize>>,
     /// The atoms of the closed blocks, shared by them at the end of the walk.
     buffers: Buffers,
     containers: Containers,
@@ -109,6 +114,8 @@ struct OpenLeaf {
     containers: Containers,
     range: Range<usize>,
     emphasis: usize,
+    /// Whether it holds text, code, HTML or a link yet: its first one sets the range.
+    has_content: bool,
     /// Whether it was opened implicitly (inline content in a tight list item).
     implicit: bool,
 }
@@ -120,6 +127,7 @@ impl OpenLeaf {
             containers,
             range: start..start,
             emphasis: 0,
+            has_content: false,
             implicit,
         }
     }
@@ -247,32 +255,53 @@ fn most_blocks(text: &str) -> usize {
 /// Parses a Markdown text into leaf blocks and its HTML comments. An HTML block that holds only
 /// comments is not a block: it is invisible to readers, so alignment must not see it.
 pub fn parse_blocks_and_comments(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
-    let mut walker = Walker {
-        text,
-        // Growing a vector of blocks by doubling cost more than the rest of closing the
-        // blocks (its larger sizes are mapped and unmapped). The estimate is capped, and the
-        // spare capacity given back at the end.
-        blocks: Vec::with_capacity(most_blocks(text).min(1 << 16)),
-        buffers: Buffers::new(),
-        containers: Containers::default(),
-        alert_stack: Vec::new(),
-        open: None,
-        open_atoms: OpenAtoms::default(),
-        table: None,
-        tables_seen: 0,
-        strong_starts: Vec::new(),
-        link_stack: Vec::new(),
-        in_metadata: false,
-        comments: Vec::new(),
-    };
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        walker.event(event, range);
-    }
-    walker.close_leaf();
+    // Growing a vector of blocks by doubling cost more than the rest of closing the blocks
+    // (its larger sizes are mapped and unmapped). The estimate is capped, and the spare
+    // capacity given back at the end.
+    let capacity = most_blocks(text).min(1 << 16);
+    let mut walker = Walker::new(text, false, Vec::with_capacity(capacity));
+    walker.walk();
     let mut blocks = walker.blocks;
     blocks.shrink_to_fit();
     walker.buffers.share(&mut blocks);
     (blocks, walker.comments)
+}
+
+/// The range of each block of [`parse_blocks`], and nothing else: what comparing the words of
+/// blocks needs, without the cost of collecting their inline atoms.
+pub fn parse_block_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut walker = Walker::new(text, true, Vec::new());
+    walker.walk();
+    walker.ranges
+}
+
+impl<'t> Walker<'t> {
+    fn new(text: &'t str, ranges_only: bool, blocks: Vec<Block>) -> Walker<'t> {
+        Walker {
+            text,
+            ranges_only,
+            blocks,
+            ranges: Vec::new(),
+            buffers: Buffers::new(),
+            containers: Containers::default(),
+            alert_stack: Vec::new(),
+            open: None,
+            open_atoms: OpenAtoms::default(),
+            table: None,
+            tables_seen: 0,
+            strong_starts: Vec::new(),
+            link_stack: Vec::new(),
+            in_metadata: false,
+            comments: Vec::new(),
+        }
+    }
+
+    fn walk(&mut self) {
+        for (event, range) in Parser::new_ext(self.text, options()).into_offset_iter() {
+            self.event(event, range);
+        }
+        self.close_leaf();
+    }
 }
 
 impl Walker<'_> {
@@ -307,6 +336,10 @@ impl Walker<'_> {
                 return;
             }
         }
+        if self.ranges_only {
+            self.ranges.push(leaf.range);
+            return;
+        }
         let mut block = Block::new(leaf.kind, leaf.containers, leaf.range.start);
         block.range = leaf.range;
         block.emphasis = leaf.emphasis;
@@ -336,14 +369,27 @@ impl Walker<'_> {
         (leaf, &mut self.open_atoms)
     }
 
+    /// Marks the open leaf as holding content (text, code, HTML or a link), and gives its atoms
+    /// unless only ranges are wanted.
+    fn content_atoms(&mut self, start: usize) -> Option<&mut OpenAtoms> {
+        let ranges_only = self.ranges_only;
+        let (leaf, atoms) = self.leaf(start);
+        leaf.has_content = true;
+        (!ranges_only).then_some(atoms)
+    }
+
+    /// A link's destination, as the model keeps it (not kept when only ranges are wanted).
+    fn destination(&self, destination: pulldown_cmark::CowStr<'_>) -> String {
+        if self.ranges_only {
+            String::new()
+        } else {
+            destination.into_string()
+        }
+    }
+
     fn extend(&mut self, range: &Range<usize>) {
-        let (leaf, atoms) = self.leaf(range.start);
-        if leaf.range.is_empty()
-            && atoms.text_runs.is_empty()
-            && atoms.code_spans.is_empty()
-            && atoms.html_tags.is_empty()
-            && atoms.links.is_empty()
-        {
+        let (leaf, _) = self.leaf(range.start);
+        if leaf.range.is_empty() && !leaf.has_content {
             leaf.range = range.clone();
         } else {
             leaf.range.start = leaf.range.start.min(range.start);
@@ -364,7 +410,9 @@ impl Walker<'_> {
             Event::Text(_) => {
                 self.extend(&range);
                 let text = self.text;
-                let (_, atoms) = self.leaf(range.start);
+                let Some(atoms) = self.content_atoms(range.start) else {
+                    return;
+                };
                 // pulldown-cmark splits text at escapes and entities; a run is re-joined when
                 // only the backslashes of escapes stand between two pieces.
                 match atoms.text_runs.last_mut() {
@@ -380,7 +428,9 @@ impl Walker<'_> {
             }
             Event::Code(_) => {
                 self.extend(&range);
-                self.leaf(range.start).1.code_spans.push(range);
+                if let Some(atoms) = self.content_atoms(range.start) {
+                    atoms.code_spans.push(range);
+                }
             }
             Event::InlineHtml(html) | Event::Html(html) => {
                 if (self.open.as_ref()).is_some_and(|leaf| leaf.kind == BlockKind::Html) {
@@ -390,7 +440,9 @@ impl Walker<'_> {
                     self.comments.extend(comments_in(self.text, range.clone()));
                 }
                 self.extend(&range);
-                let (_, atoms) = self.leaf(range.start);
+                let Some(atoms) = self.content_atoms(range.start) else {
+                    return;
+                };
                 atoms.html_tags.push(range.clone());
                 for name in anchor_names(&html) {
                     let start = range.start + name.start;
@@ -422,6 +474,7 @@ impl Walker<'_> {
             Tag::Heading { level, id, .. } => {
                 self.open_leaf(BlockKind::Heading(level as u8), range.start, false);
                 if id.is_some()
+                    && !self.ranges_only
                     && let Some(captures) = HEADING_ID.captures(&self.text[range.clone()])
                 {
                     let name = captures.get(1).expect("group 1 always takes part");
@@ -508,13 +561,15 @@ impl Walker<'_> {
             } => {
                 self.extend(&(range.start..range.start));
                 let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let destination = self.destination(dest_url);
                 self.link_stack
-                    .push((range.start, false, autolink, dest_url.into_string()));
+                    .push((range.start, false, autolink, destination));
             }
             Tag::Image { dest_url, .. } => {
                 self.extend(&(range.start..range.start));
+                let destination = self.destination(dest_url);
                 self.link_stack
-                    .push((range.start, true, false, dest_url.into_string()));
+                    .push((range.start, true, false, destination));
             }
             Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
                 self.extend(&(range.start..range.start));
@@ -550,7 +605,9 @@ impl Walker<'_> {
             TagEnd::Strong => {
                 let start = self.strong_starts.pop().unwrap_or(range.start);
                 self.extend(&range);
-                self.leaf(start).1.strong.push(start..range.end);
+                if !self.ranges_only {
+                    self.leaf(start).1.strong.push(start..range.end);
+                }
             }
             TagEnd::Link | TagEnd::Image => {
                 let Some((start, is_image, is_autolink, destination)) = self.link_stack.pop()
@@ -558,9 +615,13 @@ impl Walker<'_> {
                     return;
                 };
                 self.extend(&range);
+                let text = self.text;
+                let Some(atoms) = self.content_atoms(start) else {
+                    return;
+                };
                 let whole = start..range.end;
-                let destination_range = find_destination(self.text, &whole, is_autolink);
-                self.leaf(start).1.links.push(Link {
+                let destination_range = find_destination(text, &whole, is_autolink);
+                atoms.links.push(Link {
                     range: whole,
                     destination,
                     destination_range,
@@ -761,6 +822,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn block_ranges_are_those_of_the_blocks(
+            text in "(# |## x \\{#id\\}|- |1\\. |> |> \\[!NOTE\\]\n|\\|a\\|b\\|\n\\|-\\|-\\|\n|```\n|    |<!-- c -->|<div>|</div>|<a name=\"x\"></a>|\\*\\*|\\*|_|`|\\[t\\]\\(u\\)|!\\[i\\]\\(j\\)|<https://x\\.y>|\\\\\\*|&amp;|\n|\n\n|  |text|名|---\n|\\[\\^1\\]|\\[x\\]: y\n){0,40}"
+        ) {
+            let ranges: Vec<_> = parse_blocks(&text).into_iter().map(|block| block.range).collect();
+            proptest::prop_assert_eq!(parse_block_ranges(&text), ranges);
+        }
+
         #[test]
         fn anchor_names_are_the_patterns_captures(
             html in "(<a|<A|<p|[ \t\n\x0B]|name|NaMe|id|ID|data-|_|x|=|\"|'|>|<|\u{3000}|名){0,24}"
