@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::document::Document;
 use crate::markdown::frontmatter::{self, FrontMatter};
+use crate::markdown::model::{AtomBuffer, Atoms};
 use crate::markdown::sxs::{self, Projection, Segment, Side};
 use crate::markdown::{self, View};
 
@@ -22,7 +23,7 @@ pub struct Parsed {
     /// The text readers see: the file itself, or for side-by-side the translations.
     pub target: View,
     /// For each block of `target`, the segments it holds.
-    pub block_segments: Vec<Vec<usize>>,
+    pub block_segments: Vec<Atoms<usize>>,
     /// The English embedded in a side-by-side file, parsed when first asked for: only the
     /// alignment of a file checked without a source and `diff` read it, and it is a second
     /// parse of the whole file.
@@ -37,7 +38,7 @@ pub struct Parsed {
 struct Embedded {
     view: View,
     /// For each block of `view`, the segments it holds.
-    block_segments: Vec<Vec<usize>>,
+    block_segments: Vec<Atoms<usize>>,
 }
 
 /// The blocks of the English embedded in a side-by-side file as far as comparing their words
@@ -48,7 +49,7 @@ pub struct EmbeddedRanges {
     /// The range of each block in the projected text.
     pub blocks: Vec<Range<usize>>,
     /// For each block, the segments it holds.
-    pub block_segments: Vec<Vec<usize>>,
+    pub block_segments: Vec<Atoms<usize>>,
 }
 
 impl EmbeddedRanges {
@@ -125,7 +126,7 @@ impl Parsed {
 
     /// For each block of [`Parsed::embedded`], the segments it holds (empty for plain
     /// Markdown).
-    pub fn embedded_block_segments(&self) -> &[Vec<usize>] {
+    pub fn embedded_block_segments(&self) -> &[Atoms<usize>] {
         self.embedded_parsed()
             .map_or(&[], |embedded| &embedded.block_segments)
     }
@@ -213,17 +214,21 @@ fn map_segments(
     blocks: impl ExactSizeIterator<Item = Range<usize>>,
     segments: &[Segment],
     range_of: impl Fn(&Segment) -> Option<Range<usize>>,
-) -> Vec<Vec<usize>> {
+) -> Vec<Atoms<usize>> {
     if segments.is_empty() {
         // Plain Markdown: no block holds a segment, and none needs mapping back to the file.
-        return vec![Vec::new(); blocks.len()];
+        return vec![Atoms::default(); blocks.len()];
     }
-    blocks
+    // The segments of all the blocks in one buffer: a vector per block was an allocation and
+    // a free for nearly every block of a side-by-side file.
+    let mut buffer = AtomBuffer::new();
+    let mut held = Vec::new();
+    let mut block_segments: Vec<Atoms<usize>> = blocks
         .map(|block| {
             let original = projection.range_to_original(block);
             // Segments are in file order, so the first one that can overlap is found by search.
             let first = segments.partition_point(|segment| segment.tail.end <= original.start);
-            segments[first..]
+            let indices = segments[first..]
                 .iter()
                 .enumerate()
                 .take_while(|(_, segment)| {
@@ -235,8 +240,11 @@ fn map_segments(
                             && original.start < range.end.max(range.start + 1)
                     })
                 })
-                .map(|(offset, _)| first + offset)
-                .collect()
+                .map(|(offset, _)| first + offset);
+            held.extend(indices);
+            buffer.append(&mut held)
         })
-        .collect()
+        .collect();
+    buffer.share(block_segments.iter_mut());
+    block_segments
 }

@@ -211,17 +211,26 @@ impl Projection {
 
     /// The file with each segment replaced by its translation or its embedded source.
     pub fn of_segments(text: &str, segments: &[Segment], side: Side) -> Projection {
-        let mut projection = Projection::default();
+        let kept = |segment: &Segment| match side {
+            Side::Target => Some(segment.target.clone()),
+            Side::EmbeddedSource => segment.source.clone(),
+        };
+        // Sized first: growing the text and the pieces by doubling copied them again.
+        let dropped: usize = (segments.iter())
+            .map(|segment| {
+                let kept_length = kept(segment).map_or(0, |range| range.len());
+                segment.tail.end - segment.open_tag.start - kept_length
+            })
+            .sum();
+        let mut projection = Projection {
+            text: String::with_capacity(text.len() - dropped),
+            pieces: Vec::with_capacity(2 * segments.len() + 1),
+        };
         let mut cursor = 0;
         for segment in segments {
             projection.copy(text, cursor..segment.open_tag.start);
-            match side {
-                Side::Target => projection.copy(text, segment.target.clone()),
-                Side::EmbeddedSource => {
-                    if let Some(source) = &segment.source {
-                        projection.copy(text, source.clone());
-                    }
-                }
+            if let Some(range) = kept(segment) {
+                projection.copy(text, range);
             }
             cursor = segment.tail.end;
         }
