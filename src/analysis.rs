@@ -223,11 +223,22 @@ fn map_segments(
     // a free for nearly every block of a side-by-side file.
     let mut buffer = AtomBuffer::new();
     let mut held = Vec::new();
+    let mut mapper = projection.mapper();
+    // Blocks and segments are both in file order: the first segment that can overlap a block
+    // is looked for from that of the block before (by a search, were a block out of order).
+    let mut first = 0;
     let mut block_segments: Vec<Atoms<usize>> = blocks
         .map(|block| {
-            let original = projection.range_to_original(block);
-            // Segments are in file order, so the first one that can overlap is found by search.
-            let first = segments.partition_point(|segment| segment.tail.end <= original.start);
+            let original = mapper.range_to_original(block);
+            if first > 0 && segments[first - 1].tail.end > original.start {
+                first = segments.partition_point(|segment| segment.tail.end <= original.start);
+            }
+            while segments
+                .get(first)
+                .is_some_and(|segment| segment.tail.end <= original.start)
+            {
+                first += 1;
+            }
             let indices = segments[first..]
                 .iter()
                 .enumerate()
