@@ -5,9 +5,10 @@ use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use crate::document::Document;
-use crate::markdown::View;
 use crate::markdown::frontmatter::{self, FrontMatter};
+use crate::markdown::model::{AtomBuffer, Atoms};
 use crate::markdown::sxs::{self, Projection, Segment, Side};
+use crate::markdown::{self, View};
 
 /// A parsed file. Invariant: `block_segments.len() == target.blocks.len()`, and the segment
 /// indices in it are in increasing order.
@@ -22,11 +23,14 @@ pub struct Parsed {
     /// The text readers see: the file itself, or for side-by-side the translations.
     pub target: View,
     /// For each block of `target`, the segments it holds.
-    pub block_segments: Vec<Vec<usize>>,
+    pub block_segments: Vec<Atoms<usize>>,
     /// The English embedded in a side-by-side file, parsed when first asked for: only the
-    /// alignment of a file checked without a source, LD401 and `diff` read it, and it is a
-    /// second parse of the whole file.
+    /// alignment of a file checked without a source and `diff` read it, and it is a second
+    /// parse of the whole file.
     embedded: OnceLock<Embedded>,
+    /// The block ranges of the embedded English, parsed when first asked for (LD401 and
+    /// `diff` compare words, which needs no more).
+    embedded_ranges: OnceLock<EmbeddedRanges>,
 }
 
 /// The parsed English projection of a side-by-side file.
@@ -34,7 +38,30 @@ pub struct Parsed {
 struct Embedded {
     view: View,
     /// For each block of `view`, the segments it holds.
-    block_segments: Vec<Vec<usize>>,
+    block_segments: Vec<Atoms<usize>>,
+}
+
+/// The blocks of the English embedded in a side-by-side file as far as comparing their words
+/// needs them: the ranges that [`Parsed::embedded`]'s blocks have, without their inline atoms.
+#[derive(Debug, Clone)]
+pub struct EmbeddedRanges {
+    pub projection: Projection,
+    /// The range of each block in the projected text.
+    pub blocks: Vec<Range<usize>>,
+    /// For each block, the segments it holds.
+    pub block_segments: Vec<Atoms<usize>>,
+}
+
+impl EmbeddedRanges {
+    /// The projected text.
+    pub fn text(&self) -> &str {
+        &self.projection.text
+    }
+
+    /// A range of the projected text as a range of the file.
+    pub fn original(&self, range: Range<usize>) -> Range<usize> {
+        self.projection.range_to_original(range)
+    }
 }
 
 /// A side-by-side file whose spans cannot be split.
@@ -69,8 +96,12 @@ impl Parsed {
         } else {
             View::new(Projection::of_segments(text, &segments, Side::Target))
         };
-        let block_segments =
-            map_segments(&target, &segments, |segment| Some(segment.target.clone()));
+        let block_segments = map_segments(
+            &target.projection,
+            target.blocks.iter().map(|block| block.range.clone()),
+            &segments,
+            |segment| Some(segment.target.clone()),
+        );
         Ok(Parsed {
             document,
             front_matter,
@@ -79,6 +110,7 @@ impl Parsed {
             target,
             block_segments,
             embedded: OnceLock::new(),
+            embedded_ranges: OnceLock::new(),
         })
     }
 
@@ -94,7 +126,7 @@ impl Parsed {
 
     /// For each block of [`Parsed::embedded`], the segments it holds (empty for plain
     /// Markdown).
-    pub fn embedded_block_segments(&self) -> &[Vec<usize>] {
+    pub fn embedded_block_segments(&self) -> &[Atoms<usize>] {
         self.embedded_parsed()
             .map_or(&[], |embedded| &embedded.block_segments)
     }
@@ -110,10 +142,47 @@ impl Parsed {
                 &self.segments,
                 Side::EmbeddedSource,
             ));
-            let block_segments =
-                map_segments(&view, &self.segments, |segment| segment.source.clone());
+            let block_segments = map_segments(
+                &view.projection,
+                view.blocks.iter().map(|block| block.range.clone()),
+                &self.segments,
+                |segment| segment.source.clone(),
+            );
             Embedded {
                 view,
+                block_segments,
+            }
+        }))
+    }
+
+    /// The block ranges of the English embedded in a side-by-side file (`None` for plain
+    /// Markdown), parsed on the first call unless [`Parsed::embedded`] was made already.
+    pub fn embedded_ranges(&self) -> Option<&EmbeddedRanges> {
+        if !self.is_side_by_side() {
+            return None;
+        }
+        Some(self.embedded_ranges.get_or_init(|| {
+            if let Some(embedded) = self.embedded.get() {
+                return EmbeddedRanges {
+                    projection: embedded.view.projection.clone(),
+                    blocks: (embedded.view.blocks.iter())
+                        .map(|block| block.range.clone())
+                        .collect(),
+                    block_segments: embedded.block_segments.clone(),
+                };
+            }
+            let text = self.document.text.as_str();
+            let projection = Projection::of_segments(text, &self.segments, Side::EmbeddedSource);
+            let blocks = markdown::parse_block_ranges(&projection.text);
+            let block_segments = map_segments(
+                &projection,
+                blocks.iter().cloned(),
+                &self.segments,
+                |segment| segment.source.clone(),
+            );
+            EmbeddedRanges {
+                projection,
+                blocks,
                 block_segments,
             }
         }))
@@ -139,22 +208,38 @@ impl Parsed {
     }
 }
 
+/// For each block (given by its range in the projected text), the segments it holds.
 fn map_segments(
-    view: &View,
+    projection: &Projection,
+    blocks: impl ExactSizeIterator<Item = Range<usize>>,
     segments: &[Segment],
     range_of: impl Fn(&Segment) -> Option<Range<usize>>,
-) -> Vec<Vec<usize>> {
+) -> Vec<Atoms<usize>> {
     if segments.is_empty() {
         // Plain Markdown: no block holds a segment, and none needs mapping back to the file.
-        return vec![Vec::new(); view.blocks.len()];
+        return vec![Atoms::default(); blocks.len()];
     }
-    view.blocks
-        .iter()
+    // The segments of all the blocks in one buffer: a vector per block was an allocation and
+    // a free for nearly every block of a side-by-side file.
+    let mut buffer = AtomBuffer::new();
+    let mut held = Vec::new();
+    let mut mapper = projection.mapper();
+    // Blocks and segments are both in file order: the first segment that can overlap a block
+    // is looked for from that of the block before (by a search, were a block out of order).
+    let mut first = 0;
+    let mut block_segments: Vec<Atoms<usize>> = blocks
         .map(|block| {
-            let original = view.original(block.range.clone());
-            // Segments are in file order, so the first one that can overlap is found by search.
-            let first = segments.partition_point(|segment| segment.tail.end <= original.start);
-            segments[first..]
+            let original = mapper.range_to_original(block);
+            if first > 0 && segments[first - 1].tail.end > original.start {
+                first = segments.partition_point(|segment| segment.tail.end <= original.start);
+            }
+            while segments
+                .get(first)
+                .is_some_and(|segment| segment.tail.end <= original.start)
+            {
+                first += 1;
+            }
+            let indices = segments[first..]
                 .iter()
                 .enumerate()
                 .take_while(|(_, segment)| {
@@ -166,8 +251,11 @@ fn map_segments(
                             && original.start < range.end.max(range.start + 1)
                     })
                 })
-                .map(|(offset, _)| first + offset)
-                .collect()
+                .map(|(offset, _)| first + offset);
+            held.extend(indices);
+            buffer.append(&mut held)
         })
-        .collect()
+        .collect();
+    buffer.share(block_segments.iter_mut());
+    block_segments
 }

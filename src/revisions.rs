@@ -807,7 +807,10 @@ pub struct EmbeddedBlocks {
 impl EmbeddedBlocks {
     pub fn new(target: &Parsed) -> EmbeddedBlocks {
         let mut first_block = vec![None; target.segments.len()];
-        for (block, segments) in target.embedded_block_segments().iter().enumerate() {
+        let block_segments = target
+            .embedded_ranges()
+            .map_or(&[][..], |embedded| &embedded.block_segments);
+        for (block, segments) in block_segments.iter().enumerate() {
             for &segment in segments {
                 if let Some(slot) = first_block.get_mut(segment) {
                     slot.get_or_insert(block);
@@ -849,7 +852,7 @@ pub fn segment_changes_with(
     new_view: &View,
     new_block: &Block,
 ) -> Vec<SegmentChange> {
-    let Some(embedded) = target.embedded() else {
+    let Some(embedded) = target.embedded_ranges() else {
         return Vec::new();
     };
     let segments = &target.block_segments[target_block];
@@ -861,12 +864,13 @@ pub fn segment_changes_with(
     };
     // Most segments were translated from the current English: the same words, most often
     // the same text. Only a block whose words differ needs the word diff.
-    let old_text = &embedded.text()[embedded.blocks[embedded_index].range.clone()];
+    let old_range = embedded.blocks[embedded_index].clone();
+    let old_text = &embedded.text()[old_range.clone()];
     let new_text = &new_view.text()[new_block.range.clone()];
     if old_text == new_text || same_words(old_text, new_text) {
         return Vec::new();
     }
-    let old_tokens = block_tokens(embedded, &embedded.blocks[embedded_index]);
+    let old_tokens = word_tokens(old_text, old_range.start);
     let new_tokens = block_tokens(new_view, new_block);
     let mut changes = word_changes(&old_tokens, embedded.text(), &new_tokens, new_view.text());
     let inside_segment = |token: &WordToken| {

@@ -16,7 +16,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{BlockQuoteKind, Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use model::{Anchor, Block, BlockKind, Containers, Link, LiteralMarker};
+use model::{Anchor, AtomBuffer, Block, BlockKind, Containers, Link, LiteralMarker};
 pub use sxs::Projection;
 
 /// The parser options, owned here so that every caller parses the same dialect. Smart
@@ -86,17 +86,130 @@ impl View {
 
 struct Walker<'t> {
     text: &'t str,
+    /// Whether only the ranges of the blocks are wanted (see [`parse_block_ranges`]): then
+    /// no atom is collected and `blocks` stays empty.
+    ranges_only: bool,
     blocks: Vec<Block>,
+    /// The ranges of the blocks, when only they are wanted.
+    ranges: Vec<Range<usize>>,
+    /// The atoms of the closed blocks, shared by them at the end of the walk.
+    buffers: Buffers,
     containers: Containers,
     alert_stack: Vec<Option<&'static str>>,
-    /// The open leaf and whether it was opened implicitly (inline content in a tight list item).
-    open: Option<(Block, bool)>,
+    open: Option<OpenLeaf>,
+    /// The atoms of the open leaf, empty when no leaf is open.
+    open_atoms: OpenAtoms,
     table: Option<(usize, usize, usize, bool)>,
     tables_seen: usize,
     strong_starts: Vec<usize>,
     link_stack: Vec<(usize, bool, bool, String)>,
     in_metadata: bool,
     comments: Vec<Range<usize>>,
+}
+
+/// The leaf being walked, which becomes a [`Block`] when it closes. (A `Block` is large, and
+/// making it only then saves moving it around.)
+struct OpenLeaf {
+    kind: BlockKind,
+    containers: Containers,
+    range: Range<usize>,
+    emphasis: usize,
+    /// Whether it holds text, code, HTML or a link yet: its first one sets the range.
+    has_content: bool,
+    /// Whether it was opened implicitly (inline content in a tight list item).
+    implicit: bool,
+}
+
+impl OpenLeaf {
+    fn new(kind: BlockKind, containers: Containers, start: usize, implicit: bool) -> OpenLeaf {
+        OpenLeaf {
+            kind,
+            containers,
+            range: start..start,
+            emphasis: 0,
+            has_content: false,
+            implicit,
+        }
+    }
+}
+
+/// The atoms of the open leaf, moved to [`Buffers`] when it closes. The vectors are reused from
+/// leaf to leaf, so that collecting atoms allocates nothing once they have grown.
+#[derive(Default)]
+struct OpenAtoms {
+    text_runs: Vec<Range<usize>>,
+    code_spans: Vec<Range<usize>>,
+    links: Vec<Link>,
+    html_tags: Vec<Range<usize>>,
+    anchors: Vec<Anchor>,
+    strong: Vec<Range<usize>>,
+    literal_markers: Vec<LiteralMarker>,
+}
+
+impl OpenAtoms {
+    fn clear(&mut self) {
+        self.text_runs.clear();
+        self.code_spans.clear();
+        self.links.clear();
+        self.html_tags.clear();
+        self.anchors.clear();
+        self.strong.clear();
+        self.literal_markers.clear();
+    }
+}
+
+/// The atoms of every closed block, one buffer per kind.
+struct Buffers {
+    text_runs: AtomBuffer<Range<usize>>,
+    code_spans: AtomBuffer<Range<usize>>,
+    links: AtomBuffer<Link>,
+    html_tags: AtomBuffer<Range<usize>>,
+    anchors: AtomBuffer<Anchor>,
+    strong: AtomBuffer<Range<usize>>,
+    literal_markers: AtomBuffer<LiteralMarker>,
+}
+
+impl Buffers {
+    fn new() -> Buffers {
+        Buffers {
+            text_runs: AtomBuffer::new(),
+            code_spans: AtomBuffer::new(),
+            links: AtomBuffer::new(),
+            html_tags: AtomBuffer::new(),
+            anchors: AtomBuffer::new(),
+            strong: AtomBuffer::new(),
+            literal_markers: AtomBuffer::new(),
+        }
+    }
+
+    /// Moves the atoms of a closed leaf into the buffers, and their places into its block.
+    fn append(&mut self, block: &mut Block, atoms: &mut OpenAtoms) {
+        block.text_runs = self.text_runs.append(&mut atoms.text_runs);
+        block.code_spans = self.code_spans.append(&mut atoms.code_spans);
+        block.links = self.links.append(&mut atoms.links);
+        block.html_tags = self.html_tags.append(&mut atoms.html_tags);
+        block.anchors = self.anchors.append(&mut atoms.anchors);
+        block.strong = self.strong.append(&mut atoms.strong);
+        block.literal_markers = self.literal_markers.append(&mut atoms.literal_markers);
+    }
+
+    /// Gives the blocks their atoms.
+    fn share(self, blocks: &mut [Block]) {
+        self.text_runs
+            .share(blocks.iter_mut().map(|block| &mut block.text_runs));
+        self.code_spans
+            .share(blocks.iter_mut().map(|block| &mut block.code_spans));
+        self.links
+            .share(blocks.iter_mut().map(|block| &mut block.links));
+        self.html_tags
+            .share(blocks.iter_mut().map(|block| &mut block.html_tags));
+        self.anchors
+            .share(blocks.iter_mut().map(|block| &mut block.anchors));
+        self.strong
+            .share(blocks.iter_mut().map(|block| &mut block.strong));
+        self.literal_markers
+            .share(blocks.iter_mut().map(|block| &mut block.literal_markers));
+    }
 }
 
 /// Parses a Markdown text into leaf blocks. Any text parses; there is no error.
@@ -120,95 +233,167 @@ pub fn comments_in(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     found
 }
 
+/// About the most leaf blocks a text can have: each takes a line of its own, but for table
+/// cells, which pipes separate. (A block per 64 bytes was too few for tables, and growing the
+/// vector then cost more than this count.)
+fn most_blocks(text: &str) -> usize {
+    // Counted in bytes per chunk short enough for a byte never to overflow, which the compiler
+    // turns into vector instructions (counting into a `usize` byte by byte cost 1.2
+    // instructions per byte).
+    let counted: usize = (text.as_bytes().chunks(255))
+        .map(|chunk| {
+            let count: u8 = chunk
+                .iter()
+                .map(|&b| u8::from(b == b'\n' || b == b'|'))
+                .sum();
+            usize::from(count)
+        })
+        .sum();
+    counted + 1
+}
+
 /// Parses a Markdown text into leaf blocks and its HTML comments. An HTML block that holds only
 /// comments is not a block: it is invisible to readers, so alignment must not see it.
 pub fn parse_blocks_and_comments(text: &str) -> (Vec<Block>, Vec<Range<usize>>) {
-    let mut walker = Walker {
-        text,
-        // Documentation has a leaf block per 60-70 bytes; growing a vector of blocks that
-        // large by doubling cost more than the rest of closing the blocks. The estimate is
-        // capped, and the spare capacity given back at the end.
-        blocks: Vec::with_capacity((text.len() / 64).min(1 << 16)),
-        containers: Containers::default(),
-        alert_stack: Vec::new(),
-        open: None,
-        table: None,
-        tables_seen: 0,
-        strong_starts: Vec::new(),
-        link_stack: Vec::new(),
-        in_metadata: false,
-        comments: Vec::new(),
-    };
-    for (event, range) in Parser::new_ext(text, options()).into_offset_iter() {
-        walker.event(event, range);
+    // Growing a vector of blocks by doubling cost more than the rest of closing the blocks
+    // (its larger sizes are mapped and unmapped). The estimate is capped, and the spare
+    // capacity given back at the end.
+    let capacity = most_blocks(text).min(1 << 16);
+    let mut walker = Walker::new(text, false, Vec::with_capacity(capacity));
+    walker.walk();
+    let mut blocks = walker.blocks;
+    blocks.shrink_to_fit();
+    walker.buffers.share(&mut blocks);
+    (blocks, walker.comments)
+}
+
+/// The range of each block of [`parse_blocks`], and nothing else: what comparing the words of
+/// blocks needs, without the cost of collecting their inline atoms.
+pub fn parse_block_ranges(text: &str) -> Vec<Range<usize>> {
+    let mut walker = Walker::new(text, true, Vec::new());
+    walker.walk();
+    walker.ranges
+}
+
+impl<'t> Walker<'t> {
+    fn new(text: &'t str, ranges_only: bool, blocks: Vec<Block>) -> Walker<'t> {
+        Walker {
+            text,
+            ranges_only,
+            blocks,
+            ranges: Vec::new(),
+            buffers: Buffers::new(),
+            containers: Containers::default(),
+            alert_stack: Vec::new(),
+            open: None,
+            open_atoms: OpenAtoms::default(),
+            table: None,
+            tables_seen: 0,
+            strong_starts: Vec::new(),
+            link_stack: Vec::new(),
+            in_metadata: false,
+            comments: Vec::new(),
+        }
     }
-    walker.close_leaf();
-    walker.blocks.shrink_to_fit();
-    (walker.blocks, walker.comments)
+
+    fn walk(&mut self) {
+        for (event, range) in Parser::new_ext(self.text, options()).into_offset_iter() {
+            self.event(event, range);
+        }
+        self.close_leaf();
+    }
 }
 
 impl Walker<'_> {
     fn open_leaf(&mut self, kind: BlockKind, start: usize, implicit: bool) {
         self.close_leaf();
-        self.open = Some((Block::new(kind, self.containers.clone(), start), implicit));
+        self.open = Some(OpenLeaf::new(
+            kind,
+            self.containers.clone(),
+            start,
+            implicit,
+        ));
     }
 
     fn close_leaf(&mut self) {
-        if let Some((mut block, _)) = self.open.take() {
-            if let BlockKind::Heading(_) = block.kind {
-                let text = self.text;
-                let runs = block.text_runs.iter().map(|run| &text[run.clone()]);
-                let codes =
-                    (block.code_spans.iter()).map(|code| text[code.clone()].trim_matches('`'));
-                block.heading_slug = Some(model::slug_of(runs.chain(codes)));
+        let Some(leaf) = self.open.take() else {
+            return;
+        };
+        let atoms = &mut self.open_atoms;
+        if leaf.kind == BlockKind::Html {
+            let text = self.text;
+            let comments = comments_in(text, leaf.range.clone());
+            let mut cursor = leaf.range.start;
+            let mut only_comments = !comments.is_empty();
+            for comment in &comments {
+                only_comments &= text[cursor..comment.start].trim().is_empty();
+                cursor = comment.end;
             }
-            if block.kind == BlockKind::Html {
-                let comments = comments_in(self.text, block.range.clone());
-                let mut rest = String::new();
-                let mut cursor = block.range.start;
-                for comment in &comments {
-                    rest.push_str(&self.text[cursor..comment.start]);
-                    cursor = comment.end;
-                }
-                rest.push_str(&self.text[cursor..block.range.end]);
-                self.comments.extend(comments.iter().cloned());
-                if !comments.is_empty() && rest.trim().is_empty() {
-                    return;
-                }
+            only_comments &= text[cursor..leaf.range.end].trim().is_empty();
+            self.comments.extend(comments);
+            if only_comments {
+                atoms.clear();
+                return;
             }
-            self.blocks.push(block);
         }
+        if self.ranges_only {
+            self.ranges.push(leaf.range);
+            return;
+        }
+        let mut block = Block::new(leaf.kind, leaf.containers, leaf.range.start);
+        block.range = leaf.range;
+        block.emphasis = leaf.emphasis;
+        if let BlockKind::Heading(_) = block.kind {
+            let text = self.text;
+            let runs = atoms.text_runs.iter().map(|run| &text[run.clone()]);
+            let codes = (atoms.code_spans.iter()).map(|code| text[code.clone()].trim_matches('`'));
+            block.heading_slug = Some(model::slug_of(runs.chain(codes)));
+        }
+        self.buffers.append(&mut block, atoms);
+        self.blocks.push(block);
     }
 
     fn close_implicit_leaf(&mut self) {
-        if matches!(self.open, Some((_, true))) {
+        if self.open.as_ref().is_some_and(|leaf| leaf.implicit) {
             self.close_leaf();
         }
     }
 
-    /// The open leaf, opening an implicit paragraph for inline content outside any leaf.
-    fn leaf(&mut self, start: usize) -> &mut Block {
-        if self.open.is_none() {
-            self.open = Some((
-                Block::new(BlockKind::Paragraph, self.containers.clone(), start),
-                true,
-            ));
+    /// The open leaf and its atoms, opening an implicit paragraph for inline content outside
+    /// any leaf.
+    fn leaf(&mut self, start: usize) -> (&mut OpenLeaf, &mut OpenAtoms) {
+        let containers = &self.containers;
+        let leaf = self.open.get_or_insert_with(|| {
+            OpenLeaf::new(BlockKind::Paragraph, containers.clone(), start, true)
+        });
+        (leaf, &mut self.open_atoms)
+    }
+
+    /// Marks the open leaf as holding content (text, code, HTML or a link), and gives its atoms
+    /// unless only ranges are wanted.
+    fn content_atoms(&mut self, start: usize) -> Option<&mut OpenAtoms> {
+        let ranges_only = self.ranges_only;
+        let (leaf, atoms) = self.leaf(start);
+        leaf.has_content = true;
+        (!ranges_only).then_some(atoms)
+    }
+
+    /// A link's destination, as the model keeps it (not kept when only ranges are wanted).
+    fn destination(&self, destination: pulldown_cmark::CowStr<'_>) -> String {
+        if self.ranges_only {
+            String::new()
+        } else {
+            destination.into_string()
         }
-        &mut self.open.as_mut().expect("a leaf was just opened").0
     }
 
     fn extend(&mut self, range: &Range<usize>) {
-        let block = self.leaf(range.start);
-        if block.range.is_empty()
-            && block.text_runs.is_empty()
-            && block.code_spans.is_empty()
-            && block.html_tags.is_empty()
-            && block.links.is_empty()
-        {
-            block.range = range.clone();
+        let (leaf, _) = self.leaf(range.start);
+        if leaf.range.is_empty() && !leaf.has_content {
+            leaf.range = range.clone();
         } else {
-            block.range.start = block.range.start.min(range.start);
-            block.range.end = block.range.end.max(range.end);
+            leaf.range.start = leaf.range.start.min(range.start);
+            leaf.range.end = leaf.range.end.max(range.end);
         }
     }
 
@@ -225,46 +410,43 @@ impl Walker<'_> {
             Event::Text(_) => {
                 self.extend(&range);
                 let text = self.text;
-                let block = self.leaf(range.start);
+                let Some(atoms) = self.content_atoms(range.start) else {
+                    return;
+                };
                 // pulldown-cmark splits text at escapes and entities; a run is re-joined when
                 // only the backslashes of escapes stand between two pieces.
-                match block.text_runs.last_mut() {
+                match atoms.text_runs.last_mut() {
                     Some(last)
                         if last.end <= range.start
                             && text[last.end..range.start].bytes().all(|b| b == b'\\') =>
                     {
                         last.end = range.end
                     }
-                    _ => block.text_runs.push(range.clone()),
+                    _ => atoms.text_runs.push(range.clone()),
                 }
-                record_literal_markers(text, &range, block);
+                record_literal_markers(text, &range, &mut atoms.literal_markers);
             }
             Event::Code(_) => {
                 self.extend(&range);
-                self.leaf(range.start).code_spans.push(range);
+                if let Some(atoms) = self.content_atoms(range.start) {
+                    atoms.code_spans.push(range);
+                }
             }
             Event::InlineHtml(html) | Event::Html(html) => {
-                if matches!(
-                    self.open,
-                    Some((
-                        Block {
-                            kind: BlockKind::Html,
-                            ..
-                        },
-                        _
-                    ))
-                ) {
+                if (self.open.as_ref()).is_some_and(|leaf| leaf.kind == BlockKind::Html) {
                     // Comments of an HTML block are found when it closes, since one may
                     // span several `Html` events.
                 } else if html.starts_with("<!--") {
                     self.comments.extend(comments_in(self.text, range.clone()));
                 }
                 self.extend(&range);
-                let block = self.leaf(range.start);
-                block.html_tags.push(range.clone());
+                let Some(atoms) = self.content_atoms(range.start) else {
+                    return;
+                };
+                atoms.html_tags.push(range.clone());
                 for name in anchor_names(&html) {
                     let start = range.start + name.start;
-                    block.anchors.push(Anchor {
+                    atoms.anchors.push(Anchor {
                         name: html[name.clone()].to_string(),
                         range: start..start + name.len(),
                     });
@@ -292,11 +474,12 @@ impl Walker<'_> {
             Tag::Heading { level, id, .. } => {
                 self.open_leaf(BlockKind::Heading(level as u8), range.start, false);
                 if id.is_some()
+                    && !self.ranges_only
                     && let Some(captures) = HEADING_ID.captures(&self.text[range.clone()])
                 {
                     let name = captures.get(1).expect("group 1 always takes part");
                     let start = range.start + name.start();
-                    self.leaf(range.start).anchors.push(Anchor {
+                    self.leaf(range.start).1.anchors.push(Anchor {
                         name: name.as_str().to_string(),
                         range: start..start + name.len(),
                     });
@@ -304,7 +487,7 @@ impl Walker<'_> {
             }
             Tag::CodeBlock(_) => {
                 self.open_leaf(BlockKind::CodeBlock, range.start, false);
-                self.leaf(range.start).range = range.clone();
+                self.leaf(range.start).0.range = range.clone();
             }
             Tag::HtmlBlock => {
                 self.open_leaf(BlockKind::Html, range.start, false);
@@ -369,7 +552,7 @@ impl Walker<'_> {
             }
             Tag::Emphasis => {
                 self.extend(&(range.start..range.start));
-                self.leaf(range.start).emphasis += 1;
+                self.leaf(range.start).0.emphasis += 1;
             }
             Tag::Link {
                 link_type,
@@ -378,13 +561,15 @@ impl Walker<'_> {
             } => {
                 self.extend(&(range.start..range.start));
                 let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let destination = self.destination(dest_url);
                 self.link_stack
-                    .push((range.start, false, autolink, dest_url.to_string()));
+                    .push((range.start, false, autolink, destination));
             }
             Tag::Image { dest_url, .. } => {
                 self.extend(&(range.start..range.start));
+                let destination = self.destination(dest_url);
                 self.link_stack
-                    .push((range.start, true, false, dest_url.to_string()));
+                    .push((range.start, true, false, destination));
             }
             Tag::Strikethrough | Tag::Superscript | Tag::Subscript => {
                 self.extend(&(range.start..range.start));
@@ -396,8 +581,8 @@ impl Walker<'_> {
         match tag {
             TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell => self.close_leaf(),
             TagEnd::CodeBlock | TagEnd::HtmlBlock => {
-                if let Some((block, _)) = &mut self.open {
-                    block.range = block.range.start.min(range.start)..range.end;
+                if let Some(leaf) = &mut self.open {
+                    leaf.range = leaf.range.start.min(range.start)..range.end;
                 }
                 self.close_leaf();
             }
@@ -420,7 +605,9 @@ impl Walker<'_> {
             TagEnd::Strong => {
                 let start = self.strong_starts.pop().unwrap_or(range.start);
                 self.extend(&range);
-                self.leaf(start).strong.push(start..range.end);
+                if !self.ranges_only {
+                    self.leaf(start).1.strong.push(start..range.end);
+                }
             }
             TagEnd::Link | TagEnd::Image => {
                 let Some((start, is_image, is_autolink, destination)) = self.link_stack.pop()
@@ -428,9 +615,13 @@ impl Walker<'_> {
                     return;
                 };
                 self.extend(&range);
+                let text = self.text;
+                let Some(atoms) = self.content_atoms(start) else {
+                    return;
+                };
                 let whole = start..range.end;
-                let destination_range = find_destination(self.text, &whole, is_autolink);
-                self.leaf(start).links.push(Link {
+                let destination_range = find_destination(text, &whole, is_autolink);
+                atoms.links.push(Link {
                     range: whole,
                     destination,
                     destination_range,
@@ -521,7 +712,8 @@ fn find_destination(text: &str, link: &Range<usize>, autolink: bool) -> Option<R
         let inner = raw.strip_prefix('<')?.strip_suffix('>')?;
         return Some(link.start + 1..link.start + 1 + inner.len());
     }
-    let open = raw.rfind("](")? + 2;
+    // A byte search: a substring searcher costs more to build than links are long.
+    let open = raw.as_bytes().windows(2).rposition(|pair| pair == b"](")? + 2;
     let rest = &raw[open..];
     let rest_trimmed = rest.trim_start();
     let lead = rest.len() - rest_trimmed.len();
@@ -539,7 +731,7 @@ fn find_destination(text: &str, link: &Range<usize>, autolink: bool) -> Option<R
 /// Records `*` runs that stayed text: an unrendered emphasis delimiter, escaped (`\*\*`) or
 /// not. pulldown-cmark gives an escaped star the range of the star alone, so the backslash is
 /// looked up in the text before it.
-fn record_literal_markers(text: &str, range: &Range<usize>, block: &mut Block) {
+fn record_literal_markers(text: &str, range: &Range<usize>, markers: &mut Vec<LiteralMarker>) {
     let bytes = text.as_bytes();
     let mut index = range.start;
     while index < range.end {
@@ -559,11 +751,11 @@ fn record_literal_markers(text: &str, range: &Range<usize>, block: &mut Block) {
                 break;
             }
         }
-        match block.literal_markers.last_mut() {
+        match markers.last_mut() {
             Some(last) if last.escaped == escaped && last.range.end >= start => {
                 last.range.end = last.range.end.max(end)
             }
-            _ => block.literal_markers.push(LiteralMarker {
+            _ => markers.push(LiteralMarker {
                 range: start..end,
                 escaped,
             }),
@@ -630,6 +822,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn block_ranges_are_those_of_the_blocks(
+            text in "(# |## x \\{#id\\}|- |1\\. |> |> \\[!NOTE\\]\n|\\|a\\|b\\|\n\\|-\\|-\\|\n|```\n|    |<!-- c -->|<div>|</div>|<a name=\"x\"></a>|\\*\\*|\\*|_|`|\\[t\\]\\(u\\)|!\\[i\\]\\(j\\)|<https://x\\.y>|\\\\\\*|&amp;|\n|\n\n|  |text|名|---\n|\\[\\^1\\]|\\[x\\]: y\n){0,40}"
+        ) {
+            let ranges: Vec<_> = parse_blocks(&text).into_iter().map(|block| block.range).collect();
+            proptest::prop_assert_eq!(parse_block_ranges(&text), ranges);
+        }
+
         #[test]
         fn anchor_names_are_the_patterns_captures(
             html in "(<a|<A|<p|[ \t\n\x0B]|name|NaMe|id|ID|data-|_|x|=|\"|'|>|<|\u{3000}|名){0,24}"

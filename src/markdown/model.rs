@@ -4,7 +4,9 @@
 //! `markdown/mod.rs` alone. Every range is a byte range into the text the block was parsed from
 //! (a [`View`](super::View)'s projected text).
 
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
+use std::sync::Arc;
 
 /// The kind of a leaf block.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +73,94 @@ pub struct LiteralMarker {
     pub escaped: bool,
 }
 
+/// The inline atoms of one kind of a block: its part of a buffer that all the blocks of a
+/// parsed text share. Most blocks hold no atom or one of a kind; a `Vec` per kind and block was
+/// an allocation and a free for each, which cost more than walking the parser's events.
+/// Invariant: `buffer` is `None` exactly when `range` is empty, once the walk has shared it.
+#[derive(Clone)]
+pub struct Atoms<T> {
+    buffer: Option<Arc<[T]>>,
+    range: Range<usize>,
+}
+
+impl<T> Atoms<T> {
+    pub fn as_slice(&self) -> &[T] {
+        match &self.buffer {
+            Some(buffer) => &buffer[self.range.clone()],
+            None => &[],
+        }
+    }
+}
+
+impl<T> Default for Atoms<T> {
+    fn default() -> Self {
+        Atoms {
+            buffer: None,
+            range: 0..0,
+        }
+    }
+}
+
+impl<T> Deref for Atoms<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        self.as_slice()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Atoms<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.as_slice().iter()
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Atoms<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.as_slice()).finish()
+    }
+}
+
+/// The atoms of one kind of every block of a text, collected block after block during the
+/// walk and shared by the blocks at its end.
+pub(crate) struct AtomBuffer<T> {
+    all: Vec<T>,
+}
+
+impl<T> AtomBuffer<T> {
+    pub(crate) fn new() -> Self {
+        AtomBuffer { all: Vec::new() }
+    }
+
+    /// Moves a block's atoms to the end of the buffer. The place returned reads as empty until
+    /// [`AtomBuffer::share`].
+    pub(crate) fn append(&mut self, atoms: &mut Vec<T>) -> Atoms<T> {
+        let start = self.all.len();
+        self.all.append(atoms);
+        Atoms {
+            buffer: None,
+            range: start..self.all.len(),
+        }
+    }
+
+    /// Gives each place that [`AtomBuffer::append`] returned, and holds atoms, the buffer.
+    pub(crate) fn share<'a>(self, places: impl Iterator<Item = &'a mut Atoms<T>>)
+    where
+        T: 'a,
+    {
+        if self.all.is_empty() {
+            return;
+        }
+        let all: Arc<[T]> = self.all.into();
+        for place in places.filter(|place| !place.range.is_empty()) {
+            place.buffer = Some(Arc::clone(&all));
+        }
+    }
+}
+
 /// A leaf block. Invariant: every inner range lies inside `range`, except `range` itself may be
 /// narrower than the block's markup (it covers the content, not the `## ` or `| `).
 #[derive(Debug, Clone)]
@@ -80,18 +170,18 @@ pub struct Block {
     /// The content: from the first to the last inline element (the whole block for code/HTML).
     pub range: Range<usize>,
     /// Text runs (adjacent `Text` events merged), without code and link destinations.
-    pub text_runs: Vec<Range<usize>>,
+    pub text_runs: Atoms<Range<usize>>,
     /// Inline code spans, the backticks included.
-    pub code_spans: Vec<Range<usize>>,
-    pub links: Vec<Link>,
+    pub code_spans: Atoms<Range<usize>>,
+    pub links: Atoms<Link>,
     /// Inline HTML tags.
-    pub html_tags: Vec<Range<usize>>,
-    pub anchors: Vec<Anchor>,
+    pub html_tags: Atoms<Range<usize>>,
+    pub anchors: Atoms<Anchor>,
     /// Rendered `**strong**` ranges.
-    pub strong: Vec<Range<usize>>,
+    pub strong: Atoms<Range<usize>>,
     /// Rendered `*emphasis*` count.
     pub emphasis: usize,
-    pub literal_markers: Vec<LiteralMarker>,
+    pub literal_markers: Atoms<LiteralMarker>,
     /// For a heading, its text as DocFX turns it into an id.
     pub heading_slug: Option<String>,
 }
@@ -102,14 +192,14 @@ impl Block {
             kind,
             containers,
             range: start..start,
-            text_runs: Vec::new(),
-            code_spans: Vec::new(),
-            links: Vec::new(),
-            html_tags: Vec::new(),
-            anchors: Vec::new(),
-            strong: Vec::new(),
+            text_runs: Atoms::default(),
+            code_spans: Atoms::default(),
+            links: Atoms::default(),
+            html_tags: Atoms::default(),
+            anchors: Atoms::default(),
+            strong: Atoms::default(),
             emphasis: 0,
-            literal_markers: Vec::new(),
+            literal_markers: Atoms::default(),
             heading_slug: None,
         }
     }

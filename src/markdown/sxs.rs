@@ -211,17 +211,26 @@ impl Projection {
 
     /// The file with each segment replaced by its translation or its embedded source.
     pub fn of_segments(text: &str, segments: &[Segment], side: Side) -> Projection {
-        let mut projection = Projection::default();
+        let kept = |segment: &Segment| match side {
+            Side::Target => Some(segment.target.clone()),
+            Side::EmbeddedSource => segment.source.clone(),
+        };
+        // Sized first: growing the text and the pieces by doubling copied them again.
+        let dropped: usize = (segments.iter())
+            .map(|segment| {
+                let kept_length = kept(segment).map_or(0, |range| range.len());
+                segment.tail.end - segment.open_tag.start - kept_length
+            })
+            .sum();
+        let mut projection = Projection {
+            text: String::with_capacity(text.len() - dropped),
+            pieces: Vec::with_capacity(2 * segments.len() + 1),
+        };
         let mut cursor = 0;
         for segment in segments {
             projection.copy(text, cursor..segment.open_tag.start);
-            match side {
-                Side::Target => projection.copy(text, segment.target.clone()),
-                Side::EmbeddedSource => {
-                    if let Some(source) = &segment.source {
-                        projection.copy(text, source.clone());
-                    }
-                }
+            if let Some(range) = kept(segment) {
+                projection.copy(text, range);
             }
             cursor = segment.tail.end;
         }
@@ -248,8 +257,21 @@ impl Projection {
             Err(0) => 0,
             Err(next) => next - 1,
         };
+        self.in_piece(index, offset)
+    }
+
+    /// The original offset of a projected offset that piece `index` holds.
+    fn in_piece(&self, index: usize, offset: usize) -> usize {
         let (projected_start, original) = &self.pieces[index];
         (original.start + (offset - projected_start)).min(original.end)
+    }
+
+    /// A mapper of ranges that come in increasing order, as the blocks of a text do.
+    pub fn mapper(&self) -> Mapper<'_> {
+        Mapper {
+            projection: self,
+            piece: 0,
+        }
     }
 
     /// The original range of a projected range: its end maps to the end of the piece holding the
@@ -260,6 +282,47 @@ impl Projection {
             return start..start;
         }
         let end = self.to_original(range.end - 1) + 1;
+        let end = end.max(start);
+        start..end
+    }
+}
+
+/// [`Projection::range_to_original`] for ranges in increasing order: the piece that holds an
+/// offset is looked for from the last one found, not by a binary search each time. (A range
+/// out of order is still mapped right, by the search.)
+pub struct Mapper<'p> {
+    projection: &'p Projection,
+    /// The piece of the last offset mapped.
+    piece: usize,
+}
+
+impl Mapper<'_> {
+    /// As [`Projection::to_original`].
+    fn original(&mut self, offset: usize) -> usize {
+        let pieces = &self.projection.pieces;
+        if pieces.is_empty() {
+            return 0;
+        }
+        if pieces[self.piece].0 > offset {
+            return self.projection.to_original(offset);
+        }
+        // The last piece that starts at or before the offset, as the binary search finds it.
+        while pieces
+            .get(self.piece + 1)
+            .is_some_and(|next| next.0 <= offset)
+        {
+            self.piece += 1;
+        }
+        self.projection.in_piece(self.piece, offset)
+    }
+
+    /// As [`Projection::range_to_original`].
+    pub fn range_to_original(&mut self, range: Range<usize>) -> Range<usize> {
+        let start = self.original(range.start);
+        if range.is_empty() {
+            return start..start;
+        }
+        let end = self.original(range.end - 1) + 1;
         let end = end.max(start);
         start..end
     }
@@ -336,6 +399,34 @@ mod tests {
                 matching_close(&text, start),
                 matching_close_oracle(&text, start)
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mapper_maps_as_the_projection(
+            pieces in proptest::collection::vec((0usize..4, 0usize..6), 0..8),
+            ranges in proptest::collection::vec((0usize..40, 0usize..5), 0..12),
+        ) {
+            // Pieces of a made-up file: a gap of dropped text, then a copied piece.
+            let mut projection = Projection::default();
+            let mut original = 0;
+            for (gap, length) in pieces {
+                original += gap;
+                if length > 0 {
+                    projection.pieces.push((projection.text.len(), original..original + length));
+                    projection.text.push_str(&"x".repeat(length));
+                }
+                original += length;
+            }
+            let mut mapper = projection.mapper();
+            for (start, length) in ranges {
+                let range = start..start + length;
+                proptest::prop_assert_eq!(
+                    mapper.range_to_original(range.clone()),
+                    projection.range_to_original(range)
+                );
+            }
         }
     }
 
