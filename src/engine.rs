@@ -1,6 +1,7 @@
 //! Runs the selected rules on one check and orders what they find.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
 
 use crate::align::{self, English, FeatureBuilder, Features};
 use crate::analysis::Parsed;
@@ -190,7 +191,49 @@ pub fn check(
         }
     }
     sort_and_dedup(&mut diagnostics);
+    drop_superseded(&mut diagnostics);
     diagnostics
+}
+
+/// Pairs of rules that can report the same characters for one problem: `(weaker, stronger)`.
+/// A host name that the source changed and that the rulebook lists as outdated is one
+/// problem; LD101 compares it with the source and carries the fix, so LD303 gives way and
+/// only lends it the rulebook's note.
+const SUPERSEDED: &[(&str, &str)] = &[("LD303", "LD101")];
+
+/// Drops each finding of a weaker rule whose characters a stronger rule reports too, and adds
+/// its notes to the stronger finding. Runs after suppressions, so a suppressed stronger finding
+/// does not hide the weaker one.
+fn drop_superseded(diagnostics: &mut Vec<Diagnostic>) {
+    for &(weaker, stronger) in SUPERSEDED {
+        let stronger_at: HashMap<(FileSide, Range<usize>), usize> = (diagnostics.iter())
+            .enumerate()
+            .filter(|(_, d)| d.code == stronger)
+            .map(|(index, d)| ((d.primary.file, d.primary.range.clone()), index))
+            .collect();
+        if stronger_at.is_empty() {
+            continue;
+        }
+        let mut dropped = vec![false; diagnostics.len()];
+        for index in 0..diagnostics.len() {
+            let candidate = &diagnostics[index];
+            if candidate.code != weaker {
+                continue;
+            }
+            let key = (candidate.primary.file, candidate.primary.range.clone());
+            let Some(&keeper) = stronger_at.get(&key) else {
+                continue;
+            };
+            dropped[index] = true;
+            for note in std::mem::take(&mut diagnostics[index].notes) {
+                if !diagnostics[keeper].notes.contains(&note) {
+                    diagnostics[keeper].notes.push(note);
+                }
+            }
+        }
+        let mut flags = dropped.into_iter();
+        diagnostics.retain(|_| !flags.next().unwrap_or(false));
+    }
 }
 
 /// Sorts by (start, code) and drops exact repeats, so output is stable whatever order the rules
@@ -218,4 +261,57 @@ pub fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
 /// Every rule, for `locdrift rules` and `explain`.
 pub fn rules() -> impl Iterator<Item = &'static dyn Rule> {
     registry::RULES.iter().copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::document::Document;
+
+    fn parse(text: &str) -> Parsed {
+        Parsed::new(Arc::new(Document::new("a.md", text))).unwrap()
+    }
+
+    fn codes_and_notes(settings: &Settings) -> Vec<(&'static str, Vec<String>)> {
+        let source = parse("- Value: sipdir.online.lync.com\n");
+        let target = parse("- 值：sipdir.online.microsoft.com\n");
+        let options = CheckOptions {
+            locale: Some("zh-cn".into()),
+            source_expected: true,
+            ..CheckOptions::default()
+        };
+        check(&target, Some(&source), settings, options)
+            .into_iter()
+            .filter(|d| matches!(d.code, "LD101" | "LD303"))
+            .map(|d| (d.code, d.notes))
+            .collect()
+    }
+
+    #[test]
+    fn a_stale_term_that_host_drift_reports_is_reported_once() {
+        let findings = codes_and_notes(&Settings::default());
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let (code, notes) = &findings[0];
+        assert_eq!(*code, "LD101");
+        // The rulebook's note comes along.
+        assert!(
+            notes.iter().any(|n| n.contains("sipdir.online.lync.com")),
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn a_stale_term_stays_when_host_drift_is_off() {
+        let settings = Settings {
+            ignore: vec!["LD101".into()],
+            ..Settings::default()
+        };
+        let codes: Vec<_> = codes_and_notes(&settings)
+            .into_iter()
+            .map(|(code, _)| code)
+            .collect();
+        assert_eq!(codes, ["LD303"]);
+    }
 }

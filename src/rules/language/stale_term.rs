@@ -8,7 +8,10 @@ declare_rule! {
     /// ## What it does
     /// Reports product names, portal names and host names that were renamed or retired, from
     /// the rulebooks under `rules/` (per locale, each with its replacement) and any added with
-    /// `--rules FILE`. English sources are checked too.
+    /// `--rules FILE`. English sources are checked too. A host name that LD101 (host-drift)
+    /// reports on the same characters, because the source has a different one, is left to
+    /// LD101, which compares with the source and carries the fix; the rulebook's note is added
+    /// to it.
     ///
     /// ## Why is this bad?
     /// A renamed portal sends readers looking for a page that no longer exists under that
