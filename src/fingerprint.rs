@@ -180,6 +180,7 @@ mod tests {
             target: Arc::new(Document::new("zh-cn/a.md", text.to_string())),
             source: None,
             diagnostics,
+            diff: None,
         }
     }
 

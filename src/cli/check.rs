@@ -552,6 +552,9 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                         if let Some(writer) = &mut writer {
                             writer.add(&report)?;
                         }
+                        if let Some(diff) = &report.diff {
+                            progress.suspend(|| stdout.write_all(diff.as_bytes()))?;
+                        }
                     }
                     Err(failure) => {
                         progress.suspend(|| writeln!(errors, "error: {}", failure.message))?;
@@ -617,6 +620,7 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
                 target: parsed.document.clone(),
                 source: None,
                 diagnostics,
+                diff: None,
             });
         }
         Job::Target { file, relative } => (file, relative),
@@ -654,7 +658,7 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
         ignore: run.resolved.ignores_for(file),
     };
     let diagnostics = engine::check(&parsed, source.as_ref(), run.settings, options.clone());
-    let (document, diagnostics) = run.fixer.fix(
+    let fixed = run.fixer.fix(
         file,
         &parsed,
         source.as_ref(),
@@ -663,9 +667,10 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
         diagnostics,
     )?;
     Ok(FileReport {
-        target: document,
+        target: fixed.document,
         source: source.map(|s| s.document.clone()),
-        diagnostics,
+        diagnostics: fixed.diagnostics,
+        diff: fixed.diff,
     })
 }
 

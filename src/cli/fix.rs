@@ -29,7 +29,14 @@ pub struct FileOutcome {
     pub by_rule: std::collections::BTreeMap<(&'static str, &'static str), usize>,
     /// Fixable findings left unfixed.
     pub unapplied: usize,
-    /// The unified diff, with `--diff`.
+}
+
+/// A translation after [`Fixer::fix`]: the document and findings to report, and with `--diff`
+/// the unified diff of its fixes, which the run prints when the file's turn comes (so that no
+/// run holds every diff until its end).
+pub struct Fixed {
+    pub document: Arc<Document>,
+    pub diagnostics: Vec<Diagnostic>,
     pub diff: Option<String>,
 }
 
@@ -102,15 +109,14 @@ impl Fixer {
         }
     }
 
-    /// Ends a `--diff` run: the diffs on stdout, the count on stderr; exit 1 if a file would
-    /// change.
+    /// Ends a `--diff` run, whose diffs are on stdout already: the count on stderr; exit 1 if a
+    /// file would change.
     pub fn finish_diff(
         &self,
         stdout: &mut dyn Write,
         errors: &mut dyn Write,
         failed: bool,
     ) -> Result<Outcome> {
-        self.write_diffs(stdout)?;
         stdout.flush()?;
         write!(errors, "{}\n{}", self.summary(), self.details())?;
         let failed = self.write_errors(errors)? || failed;
@@ -140,10 +146,10 @@ impl Fixer {
         Ok(())
     }
 
-    /// Fixes one translation and writes it (or records its diff). Returns the document and the
-    /// findings to report: the input's when fixing is off or nothing applied, else the fixed
-    /// file's. A file that cannot be fixed or written is left as it was, with its findings;
-    /// the error is kept for [`Fixer::write_errors`].
+    /// Fixes one translation and writes it (or, with `--diff`, returns its diff). Returns the
+    /// document and the findings to report: the input's when fixing is off or nothing applied,
+    /// else the fixed file's. A file that cannot be fixed or written is left as it was, with its
+    /// findings; the error is kept for [`Fixer::write_errors`].
     pub fn fix(
         &self,
         path: &Path,
@@ -152,15 +158,20 @@ impl Fixer {
         settings: &Settings,
         options: &CheckOptions,
         diagnostics: Vec<Diagnostic>,
-    ) -> Result<(Arc<Document>, Vec<Diagnostic>)> {
+    ) -> Result<Fixed> {
+        let unchanged = |diagnostics| Fixed {
+            document: parsed.document.clone(),
+            diagnostics,
+            diff: None,
+        };
         let Some(mode) = self.mode else {
-            return Ok((parsed.document.clone(), diagnostics));
+            return Ok(unchanged(diagnostics));
         };
         if path
             .canonicalize()
             .is_ok_and(|path| self.protected.contains(&path))
         {
-            return Ok((parsed.document.clone(), diagnostics));
+            return Ok(unchanged(diagnostics));
         }
         let original = diagnostics.clone();
         let result = match fix::fix_file(parsed, source, settings, options, diagnostics, mode) {
@@ -170,17 +181,25 @@ impl Fixer {
                     "`{}`: not fixed, since the fixes would leave a malformed side-by-side file ({error})",
                     path.display()
                 ));
-                return Ok((parsed.document.clone(), original));
+                return Ok(unchanged(original));
             }
         };
         if !result.changed {
-            return Ok((result.parsed.document, result.remaining));
+            return Ok(Fixed {
+                document: result.parsed.document,
+                diagnostics: result.remaining,
+                diff: None,
+            });
         }
         let new_text = &result.parsed.document.text;
         // A file named twice (`zh-cn zh-cn/a.md`) is diffed and counted once.
         let key = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         if !lock(&self.seen).insert(key) {
-            return Ok((result.parsed.document, result.remaining));
+            return Ok(Fixed {
+                document: result.parsed.document,
+                diagnostics: result.remaining,
+                diff: None,
+            });
         }
         let diff = if self.dry_run {
             Some(unified_diff(path, &parsed.document.text, new_text))
@@ -188,7 +207,7 @@ impl Fixer {
             if let Err(error) = write_fixed(path, &parsed.document, new_text) {
                 // The file is as it was: report its findings as they are, and the error.
                 lock(&self.errors).push(format!("{error:#}"));
-                return Ok((parsed.document.clone(), original));
+                return Ok(unchanged(original));
             }
             None
         };
@@ -197,9 +216,12 @@ impl Fixer {
             fixed: result.fixed,
             by_rule: result.by_rule,
             unapplied: result.unapplied,
-            diff,
         });
-        Ok((result.parsed.document, result.remaining))
+        Ok(Fixed {
+            document: result.parsed.document,
+            diagnostics: result.remaining,
+            diff,
+        })
     }
 
     /// Prints the files that could not be fixed; true if there were any (exit status 2).
@@ -262,16 +284,6 @@ impl Fixer {
             ));
         }
         out
-    }
-
-    /// Writes the diffs, in path order.
-    pub fn write_diffs(&self, out: &mut dyn Write) -> std::io::Result<()> {
-        for outcome in self.outcomes() {
-            if let Some(diff) = &outcome.diff {
-                write!(out, "{diff}")?;
-            }
-        }
-        Ok(())
     }
 }
 

@@ -195,6 +195,7 @@ mod tests {
             target: Arc::new(target),
             source: Some(Arc::new(source)),
             diagnostics: vec![diagnostic],
+            diff: None,
         };
         let line = annotation(&report, &report.diagnostics[0], None);
         assert_eq!(
@@ -214,6 +215,7 @@ mod tests {
             target: Arc::new(target),
             source: None,
             diagnostics: vec![diagnostic],
+            diff: None,
         };
         assert_eq!(
             annotation(&report, &report.diagnostics[0], None),

@@ -903,6 +903,7 @@ mod tests {
             target: Arc::new(document),
             source: None,
             diagnostics: vec![diagnostic],
+            diff: None,
         };
         let page = render(&[report], &[], None);
         assert!(page.contains("host <code>&lt;b&gt;</code> changed"));

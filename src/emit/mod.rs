@@ -105,6 +105,8 @@ pub struct FileReport {
     pub target: Arc<Document>,
     pub source: Option<Arc<Document>>,
     pub diagnostics: Vec<Diagnostic>,
+    /// With `check --diff`, the unified diff of the file's fixes, printed when its turn comes.
+    pub diff: Option<String>,
 }
 
 impl FileReport {
@@ -383,6 +385,7 @@ mod tests {
             target: Arc::new(Document::new(path, text)),
             source: None,
             diagnostics: Vec::new(),
+            diff: None,
         };
         let with_meta = report("docs/a.md", "---\nms.contentlocale: zh-TW\n---\n# x\n");
         assert_eq!(locale_of(&with_meta).as_deref(), Some("zh-tw"));

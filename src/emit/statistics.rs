@@ -144,6 +144,7 @@ mod tests {
             target: Arc::new(Document::new("a.md", "abc")),
             source: None,
             diagnostics,
+            diff: None,
         }
     }
 

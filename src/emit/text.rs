@@ -371,6 +371,7 @@ mod tests {
             target: Arc::new(Document::new("zh-cn/a.md", target)),
             source: Some(Arc::new(Document::new("en-us/a.md", source))),
             diagnostics: vec![diagnostic],
+            diff: None,
         }
     }
 
