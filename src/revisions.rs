@@ -36,18 +36,95 @@ fn may_hold_anchor(text: &str) -> bool {
 }
 
 /// `text` with its anchor tags (`<a name="…"></a>`) turned into spaces of the same length, so
-/// that offsets stay. Borrowed when there is no tag: most texts have no `<` at all.
+/// that offsets stay. Borrowed when there is no tag: most texts have no `<a` at all.
 fn without_anchors(text: &str) -> Cow<'_, str> {
     if !may_hold_anchor(text) {
         return Cow::Borrowed(text);
     }
-    let mut masked = Cow::Borrowed(text);
-    for m in ANCHOR_TAG.find_iter(text) {
-        masked
-            .to_mut()
-            .replace_range(m.range(), &" ".repeat(m.len()));
+    let tags: Vec<Range<usize>> = if text.is_ascii() {
+        ascii_anchor_tags(text)
+    } else {
+        ANCHOR_TAG.find_iter(text).map(|m| m.range()).collect()
+    };
+    if tags.is_empty() {
+        return Cow::Borrowed(text);
     }
-    masked
+    let mut masked = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for tag in tags {
+        masked.push_str(&text[cursor..tag.start]);
+        masked.extend(std::iter::repeat_n(' ', tag.len()));
+        cursor = tag.end;
+    }
+    masked.push_str(&text[cursor..]);
+    Cow::Owned(masked)
+}
+
+/// The matches of [`ANCHOR_TAG`] in an ASCII text, read by hand: the regex cost more than the
+/// rest of comparing the words of the blocks that hold anchors (headings of side-by-side
+/// files). In ASCII, the pattern's Unicode `\s` is `[\t\n\x0B\x0C\r ]` and its case folding
+/// ASCII's; each `<` starts at most one match, since every repetition stops at a byte that
+/// what follows cannot begin with, so the leftmost matches are found `<` by `<`.
+fn ascii_anchor_tags(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let space = |at: usize| {
+        matches!(
+            bytes.get(at),
+            Some(b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+        )
+    };
+    let skip_space = |mut at: usize| {
+        while space(at) {
+            at += 1;
+        }
+        at
+    };
+    let literal = |at: usize, literal: &[u8]| {
+        bytes
+            .get(at..at + literal.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(literal))
+    };
+    let quote = |at: usize| matches!(bytes.get(at), Some(b'"' | b'\''));
+    // `<a\s+(?:name|id)=["'][^"']*["']\s*>\s*</a>` at `open`, and where it ends.
+    let tag_at = |open: usize| -> Option<usize> {
+        if !literal(open, b"<a") || !space(open + 2) {
+            return None;
+        }
+        let mut at = skip_space(open + 2);
+        at += [&b"name"[..], b"id"]
+            .into_iter()
+            .find(|keyword| literal(at, keyword))?
+            .len();
+        if bytes.get(at) != Some(&b'=') || !quote(at + 1) {
+            return None;
+        }
+        at += 2;
+        while bytes.get(at).is_some_and(|&b| b != b'"' && b != b'\'') {
+            at += 1;
+        }
+        if !quote(at) {
+            return None;
+        }
+        at = skip_space(at + 1);
+        if bytes.get(at) != Some(&b'>') {
+            return None;
+        }
+        at = skip_space(at + 1);
+        literal(at, b"</a>").then_some(at + 4)
+    };
+    let mut tags = Vec::new();
+    let mut cursor = 0;
+    while let Some(open) = memchr::memchr(b'<', &bytes[cursor..]) {
+        let open = cursor + open;
+        match tag_at(open) {
+            Some(end) => {
+                tags.push(open..end);
+                cursor = end;
+            }
+            None => cursor = open + 1,
+        }
+    }
+    tags
 }
 
 /// The ranges of the words and single punctuation characters of a text without anchors, in
@@ -1247,7 +1324,48 @@ mod tests {
         crate::testing::text_of(PIECES, 24)
     }
 
+    /// Text around anchor tags, well-formed or nearly, in both cases and quotes.
+    fn anchor_text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "<a",
+            "<A",
+            "</a>",
+            "</A>",
+            "<",
+            ">",
+            " ",
+            "\t",
+            "\n",
+            "\x0B",
+            "\x0C",
+            "\r",
+            "name",
+            "NAME",
+            "id",
+            "Id",
+            "nam",
+            "=",
+            "\"",
+            "'",
+            "x",
+            "a",
+            "<a name=\"x\">",
+            "<a id='y'>",
+            "</a",
+            "<a name=\"z\"></a>",
+        ];
+        crate::testing::text_of(PIECES, 24)
+    }
+
     proptest! {
+        #[test]
+        fn ascii_anchor_tags_are_the_regex_matches(text in anchor_text()) {
+            let text: String = text.chars().filter(char::is_ascii).collect();
+            let matches: Vec<Range<usize>> =
+                ANCHOR_TAG.find_iter(&text).map(|m| m.range()).collect();
+            prop_assert_eq!(ascii_anchor_tags(&text), matches);
+        }
+
         #[test]
         fn word_tokens_are_as_before(text in text(), offset in 0usize..100) {
             prop_assert_eq!(word_tokens(&text, offset), word_tokens_before(&text, offset));
