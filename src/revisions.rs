@@ -185,7 +185,7 @@ impl Iterator for Words<'_> {
 /// Words and single punctuation characters of `text`, ranges shifted by `offset`; white space
 /// separates and anchors are dropped.
 pub fn word_tokens(text: &str, offset: usize) -> Vec<WordToken> {
-    word_ranges(text, offset)
+    word_ranges(&without_anchors(text), offset)
         .into_iter()
         .map(|range| {
             (
@@ -196,21 +196,35 @@ pub fn word_tokens(text: &str, offset: usize) -> Vec<WordToken> {
         .collect()
 }
 
-/// The ranges of [`word_tokens`], without a `String` for each word: a token's word is the
-/// text's own bytes at its range, since anchors are masked with spaces, which no token holds.
-fn word_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
-    Words::new(&without_anchors(text))
+/// The ranges of the word tokens of a text whose anchors are masked, shifted by `offset`. A
+/// token's word is the unmasked text's own bytes at its range too, since no token holds the
+/// spaces of a masked anchor: callers need no `String` per word.
+fn word_ranges(masked: &str, offset: usize) -> Vec<Range<usize>> {
+    Words::new(masked)
         .map(|range| offset + range.start..offset + range.end)
         .collect()
 }
 
-/// Whether two texts have the same word tokens, without making them.
-fn same_words(old: &str, new: &str) -> bool {
+/// The ranges of the word tokens of a text.
+type TokenRanges = Vec<Range<usize>>;
+
+/// The word tokens of two texts as ranges shifted by their offsets, or `None` when the texts
+/// have the same words.
+fn changed_word_ranges(
+    (old, old_offset): (&str, usize),
+    (new, new_offset): (&str, usize),
+) -> Option<(TokenRanges, TokenRanges)> {
     let (old, new) = (without_anchors(old), without_anchors(new));
-    equal_but_white_space(&old, &new)
-        || Words::new(&old)
-            .map(|range| &old[range])
-            .eq(Words::new(&new).map(|range| &new[range]))
+    if equal_but_white_space(&old, &new) {
+        return None;
+    }
+    let (old_ranges, new_ranges) = (word_ranges(&old, old_offset), word_ranges(&new, new_offset));
+    let same = old_ranges.len() == new_ranges.len()
+        && (old_ranges.iter().zip(&new_ranges)).all(|(old_range, new_range)| {
+            old[old_range.start - old_offset..old_range.end - old_offset]
+                == new[new_range.start - new_offset..new_range.end - new_offset]
+        });
+    (!same).then_some((old_ranges, new_ranges))
 }
 
 /// Whether two texts are equal once leading and trailing ASCII white space is dropped and each
@@ -1042,11 +1056,15 @@ pub fn segment_changes_with(
     let old_range = embedded.blocks[embedded_index].clone();
     let old_text = &embedded.text()[old_range.clone()];
     let new_text = &new_view.text()[new_block.range.clone()];
-    if old_text == new_text || same_words(old_text, new_text) {
+    if old_text == new_text {
         return Vec::new();
     }
-    let old_tokens = word_ranges(old_text, old_range.start);
-    let new_tokens = word_ranges(new_text, new_block.range.start);
+    let Some((old_tokens, new_tokens)) = changed_word_ranges(
+        (old_text, old_range.start),
+        (new_text, new_block.range.start),
+    ) else {
+        return Vec::new();
+    };
     let mut changes =
         word_changes_of_ranges(&old_tokens, embedded.text(), &new_tokens, new_view.text());
     let inside_segment = |token: &Range<usize>| {
@@ -1372,9 +1390,19 @@ mod tests {
         }
 
         #[test]
-        fn same_words_compares_the_word_tokens(old in text(), new in text()) {
+        fn changed_word_ranges_compares_the_word_tokens(old in text(), new in text()) {
             let words = |text: &str| -> Vec<String> {
                 word_tokens(text, 0).into_iter().map(|t| t.0).collect()
+            };
+            let ranges = |text: &str, offset: usize| -> Vec<Range<usize>> {
+                word_tokens(text, offset).into_iter().map(|t| t.1).collect()
+            };
+            let same_words = |old: &str, new: &str| {
+                let changed = changed_word_ranges((old, 3), (new, 5));
+                if let Some((old_ranges, new_ranges)) = &changed {
+                    assert_eq!((old_ranges, new_ranges), (&ranges(old, 3), &ranges(new, 5)));
+                }
+                changed.is_none()
             };
             prop_assert_eq!(same_words(&old, &new), words(&old) == words(&new));
             // Mostly the same words: re-wrapped, or with an anchor dropped.
