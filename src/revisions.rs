@@ -27,19 +27,104 @@ static ANCHOR_TAG: LazyLock<Regex> = LazyLock::new(|| {
 /// A word or a single punctuation character, and its byte range.
 pub type WordToken = (String, Range<usize>);
 
+/// Whether `text` has a `<a` or `<A`, with which every match of [`ANCHOR_TAG`] begins: most
+/// texts that have a `<` have other tags (`<br/>`, `<kbd>`), and running the regex over them
+/// found nothing.
+fn may_hold_anchor(text: &str) -> bool {
+    memchr::memchr_iter(b'<', text.as_bytes())
+        .any(|at| matches!(text.as_bytes().get(at + 1), Some(b'a' | b'A')))
+}
+
 /// `text` with its anchor tags (`<a name="…"></a>`) turned into spaces of the same length, so
-/// that offsets stay. Borrowed when there is no tag: most texts have no `<` at all.
+/// that offsets stay. Borrowed when there is no tag: most texts have no `<a` at all.
 fn without_anchors(text: &str) -> Cow<'_, str> {
-    if !text.contains('<') {
+    if !may_hold_anchor(text) {
         return Cow::Borrowed(text);
     }
-    let mut masked = Cow::Borrowed(text);
-    for m in ANCHOR_TAG.find_iter(text) {
-        masked
-            .to_mut()
-            .replace_range(m.range(), &" ".repeat(m.len()));
+    let tags: Vec<Range<usize>> = if text.is_ascii() {
+        ascii_anchor_tags(text)
+    } else {
+        ANCHOR_TAG.find_iter(text).map(|m| m.range()).collect()
+    };
+    if tags.is_empty() {
+        return Cow::Borrowed(text);
     }
-    masked
+    let mut masked = String::with_capacity(text.len());
+    let mut cursor = 0;
+    for tag in tags {
+        masked.push_str(&text[cursor..tag.start]);
+        masked.extend(std::iter::repeat_n(' ', tag.len()));
+        cursor = tag.end;
+    }
+    masked.push_str(&text[cursor..]);
+    Cow::Owned(masked)
+}
+
+/// The matches of [`ANCHOR_TAG`] in an ASCII text, read by hand: the regex cost more than the
+/// rest of comparing the words of the blocks that hold anchors (headings of side-by-side
+/// files). In ASCII, the pattern's Unicode `\s` is `[\t\n\x0B\x0C\r ]` and its case folding
+/// ASCII's; each `<` starts at most one match, since every repetition stops at a byte that
+/// what follows cannot begin with, so the leftmost matches are found `<` by `<`.
+fn ascii_anchor_tags(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let space = |at: usize| {
+        matches!(
+            bytes.get(at),
+            Some(b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+        )
+    };
+    let skip_space = |mut at: usize| {
+        while space(at) {
+            at += 1;
+        }
+        at
+    };
+    let literal = |at: usize, literal: &[u8]| {
+        bytes
+            .get(at..at + literal.len())
+            .is_some_and(|found| found.eq_ignore_ascii_case(literal))
+    };
+    let quote = |at: usize| matches!(bytes.get(at), Some(b'"' | b'\''));
+    // `<a\s+(?:name|id)=["'][^"']*["']\s*>\s*</a>` at `open`, and where it ends.
+    let tag_at = |open: usize| -> Option<usize> {
+        if !literal(open, b"<a") || !space(open + 2) {
+            return None;
+        }
+        let mut at = skip_space(open + 2);
+        at += [&b"name"[..], b"id"]
+            .into_iter()
+            .find(|keyword| literal(at, keyword))?
+            .len();
+        if bytes.get(at) != Some(&b'=') || !quote(at + 1) {
+            return None;
+        }
+        at += 2;
+        while bytes.get(at).is_some_and(|&b| b != b'"' && b != b'\'') {
+            at += 1;
+        }
+        if !quote(at) {
+            return None;
+        }
+        at = skip_space(at + 1);
+        if bytes.get(at) != Some(&b'>') {
+            return None;
+        }
+        at = skip_space(at + 1);
+        literal(at, b"</a>").then_some(at + 4)
+    };
+    let mut tags = Vec::new();
+    let mut cursor = 0;
+    while let Some(open) = memchr::memchr(b'<', &bytes[cursor..]) {
+        let open = cursor + open;
+        match tag_at(open) {
+            Some(end) => {
+                tags.push(open..end);
+                cursor = end;
+            }
+            None => cursor = open + 1,
+        }
+    }
+    tags
 }
 
 /// The ranges of the words and single punctuation characters of a text without anchors, in
@@ -100,23 +185,89 @@ impl Iterator for Words<'_> {
 /// Words and single punctuation characters of `text`, ranges shifted by `offset`; white space
 /// separates and anchors are dropped.
 pub fn word_tokens(text: &str, offset: usize) -> Vec<WordToken> {
-    let masked = without_anchors(text);
-    Words::new(&masked)
+    word_ranges(&without_anchors(text), offset)
+        .into_iter()
         .map(|range| {
             (
-                masked[range.clone()].to_string(),
-                offset + range.start..offset + range.end,
+                text[range.start - offset..range.end - offset].to_string(),
+                range,
             )
         })
         .collect()
 }
 
-/// Whether two texts have the same word tokens, without making them.
-fn same_words(old: &str, new: &str) -> bool {
+/// The ranges of the word tokens of a text whose anchors are masked, shifted by `offset`. A
+/// token's word is the unmasked text's own bytes at its range too, since no token holds the
+/// spaces of a masked anchor: callers need no `String` per word.
+fn word_ranges(masked: &str, offset: usize) -> Vec<Range<usize>> {
+    Words::new(masked)
+        .map(|range| offset + range.start..offset + range.end)
+        .collect()
+}
+
+/// The ranges of the word tokens of a text.
+type TokenRanges = Vec<Range<usize>>;
+
+/// The word tokens of two texts as ranges shifted by their offsets, or `None` when the texts
+/// have the same words.
+fn changed_word_ranges(
+    (old, old_offset): (&str, usize),
+    (new, new_offset): (&str, usize),
+) -> Option<(TokenRanges, TokenRanges)> {
     let (old, new) = (without_anchors(old), without_anchors(new));
-    Words::new(&old)
-        .map(|range| &old[range])
-        .eq(Words::new(&new).map(|range| &new[range]))
+    if equal_but_white_space(&old, &new) {
+        return None;
+    }
+    let (old_ranges, new_ranges) = (word_ranges(&old, old_offset), word_ranges(&new, new_offset));
+    let same = old_ranges.len() == new_ranges.len()
+        && (old_ranges.iter().zip(&new_ranges)).all(|(old_range, new_range)| {
+            old[old_range.start - old_offset..old_range.end - old_offset]
+                == new[new_range.start - new_offset..new_range.end - new_offset]
+        });
+    (!same).then_some((old_ranges, new_ranges))
+}
+
+/// Whether two texts are equal once leading and trailing ASCII white space is dropped and each
+/// run of it inside is taken as one. Such texts have the same word tokens: [`Words`] treats
+/// every white space character alike (it ends a word and is no token), a run as one, and asks
+/// of the character after a `.` or `-` only whether it is alphanumeric, which white space never
+/// is. Most aligned blocks whose text differs differ so (re-wrapped lines, masked anchors), and
+/// this byte loop costs much less than making their tokens; other texts go to the tokens.
+fn equal_but_white_space(old: &str, new: &str) -> bool {
+    let (old, new) = (old.as_bytes(), new.as_bytes());
+    let skip = |text: &[u8], mut at: usize| {
+        while text.get(at).is_some_and(u8::is_ascii_whitespace) {
+            at += 1;
+        }
+        at
+    };
+    let (mut old_at, mut new_at) = (skip(old, 0), skip(new, 0));
+    loop {
+        match (old.get(old_at), new.get(new_at)) {
+            (Some(old_byte), Some(new_byte))
+                if old_byte == new_byte && !old_byte.is_ascii_whitespace() =>
+            {
+                old_at += 1;
+                new_at += 1;
+            }
+            _ => {
+                // White space on either side, a difference or an end: past the white space,
+                // both texts must end, or go on with the same byte after a run on both sides
+                // or on neither.
+                let (old_next, new_next) = (skip(old, old_at), skip(new, new_at));
+                match (old.get(old_next), new.get(new_next)) {
+                    (None, None) => return true,
+                    (Some(old_byte), Some(new_byte))
+                        if old_byte == new_byte && (old_next > old_at) == (new_next > new_at) =>
+                    {
+                        old_at = old_next + 1;
+                        new_at = new_next + 1;
+                    }
+                    _ => return false,
+                }
+            }
+        }
+    }
 }
 
 /// The word tokens of a block of `view`.
@@ -181,15 +332,16 @@ pub fn marked(changes: &[WordChange]) -> String {
         .join(" ")
 }
 
-/// Joins tokens back into readable text: the text they span, white space collapsed.
-fn join(tokens: &[WordToken], text: &str) -> String {
-    match (tokens.first(), tokens.last()) {
-        (Some(first), Some(last)) => text[first.1.start..last.1.end]
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" "),
-        _ => String::new(),
+/// Joins tokens back into readable text: the text they span, white space collapsed. The
+/// tokens are `indices`, and `range_of` gives the range of a token in `text`.
+fn join(indices: Range<usize>, range_of: impl Fn(usize) -> Range<usize>, text: &str) -> String {
+    if indices.is_empty() {
+        return String::new();
     }
+    text[range_of(indices.start).start..range_of(indices.end - 1).end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The word diff of two token lists. Changes a word or two apart read as one:
@@ -202,11 +354,48 @@ pub fn word_changes(
 ) -> Vec<WordChange> {
     let old_words: Vec<&str> = old_tokens.iter().map(|t| t.0.as_str()).collect();
     let new_words: Vec<&str> = new_tokens.iter().map(|t| t.0.as_str()).collect();
+    changes_of_words(
+        (&old_words, |index| old_tokens[index].1.clone(), old_text),
+        (&new_words, |index| new_tokens[index].1.clone(), new_text),
+    )
+}
+
+/// [`word_changes`] of token ranges into `old_text` and `new_text`, whose words are the texts'
+/// own bytes there (as [`word_ranges`] makes them): no `String` per word.
+fn word_changes_of_ranges(
+    old_ranges: &[Range<usize>],
+    old_text: &str,
+    new_ranges: &[Range<usize>],
+    new_text: &str,
+) -> Vec<WordChange> {
+    fn words<'t>(ranges: &[Range<usize>], text: &'t str) -> Vec<&'t str> {
+        ranges.iter().map(|range| &text[range.clone()]).collect()
+    }
+    changes_of_words(
+        (
+            &words(old_ranges, old_text),
+            |index| old_ranges[index].clone(),
+            old_text,
+        ),
+        (
+            &words(new_ranges, new_text),
+            |index| new_ranges[index].clone(),
+            new_text,
+        ),
+    )
+}
+
+/// The word diff of two sides, each given as its words, the range of each word in its text,
+/// and that text.
+fn changes_of_words(
+    (old_words, old_range, old_text): (&[&str], impl Fn(usize) -> Range<usize>, &str),
+    (new_words, new_range, new_text): (&[&str], impl Fn(usize) -> Range<usize>, &str),
+) -> Vec<WordChange> {
     if old_words == new_words {
         return Vec::new();
     }
     let mut merged: Vec<(Range<usize>, Range<usize>)> = Vec::new();
-    for op in capture_diff_slices(Algorithm::Myers, &old_words, &new_words) {
+    for op in capture_diff_slices(Algorithm::Myers, old_words, new_words) {
         let (old, new) = match op {
             DiffOp::Equal { .. } => continue,
             DiffOp::Delete {
@@ -240,8 +429,8 @@ pub fn word_changes(
     merged
         .into_iter()
         .map(|(old, new)| WordChange {
-            old_text: join(&old_tokens[old.clone()], old_text),
-            new_text: join(&new_tokens[new.clone()], new_text),
+            old_text: join(old.clone(), &old_range, old_text),
+            new_text: join(new.clone(), &new_range, new_text),
             old,
             new,
         })
@@ -867,14 +1056,19 @@ pub fn segment_changes_with(
     let old_range = embedded.blocks[embedded_index].clone();
     let old_text = &embedded.text()[old_range.clone()];
     let new_text = &new_view.text()[new_block.range.clone()];
-    if old_text == new_text || same_words(old_text, new_text) {
+    if old_text == new_text {
         return Vec::new();
     }
-    let old_tokens = word_tokens(old_text, old_range.start);
-    let new_tokens = block_tokens(new_view, new_block);
-    let mut changes = word_changes(&old_tokens, embedded.text(), &new_tokens, new_view.text());
-    let inside_segment = |token: &WordToken| {
-        let original = embedded.original(token.1.clone());
+    let Some((old_tokens, new_tokens)) = changed_word_ranges(
+        (old_text, old_range.start),
+        (new_text, new_block.range.start),
+    ) else {
+        return Vec::new();
+    };
+    let mut changes =
+        word_changes_of_ranges(&old_tokens, embedded.text(), &new_tokens, new_view.text());
+    let inside_segment = |token: &Range<usize>| {
+        let original = embedded.original(token.clone());
         segments.iter().any(|&s| {
             target.segments[s]
                 .source
@@ -903,7 +1097,7 @@ pub fn segment_changes_with(
         let Some(token) = old_tokens.get(anchor_token) else {
             continue;
         };
-        let original = embedded.original(token.1.clone()).start;
+        let original = embedded.original(token.clone()).start;
         let segment = segments
             .iter()
             .rev()
@@ -923,7 +1117,7 @@ pub fn segment_changes_with(
             let changed: Vec<Range<usize>> = changes
                 .iter()
                 .filter(|c| !c.new.is_empty())
-                .map(|c| new_tokens[c.new.start].1.start..new_tokens[c.new.end - 1].1.end)
+                .map(|c| new_tokens[c.new.start].start..new_tokens[c.new.end - 1].end)
                 .collect();
             let new_range = match (changed.first(), changed.last()) {
                 (Some(first), Some(last)) => first.start..last.end,
@@ -1148,20 +1342,72 @@ mod tests {
         crate::testing::text_of(PIECES, 24)
     }
 
+    /// Text around anchor tags, well-formed or nearly, in both cases and quotes.
+    fn anchor_text() -> impl Strategy<Value = String> {
+        const PIECES: &[&str] = &[
+            "<a",
+            "<A",
+            "</a>",
+            "</A>",
+            "<",
+            ">",
+            " ",
+            "\t",
+            "\n",
+            "\x0B",
+            "\x0C",
+            "\r",
+            "name",
+            "NAME",
+            "id",
+            "Id",
+            "nam",
+            "=",
+            "\"",
+            "'",
+            "x",
+            "a",
+            "<a name=\"x\">",
+            "<a id='y'>",
+            "</a",
+            "<a name=\"z\"></a>",
+        ];
+        crate::testing::text_of(PIECES, 24)
+    }
+
     proptest! {
+        #[test]
+        fn ascii_anchor_tags_are_the_regex_matches(text in anchor_text()) {
+            let text: String = text.chars().filter(char::is_ascii).collect();
+            let matches: Vec<Range<usize>> =
+                ANCHOR_TAG.find_iter(&text).map(|m| m.range()).collect();
+            prop_assert_eq!(ascii_anchor_tags(&text), matches);
+        }
+
         #[test]
         fn word_tokens_are_as_before(text in text(), offset in 0usize..100) {
             prop_assert_eq!(word_tokens(&text, offset), word_tokens_before(&text, offset));
         }
 
         #[test]
-        fn same_words_compares_the_word_tokens(old in text(), new in text()) {
+        fn changed_word_ranges_compares_the_word_tokens(old in text(), new in text()) {
             let words = |text: &str| -> Vec<String> {
                 word_tokens(text, 0).into_iter().map(|t| t.0).collect()
             };
+            let ranges = |text: &str, offset: usize| -> Vec<Range<usize>> {
+                word_tokens(text, offset).into_iter().map(|t| t.1).collect()
+            };
+            let same_words = |old: &str, new: &str| {
+                let changed = changed_word_ranges((old, 3), (new, 5));
+                if let Some((old_ranges, new_ranges)) = &changed {
+                    assert_eq!((old_ranges, new_ranges), (&ranges(old, 3), &ranges(new, 5)));
+                }
+                changed.is_none()
+            };
             prop_assert_eq!(same_words(&old, &new), words(&old) == words(&new));
             // Mostly the same words: re-wrapped, or with an anchor dropped.
-            for rewritten in [old.replace(' ', "\n "), old.replace("<a", "<b"), old.replace('.', "")] {
+            let padded = format!(" \n{}\t ", old.replace(' ', "\t  "));
+            for rewritten in [old.replace(' ', "\n "), old.replace("<a", "<b"), old.replace('.', ""), padded] {
                 prop_assert_eq!(same_words(&old, &rewritten), words(&old) == words(&rewritten));
             }
         }
