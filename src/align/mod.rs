@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::markdown::model::{Block, BlockKind};
-use crate::markdown::tokens;
+use crate::markdown::tokens::{self, Token};
 
 /// What alignment knows of a block.
 #[derive(Debug, Clone, Default)]
@@ -210,7 +210,7 @@ impl Features {
 /// (a document has thousands of blocks, most of them short).
 #[derive(Debug, Default)]
 pub struct FeatureBuilder {
-    prose: String,
+    tokens: Vec<Token>,
     hard: Vec<u64>,
     words: Vec<u64>,
     english: Vec<u64>,
@@ -226,19 +226,31 @@ impl FeatureBuilder {
         english: English,
         segment_ids: &[&str],
     ) -> Features {
-        // The block's prose as `Block::prose` joins it, into the reused buffer.
-        self.prose.clear();
-        for (index, run) in block.text_runs.iter().enumerate() {
-            if index > 0 {
-                self.prose.push(' ');
-            }
-            self.prose.push_str(&text[run.clone()]);
-        }
-        let prose = self.prose.as_str();
+        let mut tokens = std::mem::take(&mut self.tokens);
+        tokens.clear();
+        tokens::push_prose_tokens(block, text, &mut tokens);
+        let features = self.features_with_tokens(block, text, &tokens, english, segment_ids);
+        self.tokens = tokens;
+        features
+    }
+
+    /// Features of a block of `text` whose prose has `prose_tokens` (as
+    /// [`tokens::push_prose_tokens`] finds them), for callers that have them already.
+    pub fn features_with_tokens(
+        &mut self,
+        block: &Block,
+        text: &str,
+        prose_tokens: &[Token],
+        english: English,
+        segment_ids: &[&str],
+    ) -> Features {
         let hard = &mut self.hard;
         hard.clear();
-        for token in tokens::scan(prose) {
-            hard.push(hash(&tokens::normalize(token.kind, &prose[token.range])));
+        for token in prose_tokens {
+            hard.push(hash(&tokens::normalize(
+                token.kind,
+                &text[token.range.clone()],
+            )));
         }
         for code in &block.code_spans {
             hard.push(hash(text[code.clone()].trim_matches('`').trim()));
@@ -254,7 +266,10 @@ impl FeatureBuilder {
         }
         let words = &mut self.words;
         words.clear();
-        push_latin_word_hashes(prose, words);
+        // The words of the block's prose, as `Block::prose` joins its runs with spaces.
+        for run in &block.text_runs {
+            push_latin_word_hashes(&text[run.clone()], words);
+        }
         // An English block's English is its prose, whose words were just hashed.
         self.english.clear();
         match english {
