@@ -139,18 +139,26 @@ struct Candidates {
     emphasised: bool,
 }
 
+/// Whether `text` holds `needle`: a memchr for the needle's first byte, then a comparison where
+/// it is. In a block of prose that is cheaper than `str::contains`, whose searcher costs more
+/// to set up than the search (it was half of this rule's instructions).
+fn holds(text: &str, needle: &str) -> bool {
+    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
+    memchr::memchr_iter(needle[0], bytes).any(|index| bytes[index..].starts_with(needle))
+}
+
 impl Candidates {
     fn of(text: &str) -> Candidates {
-        let has = |byte: u8| text.as_bytes().contains(&byte);
+        let has = |byte: u8| memchr::memchr(byte, text.as_bytes()).is_some();
         let colon = has(b':');
         let brace = has(b'{');
         Candidates {
             include: has(b'[') && (has(b'!') || text.contains('！')),
-            extension: colon && text.contains(":::"),
-            xref: colon && text.contains("xref:"),
-            template: brace && text.contains("{{"),
+            extension: colon && holds(text, ":::"),
+            xref: colon && holds(text, "xref:"),
+            template: brace && holds(text, "{{"),
             format: brace || has(b'%'),
-            emphasised: text.contains("***"),
+            emphasised: holds(text, "***"),
         }
     }
 
