@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::declare_rule;
@@ -219,7 +220,9 @@ impl Rule for HostDrift {
         };
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        let whole_target = target_text.to_ascii_lowercase();
+        // Made on first need: most values are matched in their aligned block.
+        let whole_target = OnceCell::new();
+        let whole_target = || whole_target.get_or_init(|| target_text.to_ascii_lowercase());
         for ((source, source_tokens), (target, target_tokens)) in cx.matched_blocks_and_tokens() {
             let source_values = values(source, source_text, source_tokens);
             if source_values.is_empty() {
@@ -361,8 +364,8 @@ impl Rule for HostDrift {
                 }
                 // Alignment is not perfect: a value written anywhere else in the translation
                 // moved rather than drifted.
-                if whole_target.contains(&value.key)
-                    || whole_target.contains(&written.to_ascii_lowercase())
+                if whole_target().contains(&value.key)
+                    || whole_target().contains(&written.to_ascii_lowercase())
                 {
                     continue;
                 }
