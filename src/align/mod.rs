@@ -77,7 +77,12 @@ impl Features {
 /// well-mixed 64-bit hash does, and this one costs a multiply per byte (SipHash cost four
 /// times as much on these short tokens).
 fn hash(value: &str) -> u64 {
-    value.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+    hash_bytes(value.bytes())
+}
+
+/// [`hash`] of a string given byte by byte, for a normalised form that need not be made.
+fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -141,12 +146,22 @@ pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// An anchor name with the decorations that localization pipelines add removed, so that
 /// `__toc323194094` and `toc323194094` align (the rule that reports the rename is LD202).
 pub fn anchor_key(name: &str) -> String {
+    String::from_utf8(anchor_key_bytes(name).collect())
+        .expect("only ASCII bytes are changed, into ASCII bytes")
+}
+
+/// The bytes of [`anchor_key`]: the name without its decorations, `_` as `-`, ASCII letters
+/// in lower case. A byte of a non-ASCII character is left as it is, so they are UTF-8.
+fn anchor_key_bytes(name: &str) -> impl Iterator<Item = u8> + '_ {
     let trimmed = name.trim_matches('_');
     let trimmed = match trimmed.rsplit_once('_') {
         Some((head, tail)) if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) => head,
         _ => trimmed,
     };
-    trimmed.replace('_', "-").to_ascii_lowercase()
+    trimmed.bytes().map(|byte| match byte {
+        b'_' => b'-',
+        byte => byte.to_ascii_lowercase(),
+    })
 }
 
 /// What a link contributes to alignment: the anchor of an in-page link (its file name and
@@ -259,7 +274,7 @@ impl FeatureBuilder {
             hard.push(hash(&link_key(&link.destination)));
         }
         for anchor in &block.anchors {
-            hard.push(hash(&anchor_key(&anchor.name)));
+            hard.push(hash_bytes(anchor_key_bytes(&anchor.name)));
         }
         if block.kind == BlockKind::CodeBlock {
             hard.push(hash(text[block.range.clone()].trim()));
@@ -1432,6 +1447,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The key is made byte by byte (and hashed so, without making it); it was made with
+        /// two string replacements.
+        #[test]
+        fn anchor_keys_are_made_as_with_string_replacements(name in "[_a-zA-Z0-9éİK-]{0,12}") {
+            let trimmed = name.trim_matches('_');
+            let trimmed = match trimmed.rsplit_once('_') {
+                Some((head, tail)) if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) => head,
+                _ => trimmed,
+            };
+            let replaced = trimmed.replace('_', "-").to_ascii_lowercase();
+            proptest::prop_assert_eq!(hash_bytes(anchor_key_bytes(&name)), hash(&replaced));
+            proptest::prop_assert_eq!(anchor_key(&name), replaced);
+        }
+
         #[test]
         fn short_documents_align_as_the_reference_does(
             source in document(0..40),
