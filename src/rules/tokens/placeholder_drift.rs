@@ -7,6 +7,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
+use crate::markdown::tokens::holds;
 use crate::rules::support::{Pool, examine_only, is_prose, key_hash, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -137,14 +138,6 @@ struct Candidates {
     template: bool,
     format: bool,
     emphasised: bool,
-}
-
-/// Whether `text` holds `needle`: a memchr for the needle's first byte, then a comparison where
-/// it is. In a block of prose that is cheaper than `str::contains`, whose searcher costs more
-/// to set up than the search (it was half of this rule's instructions).
-fn holds(text: &str, needle: &str) -> bool {
-    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
-    memchr::memchr_iter(needle[0], bytes).any(|index| bytes[index..].starts_with(needle))
 }
 
 impl Candidates {
