@@ -7,6 +7,8 @@ use crate::align::{self, English, FeatureBuilder, Features};
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
+use crate::markdown::View;
+use crate::markdown::tokens::ProseTokens;
 use crate::revisions::{self, Handoff};
 use crate::rules::meta::unused_suppression::UnusedSuppression;
 use crate::rules::{Context, HandoffView, Reference, Rule, RuleInfo, registry};
@@ -50,7 +52,7 @@ impl Settings {
 }
 
 /// Block features of the target view, with the embedded English of side-by-side blocks.
-fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
+fn target_features(target: &Parsed, tokens: &ProseTokens, with_english: bool) -> Vec<Features> {
     let view = &target.target;
     // Reused from block to block: most blocks have one segment or none.
     let (mut ids, mut english): (Vec<&str>, Vec<&str>) = (Vec::new(), Vec::new());
@@ -58,14 +60,21 @@ fn target_features(target: &Parsed, with_english: bool) -> Vec<Features> {
     view.blocks
         .iter()
         .zip(&target.block_segments)
-        .map(|(block, segments)| {
+        .enumerate()
+        .map(|(index, (block, segments))| {
             ids.clear();
             ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
             english.clear();
             if with_english {
                 english.extend(segments.iter().filter_map(|&s| target.segment_source(s)));
             }
-            builder.features(block, view.text(), English::Embedded(&english), &ids)
+            builder.features_with_tokens(
+                block,
+                view.text(),
+                tokens.of_block(index),
+                English::Embedded(&english),
+                &ids,
+            )
         })
         .collect()
 }
@@ -93,17 +102,77 @@ impl CheckOptions {
 }
 
 /// The source features used for alignment: the English blocks with their prose.
-fn english_features(view: &crate::markdown::View) -> Vec<Features> {
+fn english_features(view: &View, tokens: &ProseTokens) -> Vec<Features> {
     let mut builder = FeatureBuilder::default();
     view.blocks
         .iter()
-        .map(|block| builder.features(block, view.text(), English::Prose, &[]))
+        .enumerate()
+        .map(|(index, block)| {
+            builder.features_with_tokens(
+                block,
+                view.text(),
+                tokens.of_block(index),
+                English::Prose,
+                &[],
+            )
+        })
         .collect()
 }
 
 /// Aligns the blocks of an English text with those of a translation.
-pub fn align_with_english(english: &crate::markdown::View, target: &Parsed) -> Vec<align::Pair> {
-    align::align(&english_features(english), &target_features(target, true))
+pub fn align_with_english(english: &View, target: &Parsed) -> Vec<align::Pair> {
+    align_with_english_tokens(
+        english,
+        &ProseTokens::new(english),
+        target,
+        &ProseTokens::new(&target.target),
+    )
+}
+
+/// [`align_with_english`] with the prose tokens of both texts, which the rules read too.
+fn align_with_english_tokens(
+    english: &View,
+    english_tokens: &ProseTokens,
+    target: &Parsed,
+    target_tokens: &ProseTokens,
+) -> Vec<align::Pair> {
+    align::align(
+        &english_features(english, english_tokens),
+        &target_features(target, target_tokens, true),
+    )
+}
+
+/// Aligns the blocks of a side-by-side file with those of the English it embeds, which are
+/// known by their segment ids rather than their words.
+fn align_with_embedded_english(
+    target: &Parsed,
+    embedded: &View,
+    embedded_tokens: &ProseTokens,
+    target_tokens: &ProseTokens,
+) -> Vec<align::Pair> {
+    let mut ids: Vec<&str> = Vec::new();
+    let mut builder = FeatureBuilder::default();
+    let embedded_features: Vec<Features> = embedded
+        .blocks
+        .iter()
+        .zip(target.embedded_block_segments())
+        .enumerate()
+        .map(|(index, (block, segments))| {
+            ids.clear();
+            ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
+            builder.features_with_tokens(
+                block,
+                embedded.text(),
+                embedded_tokens.of_block(index),
+                English::Unknown,
+                &ids,
+            )
+        })
+        .collect();
+    align::align(
+        &embedded_features,
+        &target_features(target, target_tokens, false),
+    )
 }
 
 /// Checks `target` (against `source` when given) and returns its findings, sorted by position
@@ -114,40 +183,29 @@ pub fn check(
     settings: &Settings,
     options: CheckOptions,
 ) -> Vec<Diagnostic> {
-    let (reference, alignment) = if let Some(source) = source {
-        let view = &source.target;
-        (
-            Some(Reference {
-                view,
-                file: FileSide::Source,
-                is_current_source: true,
-            }),
-            align_with_english(view, target),
-        )
-    } else if let Some(embedded) = target.embedded() {
-        let mut ids: Vec<&str> = Vec::new();
-        let mut builder = FeatureBuilder::default();
-        let embedded_features: Vec<Features> = embedded
-            .blocks
-            .iter()
-            .zip(target.embedded_block_segments())
-            .map(|(block, segments)| {
-                ids.clear();
-                ids.extend(segments.iter().map(|&s| target.segments[s].id.as_str()));
-                builder.features(block, embedded.text(), English::Unknown, &ids)
-            })
-            .collect();
-        let target_features = target_features(target, false);
-        (
-            Some(Reference {
-                view: embedded,
-                file: FileSide::Target,
-                is_current_source: false,
-            }),
-            align::align(&embedded_features, &target_features),
-        )
-    } else {
-        (None, Vec::new())
+    // Alignment and the token rules read the same prose tokens of each view.
+    let target_tokens = ProseTokens::new(&target.target);
+    let reference = match source {
+        Some(source) => Some(Reference {
+            view: &source.target,
+            file: FileSide::Source,
+            is_current_source: true,
+        }),
+        None => target.embedded().map(|embedded| Reference {
+            view: embedded,
+            file: FileSide::Target,
+            is_current_source: false,
+        }),
+    };
+    let reference_tokens = reference.map(|reference| ProseTokens::new(reference.view));
+    let alignment = match reference.zip(reference_tokens.as_ref()) {
+        Some((reference, tokens)) if reference.is_current_source => {
+            align_with_english_tokens(reference.view, tokens, target, &target_tokens)
+        }
+        Some((embedded, tokens)) => {
+            align_with_embedded_english(target, embedded.view, tokens, &target_tokens)
+        }
+        None => Vec::new(),
     };
     let handoff = options
         .handoff
@@ -157,7 +215,12 @@ pub fn check(
                 commit,
                 old,
                 comparison: revisions::compare(&old.target, &source.target),
-                alignment: align_with_english(&old.target, target),
+                alignment: align_with_english_tokens(
+                    &old.target,
+                    &ProseTokens::new(&old.target),
+                    target,
+                    &target_tokens,
+                ),
             },
             (Handoff::Found { commit, .. }, None) => HandoffView::Missing {
                 commit,
@@ -172,6 +235,8 @@ pub fn check(
         source,
         reference,
         alignment: &alignment,
+        target_tokens: &target_tokens,
+        reference_tokens: reference_tokens.as_ref(),
         data: &settings.data,
         locale: options.locale.clone(),
         is_source_file: options.is_source_file,

@@ -21,7 +21,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::markdown::model::{Block, BlockKind};
-use crate::markdown::tokens;
+use crate::markdown::tokens::{self, Token};
 
 /// What alignment knows of a block.
 #[derive(Debug, Clone, Default)]
@@ -77,7 +77,12 @@ impl Features {
 /// well-mixed 64-bit hash does, and this one costs a multiply per byte (SipHash cost four
 /// times as much on these short tokens).
 fn hash(value: &str) -> u64 {
-    value.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+    hash_bytes(value.bytes())
+}
+
+/// [`hash`] of a string given byte by byte, for a normalised form that need not be made.
+fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
         (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
     })
 }
@@ -141,12 +146,22 @@ pub fn latin_words(text: &str) -> impl Iterator<Item = String> + '_ {
 /// An anchor name with the decorations that localization pipelines add removed, so that
 /// `__toc323194094` and `toc323194094` align (the rule that reports the rename is LD202).
 pub fn anchor_key(name: &str) -> String {
+    String::from_utf8(anchor_key_bytes(name).collect())
+        .expect("only ASCII bytes are changed, into ASCII bytes")
+}
+
+/// The bytes of [`anchor_key`]: the name without its decorations, `_` as `-`, ASCII letters
+/// in lower case. A byte of a non-ASCII character is left as it is, so they are UTF-8.
+fn anchor_key_bytes(name: &str) -> impl Iterator<Item = u8> + '_ {
     let trimmed = name.trim_matches('_');
     let trimmed = match trimmed.rsplit_once('_') {
         Some((head, tail)) if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) => head,
         _ => trimmed,
     };
-    trimmed.replace('_', "-").to_ascii_lowercase()
+    trimmed.bytes().map(|byte| match byte {
+        b'_' => b'-',
+        byte => byte.to_ascii_lowercase(),
+    })
 }
 
 /// What a link contributes to alignment: the anchor of an in-page link (its file name and
@@ -210,7 +225,7 @@ impl Features {
 /// (a document has thousands of blocks, most of them short).
 #[derive(Debug, Default)]
 pub struct FeatureBuilder {
-    prose: String,
+    tokens: Vec<Token>,
     hard: Vec<u64>,
     words: Vec<u64>,
     english: Vec<u64>,
@@ -226,19 +241,31 @@ impl FeatureBuilder {
         english: English,
         segment_ids: &[&str],
     ) -> Features {
-        // The block's prose as `Block::prose` joins it, into the reused buffer.
-        self.prose.clear();
-        for (index, run) in block.text_runs.iter().enumerate() {
-            if index > 0 {
-                self.prose.push(' ');
-            }
-            self.prose.push_str(&text[run.clone()]);
-        }
-        let prose = self.prose.as_str();
+        let mut tokens = std::mem::take(&mut self.tokens);
+        tokens.clear();
+        tokens::push_prose_tokens(block, text, &mut tokens);
+        let features = self.features_with_tokens(block, text, &tokens, english, segment_ids);
+        self.tokens = tokens;
+        features
+    }
+
+    /// Features of a block of `text` whose prose has `prose_tokens` (as
+    /// [`tokens::push_prose_tokens`] finds them), for callers that have them already.
+    pub fn features_with_tokens(
+        &mut self,
+        block: &Block,
+        text: &str,
+        prose_tokens: &[Token],
+        english: English,
+        segment_ids: &[&str],
+    ) -> Features {
         let hard = &mut self.hard;
         hard.clear();
-        for token in tokens::scan(prose) {
-            hard.push(hash(&tokens::normalize(token.kind, &prose[token.range])));
+        for token in prose_tokens {
+            hard.push(hash(&tokens::normalize(
+                token.kind,
+                &text[token.range.clone()],
+            )));
         }
         for code in &block.code_spans {
             hard.push(hash(text[code.clone()].trim_matches('`').trim()));
@@ -247,14 +274,17 @@ impl FeatureBuilder {
             hard.push(hash(&link_key(&link.destination)));
         }
         for anchor in &block.anchors {
-            hard.push(hash(&anchor_key(&anchor.name)));
+            hard.push(hash_bytes(anchor_key_bytes(&anchor.name)));
         }
         if block.kind == BlockKind::CodeBlock {
             hard.push(hash(text[block.range.clone()].trim()));
         }
         let words = &mut self.words;
         words.clear();
-        push_latin_word_hashes(prose, words);
+        // The words of the block's prose, as `Block::prose` joins its runs with spaces.
+        for run in &block.text_runs {
+            push_latin_word_hashes(&text[run.clone()], words);
+        }
         // An English block's English is its prose, whose words were just hashed.
         self.english.clear();
         match english {
@@ -1417,6 +1447,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The key is made byte by byte (and hashed so, without making it); it was made with
+        /// two string replacements.
+        #[test]
+        fn anchor_keys_are_made_as_with_string_replacements(name in "[_a-zA-Z0-9éİK-]{0,12}") {
+            let trimmed = name.trim_matches('_');
+            let trimmed = match trimmed.rsplit_once('_') {
+                Some((head, tail)) if !tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit()) => head,
+                _ => trimmed,
+            };
+            let replaced = trimmed.replace('_', "-").to_ascii_lowercase();
+            proptest::prop_assert_eq!(hash_bytes(anchor_key_bytes(&name)), hash(&replaced));
+            proptest::prop_assert_eq!(anchor_key(&name), replaced);
+        }
+
         #[test]
         fn short_documents_align_as_the_reference_does(
             source in document(0..40),

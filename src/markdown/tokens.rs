@@ -5,10 +5,14 @@
 //! text has no spaces, so a token's edges are checked by hand: the character before and after
 //! must not continue an ASCII name (`\b` would treat `例如domain.com` as one word).
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+use crate::markdown::View;
+use crate::markdown::model::Block;
 
 /// What a token is. The order is the priority when two candidates overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -173,8 +177,8 @@ pub fn scan(text: &str) -> Vec<Token> {
     }
     // A backslash alone starts no path, and Markdown escapes (`\*`) are common: the path
     // regex, slow on CJK text (its `\b` is Unicode-aware), runs only after `:\` or `HK`.
-    let may_be_path = (needed & COLON != 0 && text.contains(":\\"))
-        || (needed & CAPITAL_H != 0 && text.contains("HK"));
+    let may_be_path = (needed & COLON != 0 && holds(text, ":\\"))
+        || (needed & CAPITAL_H != 0 && holds(text, "HK"));
     if may_be_path {
         let paths = paths(text).filter_map(|path| {
             let end = path.start + text[path.clone()].trim_end_matches(['.', '\\']).len();
@@ -208,10 +212,95 @@ pub fn scan(text: &str) -> Vec<Token> {
     found
 }
 
+/// Whether `text` holds `needle`: a memchr for the needle's first byte, then a comparison where
+/// it is. In a text run or a block that is cheaper than `str::contains`, whose two-way searcher
+/// costs more to set up than the search.
+pub(crate) fn holds(text: &str, needle: &str) -> bool {
+    let (bytes, needle) = (text.as_bytes(), needle.as_bytes());
+    memchr::memchr_iter(needle[0], bytes).any(|index| bytes[index..].starts_with(needle))
+}
+
+/// Pushes the tokens of a block's prose onto `tokens`: those of each text run, ranges in
+/// `text`, run after run. They are the tokens of the block's prose as [`Block::prose`] joins
+/// it (with the ranges moved): no token holds a space, and a space next to a token's edge
+/// counts as the end of the text does.
+pub fn push_prose_tokens(block: &Block, text: &str, tokens: &mut Vec<Token>) {
+    for run in &block.text_runs {
+        tokens.extend(scan(&text[run.clone()]).into_iter().map(|token| Token {
+            kind: token.kind,
+            range: run.start + token.range.start..run.start + token.range.end,
+        }));
+    }
+}
+
+/// The text runs of a block, each with its tokens out of the block's [`push_prose_tokens`].
+pub fn tokens_by_run<'a>(
+    block: &'a Block,
+    tokens: &'a [Token],
+) -> impl Iterator<Item = (Range<usize>, &'a [Token])> + 'a {
+    let mut rest = tokens;
+    block.text_runs.iter().map(move |run| {
+        // The tokens come run after run, each inside its run, and runs do not overlap.
+        let count = rest
+            .iter()
+            .take_while(|token| run.start <= token.range.start && token.range.end <= run.end)
+            .count();
+        let (of_run, after) = rest.split_at(count);
+        rest = after;
+        (run.clone(), of_run)
+    })
+}
+
+/// The prose tokens of every block of a parsed text, found on first need and then shared:
+/// alignment hashes them and host-drift (LD101) and number-drift (LD102) compare them, and
+/// scanning the same prose once for each of them cost as much again as the scan.
+#[derive(Debug)]
+pub struct ProseTokens<'a> {
+    view: &'a View,
+    found: OnceCell<FoundTokens>,
+}
+
+/// Every block's tokens, one block after the other.
+#[derive(Debug)]
+struct FoundTokens {
+    tokens: Vec<Token>,
+    /// Where each block's tokens end in `tokens`; each starts where the one before ends.
+    ends: Vec<usize>,
+}
+
+impl<'a> ProseTokens<'a> {
+    /// The tokens of the blocks of `view`, to be found when first asked for.
+    pub fn new(view: &'a View) -> ProseTokens<'a> {
+        ProseTokens {
+            view,
+            found: OnceCell::new(),
+        }
+    }
+
+    /// The tokens of block `index`'s prose, as [`push_prose_tokens`] finds them.
+    pub fn of_block(&self, index: usize) -> &[Token] {
+        let found = self.found.get_or_init(|| {
+            let mut tokens = Vec::new();
+            let ends = self
+                .view
+                .blocks
+                .iter()
+                .map(|block| {
+                    push_prose_tokens(block, self.view.text(), &mut tokens);
+                    tokens.len()
+                })
+                .collect();
+            FoundTokens { tokens, ends }
+        });
+        let start = index.checked_sub(1).map_or(0, |before| found.ends[before]);
+        &found.tokens[start..found.ends[index]]
+    }
+}
+
 /// The URLs of `text`: what [`scan`] finds of kind [`TokenKind::Url`], for callers that need
 /// nothing else (URLs go first, so no other token takes their place).
 pub fn urls(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let may_have_urls = text.contains("://");
+    let may_have_urls = holds(text, "://");
     URL.find_iter(if may_have_urls { text } else { "" })
         .map(|m| m.start()..m.start() + trim_url(m.as_str()).len())
         .filter(|range| !range.is_empty())
@@ -856,6 +945,24 @@ mod tests {
             if !may_hold_name(&text) {
                 prop_assert!(tokens.iter().all(|t| t.kind == TokenKind::Number));
             }
+        }
+
+        /// Alignment hashed the tokens of a block's prose, its runs joined by spaces; it now
+        /// reads those of each run, found once for it and the rules.
+        #[test]
+        fn tokens_of_runs_are_those_of_the_runs_joined_by_spaces(
+            runs in proptest::collection::vec(text(), 0..4)
+        ) {
+            let mut by_run = Vec::new();
+            let mut start = 0;
+            for run in &runs {
+                by_run.extend(scan(run).into_iter().map(|token| Token {
+                    kind: token.kind,
+                    range: start + token.range.start..start + token.range.end,
+                }));
+                start += run.len() + 1;
+            }
+            prop_assert_eq!(by_run, scan(&runs.join(" ")));
         }
 
         #[test]

@@ -18,6 +18,7 @@ use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
 use crate::markdown::View;
 use crate::markdown::model::Block;
+use crate::markdown::tokens::{ProseTokens, Token};
 
 /// What `locdrift explain` prints and the registry lists.
 #[derive(Debug)]
@@ -120,6 +121,9 @@ pub struct BlockPair<'a> {
     pub target_index: Option<usize>,
 }
 
+/// A block and the tokens of its prose (see [`ProseTokens`]).
+pub type BlockTokens<'a> = (&'a Block, &'a [Token]);
+
 /// What a rule sees of one check.
 pub struct Context<'a> {
     /// The file checked.
@@ -131,6 +135,10 @@ pub struct Context<'a> {
     pub reference: Option<Reference<'a>>,
     /// The alignment of `reference` blocks with `target.target` blocks.
     pub alignment: &'a [crate::align::Pair],
+    /// The prose tokens of the target's blocks, shared with alignment.
+    pub target_tokens: &'a ProseTokens<'a>,
+    /// The prose tokens of the reference's blocks, shared with alignment.
+    pub reference_tokens: Option<&'a ProseTokens<'a>>,
     pub data: &'a RuleData,
     /// The target's locale (`zh-cn`), from front matter or its folder.
     pub locale: Option<String>,
@@ -180,6 +188,20 @@ impl<'a> Context<'a> {
     pub fn matched_blocks(&self) -> impl Iterator<Item = (&'a Block, &'a Block)> + '_ {
         self.pairs()
             .filter_map(|pair| Some((pair.source?, pair.target?)))
+    }
+
+    /// The aligned pairs that have both a source and a target block, as
+    /// [`Context::matched_blocks`], each block with the tokens of its prose.
+    pub fn matched_blocks_and_tokens(
+        &self,
+    ) -> impl Iterator<Item = (BlockTokens<'a>, BlockTokens<'a>)> + '_ {
+        let reference_tokens = self.reference_tokens;
+        let target_tokens = self.target_tokens;
+        self.pairs().filter_map(move |pair| {
+            let source_tokens = reference_tokens?.of_block(pair.source_index?);
+            let target_tokens = target_tokens.of_block(pair.target_index?);
+            Some(((pair.source?, source_tokens), (pair.target?, target_tokens)))
+        })
     }
 
     /// The target view's text.

@@ -1,9 +1,10 @@
+use std::cell::OnceCell;
 use std::ops::Range;
 
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
-use crate::markdown::tokens::{self, TokenKind};
+use crate::markdown::tokens::{self, Token, TokenKind};
 use crate::rules::support::{Pool, examine_only, key_hash};
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -52,8 +53,9 @@ struct Value {
     range: Range<usize>,
 }
 
-/// Hosts of URLs compare with bare hosts: a URL's host is what drifts.
-fn values(block: &Block, text: &str) -> Vec<Value> {
+/// Hosts of URLs compare with bare hosts: a URL's host is what drifts. `prose_tokens` are the
+/// block's.
+fn values(block: &Block, text: &str, prose_tokens: &[Token]) -> Vec<Value> {
     let mut values = Vec::new();
     // Fenced code is compared whole by code-drift (LD103).
     if block.kind == crate::markdown::model::BlockKind::CodeBlock {
@@ -61,33 +63,34 @@ fn values(block: &Block, text: &str) -> Vec<Value> {
     }
     // Code spans hold host names too (`sipdir.online.lync.com`); their backticks are skipped.
     // code-drift (LD103) leaves a code span whose only change is such a value to this rule.
-    let code_contents = block.code_spans.iter().map(|code| {
+    let mut code_tokens = Vec::new();
+    for code in &block.code_spans {
         let raw = &text[code.clone()];
         let inner = raw.trim_start_matches('`');
         let start = code.start + (raw.len() - inner.len());
-        start..start + inner.trim_end_matches('`').len()
-    });
-    for run in block.text_runs.iter().cloned().chain(code_contents) {
-        let run_text = &text[run.clone()];
-        // Numbers are number-drift's (LD102): a run that can hold nothing else is skipped.
-        if !tokens::may_hold_name(run_text) {
-            continue;
+        let content = &inner[..inner.trim_end_matches('`').len()];
+        // Numbers are number-drift's (LD102): a span that can hold nothing else is skipped.
+        if tokens::may_hold_name(content) {
+            code_tokens.extend(tokens::scan(content).into_iter().map(|token| Token {
+                kind: token.kind,
+                range: start + token.range.start..start + token.range.end,
+            }));
         }
-        for token in tokens::scan(run_text) {
-            let range = run.start + token.range.start..run.start + token.range.end;
-            match token.kind {
-                TokenKind::Number => {}
-                TokenKind::Url => {
-                    if let Some(host) = url_host(&text[range.clone()], range.start) {
-                        values.push(host);
-                    }
+    }
+    for token in prose_tokens.iter().chain(&code_tokens) {
+        let range = token.range.clone();
+        match token.kind {
+            TokenKind::Number => {}
+            TokenKind::Url => {
+                if let Some(host) = url_host(&text[range.clone()], range.start) {
+                    values.push(host);
                 }
-                kind => values.push(Value {
-                    kind,
-                    key: tokens::normalize(kind, &text[range.clone()]),
-                    range,
-                }),
             }
+            kind => values.push(Value {
+                kind,
+                key: tokens::normalize(kind, &text[range.clone()]),
+                range,
+            }),
         }
     }
     for link in &block.links {
@@ -217,14 +220,18 @@ impl Rule for HostDrift {
         };
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        let whole_target = target_text.to_ascii_lowercase();
-        for (source, target) in cx.matched_blocks() {
-            let source_values = values(source, source_text);
+        // Made on first need: most values are matched in their aligned block.
+        let whole_target = OnceCell::new();
+        let whole_target = || whole_target.get_or_init(|| target_text.to_ascii_lowercase());
+        for ((source, source_tokens), (target, target_tokens)) in cx.matched_blocks_and_tokens() {
+            let source_values = values(source, source_text, source_tokens);
             if source_values.is_empty() {
                 continue;
             }
             let key = |value: &Value| key_hash((class(value.kind), &value.key));
-            let mut pool = Pool::new(values(target, target_text), |t, keys| keys.push(key(t)));
+            let mut pool = Pool::new(values(target, target_text, target_tokens), |t, keys| {
+                keys.push(key(t))
+            });
             let mut unmatched = Vec::new();
             for value in source_values {
                 if pool
@@ -357,8 +364,8 @@ impl Rule for HostDrift {
                 }
                 // Alignment is not perfect: a value written anywhere else in the translation
                 // moved rather than drifted.
-                if whole_target.contains(&value.key)
-                    || whole_target.contains(&written.to_ascii_lowercase())
+                if whole_target().contains(&value.key)
+                    || whole_target().contains(&written.to_ascii_lowercase())
                 {
                     continue;
                 }

@@ -345,6 +345,11 @@ impl Rule for LinkDrift {
                         && !l.destination.contains('@'))
                 })
                 .collect();
+            // Most blocks have no link on either side, and nothing to pair then: a link is
+            // repaired only for the source link it stands for.
+            if source_links.is_empty() && target_links.is_empty() {
+                continue;
+            }
             let mut repaired = Pool::new(repaired, |r, keys| keys.push(key_hash(r)));
             let mut pool = Pool::new(target_links, |t, keys| {
                 keys.extend(pairing_keys(t.is_image, &normalize(&t.destination)));
@@ -556,6 +561,11 @@ impl LinkDrift {
         repaired: &mut Vec<String>,
         out: &mut Vec<Diagnostic>,
     ) {
+        // A split link is reported with the source link it stands for, so only a block whose
+        // source has links can have one.
+        if source_links.is_empty() {
+            return;
+        }
         let target_text = cx.target_text();
         // By path and host, which the changes accepted below keep, whatever the kind of link.
         let mut by_path = Pool::new(source_links.to_vec(), |link, keys| {

@@ -4,7 +4,7 @@ use std::ops::Range;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
-use crate::markdown::tokens::{self, TokenKind};
+use crate::markdown::tokens::{self, Token, TokenKind};
 use crate::rules::support::{
     Pool, examine_only, is_prose, key_hash, source_block_label, target_block_label,
 };
@@ -102,38 +102,37 @@ fn target_keys(number: &str) -> Vec<String> {
     keys
 }
 
-/// The numbers in a block's prose (text runs: no code, no destinations, no list markers).
-fn numbers(block: &Block, text: &str, target: bool) -> Vec<Number> {
+/// The numbers in a block's prose (text runs: no code, no destinations, no list markers),
+/// out of the block's prose tokens.
+fn numbers(block: &Block, text: &str, prose_tokens: &[Token], target: bool) -> Vec<Number> {
     let mut found = Vec::new();
-    for run in &block.text_runs {
+    for (run, run_tokens) in tokens::tokens_by_run(block, prose_tokens) {
         let run_text = &text[run.clone()];
-        if !tokens::may_hold_number(run_text) {
-            continue;
-        }
-        for token in tokens::scan(run_text) {
+        for token in run_tokens {
             if token.kind != TokenKind::Number {
                 continue;
             }
-            let before = &run_text[..token.range.start];
+            let token_range = token.range.start - run.start..token.range.end - run.start;
+            let before = &run_text[..token_range.start];
             // `&#160;`: an entity, not a number.
             if before.ends_with("&#") || before.ends_with("&#x") || before.ends_with('#') {
                 continue;
             }
-            let after = run_text[token.range.end..].chars().next();
+            let after = run_text[token_range.end..].chars().next();
             // `3-5`, `2/3`: ranges and fractions are written many ways.
             if before.ends_with(['/', '–', '~', '～'])
                 || matches!(after, Some('/' | '–' | '~' | '～'))
             {
                 continue;
             }
-            let written = tokens::normalize(TokenKind::Number, &run_text[token.range.clone()]);
+            let written = tokens::normalize(TokenKind::Number, &run_text[token_range]);
             let keys = if target {
                 target_keys(&written)
             } else {
                 vec![english_key(&written)]
             };
             found.push(Number {
-                range: run.start + token.range.start..run.start + token.range.end,
+                range: token.range.clone(),
                 keys,
             });
         }
@@ -265,17 +264,20 @@ impl Rule for NumberDrift {
         }
         let source_text = reference.view.text();
         let target_text = cx.target_text();
-        for (source, target) in cx.matched_blocks() {
+        for ((source, source_tokens), (target, target_tokens)) in cx.matched_blocks_and_tokens() {
             if !is_prose(source) || !is_prose(target) {
                 continue;
             }
-            let source_numbers = numbers(source, source_text, false);
+            let source_numbers = numbers(source, source_text, source_tokens, false);
             if source_numbers.is_empty() {
                 continue;
             }
-            let mut pool = Pool::new(numbers(target, target_text, true), |t, keys| {
-                keys.extend(t.keys.iter().map(key_hash));
-            });
+            let mut pool = Pool::new(
+                numbers(target, target_text, target_tokens, true),
+                |t, keys| {
+                    keys.extend(t.keys.iter().map(key_hash));
+                },
+            );
             let mut cjk = cjk_numbers(target, target_text);
             let mut unmatched = Vec::new();
             for number in source_numbers {

@@ -7,6 +7,7 @@ use regex::Regex;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
 use crate::markdown::model::Block;
+use crate::markdown::tokens::holds;
 use crate::rules::support::{Pool, examine_only, is_prose, key_hash, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -141,16 +142,16 @@ struct Candidates {
 
 impl Candidates {
     fn of(text: &str) -> Candidates {
-        let has = |byte: u8| text.as_bytes().contains(&byte);
+        let has = |byte: u8| memchr::memchr(byte, text.as_bytes()).is_some();
         let colon = has(b':');
         let brace = has(b'{');
         Candidates {
             include: has(b'[') && (has(b'!') || text.contains('！')),
-            extension: colon && text.contains(":::"),
-            xref: colon && text.contains("xref:"),
-            template: brace && text.contains("{{"),
+            extension: colon && holds(text, ":::"),
+            xref: colon && holds(text, "xref:"),
+            template: brace && holds(text, "{{"),
             format: brace || has(b'%'),
-            emphasised: text.contains("***"),
+            emphasised: holds(text, "***"),
         }
     }
 
