@@ -226,8 +226,8 @@ struct Render {
 impl Render {
     fn bytes(&self, report: &FileReport) -> Vec<u8> {
         match self.format {
-            OutputFormat::Json => json::array_elements(report).into_bytes(),
-            OutputFormat::Jsonl => json::lines(report).into_bytes(),
+            OutputFormat::Json => json::array_elements(report),
+            OutputFormat::Jsonl => json::lines(report),
             _ => {
                 let mut buffer = if self.color {
                     Buffer::ansi()
