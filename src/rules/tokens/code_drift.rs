@@ -421,6 +421,17 @@ impl CodeDrift {
         };
         let source_text = reference.view.text();
         let target_text = cx.target_text();
+        // Most code blocks are copied as they are. Lines come from the text runs alone, so
+        // runs the same as the source's give the same lines, and no finding.
+        if source.text_runs.len() == target.text_runs.len()
+            && source
+                .text_runs
+                .iter()
+                .zip(&target.text_runs)
+                .all(|(s, t)| source_text[s.clone()] == target_text[t.clone()])
+        {
+            return;
+        }
         let language = fence_language(source, source_text);
         let style = comment_style(&language);
         let source_lines = code_lines(source, source_text, &style);
