@@ -186,6 +186,14 @@ impl Words {
 /// The English words of a text that a translator would translate: markup, code, tokens and
 /// do-not-translate names removed.
 fn translatable_words(text: &str, names: &Names) -> Words {
+    // Stripping only ever turns text into spaces, so a text without a lower-case ASCII letter
+    // has no word (see `push_word`): numbers, CJK text, `**2.**`.
+    if !text.bytes().any(|byte| byte.is_ascii_lowercase()) {
+        return Words {
+            text: String::new(),
+            words: Vec::new(),
+        };
+    }
     let markup_free = without_markup(text);
     // Each token becomes one space, in one pass (replacing in place would move the rest of
     // the text once per token).
