@@ -149,6 +149,16 @@ impl Rule for NoLocViolation {
                 continue;
             }
             if let Some(matcher) = &matcher {
+                // Most blocks hold no term, and `is_match` settles them for less than an
+                // overlapping search of each run (which also sets up a state per run); the
+                // overlapping search then runs only where there is something to report.
+                if !source
+                    .text_runs
+                    .iter()
+                    .any(|run| matcher.is_match(&source_text[run.clone()]))
+                {
+                    continue;
+                }
                 present.fill(false);
                 for run in &source.text_runs {
                     for found in matcher.find_overlapping_iter(&source_text[run.clone()]) {
