@@ -14,6 +14,7 @@
 //! same alignment, to the bit, as scoring every pair of the band; the tests keep that
 //! straightforward version to compare with.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -21,7 +22,7 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 use crate::markdown::model::{Block, BlockKind};
-use crate::markdown::tokens::{self, Token};
+use crate::markdown::tokens::{self, Token, TokenKind};
 
 /// What alignment knows of a block.
 #[derive(Debug, Clone, Default)]
@@ -82,9 +83,35 @@ fn hash(value: &str) -> u64 {
 
 /// [`hash`] of a string given byte by byte, for a normalised form that need not be made.
 fn hash_bytes(bytes: impl Iterator<Item = u8>) -> u64 {
-    bytes.fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    hash_more(FNV_OFFSET, bytes)
+}
+
+/// `hash`, the [`hash_bytes`] of some bytes, extended by `bytes`.
+fn hash_more(hash: u64, bytes: impl Iterator<Item = u8>) -> u64 {
+    bytes.fold(hash, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(FNV_PRIME)
     })
+}
+
+/// The 64-bit FNV-1a offset basis and prime.
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+const FNV_PRIME: u64 = 0x0100_0000_01b3;
+
+/// [`hash`] of a token's [`tokens::normalize`]d form, which is made only when it is more than
+/// the text in ASCII lower case (or unchanged): nearly every token holds no `&amp;`, no `\\`
+/// and no full-width digit, and most blocks have tokens.
+fn normalized_hash(kind: TokenKind, text: &str) -> u64 {
+    match kind {
+        TokenKind::Host | TokenKind::Email | TokenKind::FileName => {
+            hash_bytes(text.bytes().map(|byte| byte.to_ascii_lowercase()))
+        }
+        TokenKind::Url if !text.contains("&amp;") => hash(text),
+        TokenKind::Path if !text.contains("\\\\") => {
+            hash_bytes(text.bytes().map(|byte| byte.to_ascii_lowercase()))
+        }
+        TokenKind::Number if text.is_ascii() => hash(text),
+        _ => hash(&tokens::normalize(kind, text)),
+    }
 }
 
 /// Sorts `values` and removes repeats.
@@ -113,24 +140,39 @@ static WORD_BYTE: [u8; 256] = {
 /// lower-cased string (words are short, and only equality between the two sides of one
 /// alignment matters).
 fn push_latin_word_hashes(text: &str, hashes: &mut Vec<u64>) {
-    let mut bytes = text.as_bytes().iter();
-    loop {
-        // Up to the next word, then through it.
-        let Some(mut lower) = bytes
-            .by_ref()
-            .map(|&byte| WORD_BYTE[usize::from(byte)])
-            .find(|&lower| lower != 0)
-        else {
-            return;
-        };
-        let (mut hash, mut length, mut has_letter) = (0xcbf2_9ce4_8422_2325_u64, 0, false);
-        while lower != 0 {
-            hash = (hash ^ u64::from(lower)).wrapping_mul(0x0100_0000_01b3);
-            length += 1;
-            has_letter |= lower.is_ascii_lowercase();
-            lower = bytes.next().map_or(0, |&byte| WORD_BYTE[usize::from(byte)]);
+    const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        if WORD_BYTE[usize::from(byte)] == 0 {
+            at += 1;
+            if byte >= 0x80 {
+                // Translated prose is mostly runs of non-ASCII chars, every byte of which has
+                // its high bit set and none of which is in a word: a run is skipped eight bytes
+                // at a time rather than looked up byte by byte.
+                while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+                    let ascii = !u64::from_le_bytes(*chunk) & HIGH_BITS;
+                    at += (ascii.trailing_zeros() / 8) as usize;
+                    if ascii != 0 {
+                        break;
+                    }
+                }
+            }
+            continue;
         }
-        if length >= 3 && has_letter {
+        let start = at;
+        let (mut hash, mut seen) = (FNV_OFFSET, 0);
+        while let Some(&byte) = bytes.get(at) {
+            let lower = WORD_BYTE[usize::from(byte)];
+            if lower == 0 {
+                break;
+            }
+            hash = (hash ^ u64::from(lower)).wrapping_mul(FNV_PRIME);
+            seen |= lower;
+            at += 1;
+        }
+        // Lower-case letters (0x61..=0x7a) have bit 6 set, digits (0x30..=0x39) do not.
+        if at - start >= 3 && seen & 0x40 != 0 {
             hashes.push(hash);
         }
     }
@@ -164,42 +206,58 @@ fn anchor_key_bytes(name: &str) -> impl Iterator<Item = u8> + '_ {
     })
 }
 
-/// What a link contributes to alignment: the anchor of an in-page link (its file name and
-/// decorations are what translations break, LD202's business), otherwise the destination
-/// without its scheme (`http` → `https` is LD401's business).
-fn link_key(destination: &str) -> String {
+/// The hash of what a link contributes to alignment: the anchor of an in-page link (its file
+/// name and decorations are what translations break, LD202's business), otherwise the
+/// destination without its scheme (`http` → `https` is LD401's business). The key is hashed
+/// piece by piece rather than made, as most blocks have links.
+fn link_key_hash(destination: &str) -> u64 {
     if let Some((_, fragment)) = destination.split_once('#')
         && !fragment.is_empty()
     {
-        return format!("#{}", anchor_key(fragment));
+        return hash_bytes(std::iter::once(b'#').chain(anchor_key_bytes(fragment)));
     }
-    let destination = destination.replace("&amp;", "&");
+    let destination = if destination.contains("&amp;") {
+        Cow::Owned(destination.replace("&amp;", "&"))
+    } else {
+        Cow::Borrowed(destination)
+    };
     let rest = match destination.split_once("://") {
         Some((_, rest)) => rest,
-        None => destination.as_str(),
+        None => &destination,
     };
     // A locale segment (`/en-us/` → `/zh-cn/`) is what localization rewrites; LD104 judges it.
-    rest.split('/')
-        .map(|part| {
-            if is_locale_segment(part) {
-                "{locale}"
-            } else {
-                part
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("/")
+    let mut hash = FNV_OFFSET;
+    for (index, part) in rest.split('/').enumerate() {
+        let separator: &[u8] = if index == 0 { b"" } else { b"/" };
+        let part = if is_locale_segment(part) {
+            "{locale}"
+        } else {
+            part
+        };
+        hash = hash_more(hash, separator.iter().chain(part.as_bytes()).copied());
+    }
+    hash
 }
 
-/// Whether a path segment is a locale such as `en-us` or `zh-Hant-TW`.
+/// Whether a path segment is a locale such as `en-us` or `zh-Hant-TW`: a two-letter lower-case
+/// language, then one or two subtags of two to four letters.
 pub fn is_locale_segment(part: &str) -> bool {
-    let pieces: Vec<&str> = part.split('-').collect();
-    (2..=3).contains(&pieces.len())
-        && pieces[0].len() == 2
-        && pieces[0].chars().all(|c| c.is_ascii_lowercase())
-        && pieces[1..]
-            .iter()
-            .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+    let mut pieces = part.split('-');
+    let language = pieces.next().unwrap_or_default();
+    if language.len() != 2 || !language.bytes().all(|byte| byte.is_ascii_lowercase()) {
+        return false;
+    }
+    let mut subtags = 0;
+    for piece in pieces {
+        subtags += 1;
+        if subtags > 2
+            || !(2..=4).contains(&piece.len())
+            || !piece.bytes().all(|byte| byte.is_ascii_alphabetic())
+        {
+            return false;
+        }
+    }
+    subtags > 0
 }
 
 /// What a block's English is, for [`Features::of`].
@@ -262,16 +320,13 @@ impl FeatureBuilder {
         let hard = &mut self.hard;
         hard.clear();
         for token in prose_tokens {
-            hard.push(hash(&tokens::normalize(
-                token.kind,
-                &text[token.range.clone()],
-            )));
+            hard.push(normalized_hash(token.kind, &text[token.range.clone()]));
         }
         for code in &block.code_spans {
             hard.push(hash(text[code.clone()].trim_matches('`').trim()));
         }
         for link in &block.links {
-            hard.push(hash(&link_key(&link.destination)));
+            hard.push(link_key_hash(&link.destination));
         }
         for anchor in &block.anchors {
             hard.push(hash_bytes(anchor_key_bytes(&anchor.name)));
@@ -1437,6 +1492,77 @@ mod tests {
             })
     }
 
+    /// The link key as it was made before it was hashed piece by piece.
+    fn link_key(destination: &str) -> String {
+        if let Some((_, fragment)) = destination.split_once('#')
+            && !fragment.is_empty()
+        {
+            return format!("#{}", anchor_key(fragment));
+        }
+        let destination = destination.replace("&amp;", "&");
+        let rest = match destination.split_once("://") {
+            Some((_, rest)) => rest,
+            None => destination.as_str(),
+        };
+        rest.split('/')
+            .map(|part| {
+                if is_locale_segment_oracle(part) {
+                    "{locale}"
+                } else {
+                    part
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// [`is_locale_segment`] as it was first written, with the pieces collected.
+    fn is_locale_segment_oracle(part: &str) -> bool {
+        let pieces: Vec<&str> = part.split('-').collect();
+        (2..=3).contains(&pieces.len())
+            && pieces[0].len() == 2
+            && pieces[0].chars().all(|c| c.is_ascii_lowercase())
+            && pieces[1..]
+                .iter()
+                .all(|p| (2..=4).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphabetic()))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn link_key_hashes_are_hashes_of_the_keys(
+            destination in "(https?://|#|/|&amp;|amp;|&|en|-|[a-zA-Z]{1,5}|[0-9]|_|中|:){0,14}",
+        ) {
+            proptest::prop_assert_eq!(link_key_hash(&destination), hash(&link_key(&destination)));
+        }
+
+        #[test]
+        fn locale_segments_are_found_as_with_collected_pieces(
+            part in "([a-z]{2}|[a-zA-Z]{1,5}|-|é|中|1){0,5}",
+        ) {
+            proptest::prop_assert_eq!(is_locale_segment(&part), is_locale_segment_oracle(&part));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalized_hashes_are_hashes_of_the_normalized_tokens(
+            kind in proptest::sample::select(vec![
+                TokenKind::Url,
+                TokenKind::Email,
+                TokenKind::Path,
+                TokenKind::FileName,
+                TokenKind::Host,
+                TokenKind::Number,
+            ]),
+            text in r"(&amp;|&|amp;|\\\\|\\|[a-zA-Z]{1,3}|[0-9]|０|９|中|É|/|\.){0,10}",
+        ) {
+            proptest::prop_assert_eq!(
+                normalized_hash(kind, &text),
+                hash(&tokens::normalize(kind, &text))
+            );
+        }
+    }
+
     /// Every block once, in order on both sides.
     fn assert_well_formed(pairs: &[Pair], n: usize, m: usize) {
         let lefts: Vec<usize> = pairs.iter().filter_map(|p| p.0).collect();
@@ -1475,7 +1601,10 @@ mod tests {
         /// English read segment by segment gives the words of the segments joined by spaces.
         #[test]
         fn latin_word_hashes_are_those_of_the_words(
-            pieces in proptest::collection::vec("[a-zA-Z0-9 ,.()_é中文한국어-]{0,24}", 0..4),
+            pieces in proptest::collection::vec(
+                "([a-zA-Z0-9 ,.()_é-]{0,6}[中文한국어。]{0,12}){0,4}",
+                0..4,
+            ),
         ) {
             let fnv = |word: String| {
                 word.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {

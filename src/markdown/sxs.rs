@@ -58,11 +58,15 @@ pub fn is_side_by_side(text: &str) -> bool {
 /// Finds every segment. Fails on a span that never closes, since then the rest of the file
 /// cannot be split into translation and source.
 pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
-    let mut segments = Vec::new();
-    // Where each id was first seen: an id used twice makes segments ambiguous.
-    let mut ids: HashMap<&str, usize, FoldState> = HashMap::default();
-    let mut cursor = 0;
     let bytes = text.as_bytes();
+    // Counted first (a fast search) so that neither the segments nor the map of ids grow,
+    // copying and rehashing, segment after segment.
+    let opening_tags = TARGET_OPEN_FINDER.find_iter(bytes).count();
+    let mut segments = Vec::with_capacity(opening_tags);
+    // Where each id was first seen: an id used twice makes segments ambiguous.
+    let mut ids: HashMap<&str, usize, FoldState> =
+        HashMap::with_capacity_and_hasher(opening_tags, FoldState::default());
+    let mut cursor = 0;
     while let Some(found) = TARGET_OPEN_FINDER.find(&bytes[cursor..]) {
         let open_start = cursor + found;
         let id_start = open_start + TARGET_OPEN.len();
@@ -100,9 +104,8 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
             let inner = tail_end + LOOKUP_OPEN.len();
             if text[inner..].starts_with(SOURCE_OPEN) {
                 let source_id_start = inner + SOURCE_OPEN.len();
-                let source_id = text[source_id_start..]
-                    .split_once('"')
-                    .map(|(source_id, _)| source_id);
+                let source_id = memchr::memchr(b'"', &bytes[source_id_start..])
+                    .map(|length| &text[source_id_start..source_id_start + length]);
                 if source_id.is_some_and(|source_id| source_id != id) {
                     return Err(SxsError {
                         offset: inner,
@@ -112,8 +115,7 @@ pub fn parse(text: &str) -> Result<Vec<Segment>, SxsError> {
                         ),
                     });
                 }
-                let source_tag_end = text[source_id_start..]
-                    .find('>')
+                let source_tag_end = memchr::memchr(b'>', &bytes[source_id_start..])
                     .map(|index| source_id_start + index + 1)
                     .ok_or_else(|| SxsError {
                         offset: inner,
