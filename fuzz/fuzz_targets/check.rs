@@ -39,6 +39,7 @@ fuzz_target!(|data: &[u8]| {
         target: target.document.clone(),
         source: source.as_ref().map(|s| s.document.clone()),
         diagnostics,
+        diff: None,
     };
     for diagnostic in &report.diagnostics {
         let primary = &diagnostic.primary;
