@@ -279,14 +279,22 @@ impl Projection {
     /// The original range of a projected range: its end maps to the end of the piece holding the
     /// last byte, so that a range never swallows text the projection dropped after it.
     pub fn range_to_original(&self, range: Range<usize>) -> Range<usize> {
-        let start = self.to_original(range.start);
-        if range.is_empty() {
-            return start..start;
-        }
-        let end = self.to_original(range.end - 1) + 1;
-        let end = end.max(start);
-        start..end
+        original_range(range, |offset| self.to_original(offset))
     }
+}
+
+/// A projected range in the file, given how to map one offset: the start maps as it is, the end
+/// through the last byte of the range (see [`Projection::range_to_original`]).
+fn original_range(
+    range: Range<usize>,
+    mut to_original: impl FnMut(usize) -> usize,
+) -> Range<usize> {
+    let start = to_original(range.start);
+    if range.is_empty() {
+        return start..start;
+    }
+    let end = to_original(range.end - 1) + 1;
+    start..end.max(start)
 }
 
 /// [`Projection::range_to_original`] for ranges in increasing order: the piece that holds an
@@ -320,13 +328,7 @@ impl Mapper<'_> {
 
     /// As [`Projection::range_to_original`].
     pub fn range_to_original(&mut self, range: Range<usize>) -> Range<usize> {
-        let start = self.original(range.start);
-        if range.is_empty() {
-            return start..start;
-        }
-        let end = self.original(range.end - 1) + 1;
-        let end = end.max(start);
-        start..end
+        original_range(range, |offset| self.original(offset))
     }
 }
 
