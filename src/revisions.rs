@@ -981,8 +981,12 @@ pub struct SegmentChange {
     /// Index into [`Parsed::segments`].
     pub segment: usize,
     pub changes: Vec<WordChange>,
-    /// Byte range in the new view's text of the changed words (the block when only words were
-    /// removed).
+    /// Byte range in the file of the segment's embedded English words that changed (for words
+    /// only added, the words on either side of where they go), when they lie inside the
+    /// segment's embedded English.
+    pub old_range: Option<Range<usize>>,
+    /// Byte range in the new view's text of the changed words (for words only removed, the
+    /// words on either side of where they were; the block when it has none).
     pub new_range: Range<usize>,
 }
 
@@ -1114,22 +1118,57 @@ pub fn segment_changes_with(
     grouped
         .into_iter()
         .map(|(segment, changes)| {
-            let changed: Vec<Range<usize>> = changes
-                .iter()
-                .filter(|c| !c.new.is_empty())
-                .map(|c| new_tokens[c.new.start].start..new_tokens[c.new.end - 1].end)
-                .collect();
-            let new_range = match (changed.first(), changed.last()) {
-                (Some(first), Some(last)) => first.start..last.end,
-                _ => new_block.range.clone(),
+            let embedded_english = target.segments[segment].source.clone().unwrap_or_default();
+            let in_segment = |range: &Range<usize>| {
+                embedded_english.start <= range.start && range.end <= embedded_english.end
             };
+            let old_range = touched_range(
+                &changes,
+                |c| &c.old,
+                &old_tokens,
+                |token| in_segment(&embedded.original(token.clone())),
+            )
+            .map(|range| embedded.original(range))
+            .filter(in_segment);
+            let new_range = touched_range(&changes, |c| &c.new, &new_tokens, |_| true)
+                .unwrap_or_else(|| new_block.range.clone());
             SegmentChange {
                 segment,
                 changes,
+                old_range,
                 new_range,
             }
         })
         .collect()
+}
+
+/// The range from the first to the last word that `changes` touch on one side (`side` gives a
+/// change's words there, as indexes into `tokens`), among the words that `keep`: the changed
+/// words, or for a change with no word on this side, the words on either side of where it
+/// happened.
+fn touched_range(
+    changes: &[WordChange],
+    side: impl Fn(&WordChange) -> &Range<usize>,
+    tokens: &[Range<usize>],
+    keep: impl Fn(&Range<usize>) -> bool,
+) -> Option<Range<usize>> {
+    changes
+        .iter()
+        .flat_map(|change| {
+            let words = side(change);
+            let words = if words.is_empty() {
+                words.start.saturating_sub(1)..(words.start + 1).min(tokens.len())
+            } else {
+                words.clone()
+            };
+            tokens.get(words).unwrap_or_default()
+        })
+        .filter(|token| keep(token))
+        .fold(None, |range: Option<Range<usize>>, token| {
+            Some(range.map_or(token.clone(), |range| {
+                range.start.min(token.start)..range.end.max(token.end)
+            }))
+        })
 }
 
 /// The changed words of a new block, as one range of the new view's text.

@@ -62,27 +62,22 @@ impl Rule for StaleTranslation {
                 source,
             ) {
                 let segment = &cx.target.segments[change.segment];
-                let mut diagnostic = Diagnostic::new(
-                    &StaleTranslation::INFO,
-                    format!(
-                        "the English of segment `{}` differs from the current source: {}",
-                        segment.id,
-                        revisions::summarize(&change.changes)
-                    ),
-                    Label::target(
-                        segment.target.clone(),
-                        "translated from the English at hand-off",
-                    ),
+                let message = format!(
+                    "the English of segment `{}` differs from the current source: {}",
+                    segment.id,
+                    revisions::summarize(&change.changes)
                 );
-                if let Some(range) = &segment.source {
-                    let shown_range = if range.is_empty() {
-                        segment.tail.clone()
-                    } else {
-                        range.clone()
-                    };
-                    diagnostic = diagnostic
-                        .with_secondary(Label::target(shown_range, "English at hand-off"));
-                }
+                // The changed words of the embedded English are the evidence, and a few
+                // columns wide; the translated segment and its whole lookup can fill a
+                // side-by-side line.
+                let diagnostic = match change.old_range {
+                    Some(range) => Diagnostic::new(
+                        &StaleTranslation::INFO,
+                        message,
+                        Label::target(range, "translated from this English"),
+                    ),
+                    None => whole_segment(segment, message),
+                };
                 out.push(
                     diagnostic
                         .with_secondary(reference.label(change.new_range, "current English"))
@@ -91,6 +86,30 @@ impl Rule for StaleTranslation {
                 );
             }
         }
+    }
+}
+
+/// A stale segment whose changed words could not be placed in its embedded English: the
+/// translated segment, and its embedded English beside it.
+fn whole_segment(segment: &crate::markdown::sxs::Segment, message: String) -> Diagnostic {
+    let diagnostic = Diagnostic::new(
+        &StaleTranslation::INFO,
+        message,
+        Label::target(
+            segment.target.clone(),
+            "translated from the English at hand-off",
+        ),
+    );
+    match &segment.source {
+        Some(range) => {
+            let shown_range = if range.is_empty() {
+                segment.tail.clone()
+            } else {
+                range.clone()
+            };
+            diagnostic.with_secondary(Label::target(shown_range, "English at hand-off"))
+        }
+        None => diagnostic,
     }
 }
 
@@ -190,6 +209,93 @@ fn check_handoff(cx: &Context<'_>, handoff: &HandoffView<'_>, out: &mut Vec<Diag
             ))
             .with_note(format!("word diff: {}", revisions::marked(&change.words)))
             .with_help("update the translation to the current English"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::analysis::Parsed;
+    use crate::diagnostic::{Diagnostic, FileSide};
+    use crate::document::Document;
+    use crate::engine::Settings;
+    use crate::engine::{CheckOptions, check};
+
+    fn stale(source: &str, target: &str) -> Vec<Diagnostic> {
+        let parse = |path: &str, text: &str| {
+            Parsed::new(Arc::new(Document::new(path, text))).expect("parses")
+        };
+        let options = CheckOptions {
+            locale: Some("zh-cn".into()),
+            source_expected: true,
+            ..CheckOptions::default()
+        };
+        let (source, target) = (parse("en.md", source), parse("zh.md", target));
+        check(&target, Some(&source), &Settings::default(), options)
+            .into_iter()
+            .filter(|d| d.code == "LD401")
+            .collect()
+    }
+
+    fn segment(translated: &str, english: &str) -> String {
+        format!(
+            "<span data-ttu-id=\"a-1\">{translated}</span><span class=\"sxs-lookup\">\
+             <span data-stu-id=\"a-1\">{english}</span></span>\n"
+        )
+    }
+
+    /// The text of the finding's labels in the translation and in the source.
+    fn pointed(finding: &Diagnostic, target: &str, source: &str) -> Vec<String> {
+        std::iter::once(&finding.primary)
+            .chain(&finding.secondary)
+            .map(|label| match label.file {
+                FileSide::Target => format!("target: {}", &target[label.range.clone()]),
+                _ => format!("source: {}", &source[label.range.clone()]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn points_at_the_changed_words_of_the_embedded_english() {
+        let source = "Sign in to the Microsoft 365 admin center now.\n";
+        let target = segment(
+            "现在登录 Office 365 门户。",
+            "Sign in to the Office 365 Portal now.",
+        );
+        let findings = stale(source, &target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            pointed(&findings[0], &target, source),
+            [
+                "target: Office 365 Portal",
+                "source: Microsoft 365 admin center"
+            ]
+        );
+    }
+
+    #[test]
+    fn added_words_point_at_the_words_around_where_they_go() {
+        let source = "Restart the sync client today.\n";
+        let target = segment("今天重新启动客户端。", "Restart the client today.");
+        let findings = stale(source, &target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            pointed(&findings[0], &target, source),
+            ["target: the client", "source: sync"]
+        );
+    }
+
+    #[test]
+    fn removed_words_point_at_the_words_around_where_they_were() {
+        let source = "Restart the client today.\n";
+        let target = segment("今天重新启动同步客户端。", "Restart the sync client today.");
+        let findings = stale(source, &target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            pointed(&findings[0], &target, source),
+            ["target: sync", "source: the client"]
         );
     }
 }
