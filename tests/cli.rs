@@ -501,6 +501,55 @@ fn bad_source_exits_2() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Where the locale comes from (LD003 when nothing says it)
+
+/// The codes found when `translation` (the outdated portal name) is checked at `path`.
+fn codes_for_translation_at(path: &str, translation: &str, extra: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en/a.md",
+        "# Title\n\nOpen the Microsoft 365 admin center.\n",
+    );
+    write(dir.path(), path, translation);
+    let mut args = vec!["check", "--source", "en/a.md", path, "--format", "json"];
+    args.extend(extra);
+    let (output, findings) = findings_json(dir.path(), &args);
+    assert!(
+        !stderr(&output).contains("panicked"),
+        "{}",
+        describe(&output)
+    );
+    findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+const PORTAL: &str = "# 标题\n\n打开 Office 365 门户。\n";
+
+#[test]
+fn a_translation_of_unknown_locale_says_so_and_skips_the_locale_rulebooks() {
+    let codes = codes_for_translation_at("translated/a.md", PORTAL, &[]);
+    assert!(codes.contains(&"LD003".to_string()), "{codes:?}");
+    // The zh-cn rulebook's outdated name is not looked for.
+    assert!(!codes.contains(&"LD303".to_string()), "{codes:?}");
+}
+
+#[test]
+fn the_locale_from_the_option_the_front_matter_or_the_folder_applies_its_rulebooks() {
+    let with_meta = format!("---\nms.contentlocale: zh-cn\n---\n{PORTAL}");
+    for codes in [
+        codes_for_translation_at("translated/a.md", PORTAL, &["--locale", "zh-cn"]),
+        codes_for_translation_at("translated/a.md", &with_meta, &[]),
+        codes_for_translation_at("zh-cn/a.md", PORTAL, &[]),
+    ] {
+        assert!(!codes.contains(&"LD003".to_string()), "{codes:?}");
+        assert!(codes.contains(&"LD303".to_string()), "{codes:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // explain and rules
 
 #[test]

@@ -6,6 +6,7 @@ use super::{language, markup, meta, revisions, tokens};
 pub static RULES: &[&dyn Rule] = &[
     &meta::missing_source::MissingSource,
     &meta::unused_suppression::UnusedSuppression,
+    &meta::unknown_locale::UnknownLocale,
     &tokens::host_drift::HostDrift,
     &tokens::number_drift::NumberDrift,
     &tokens::code_drift::CodeDrift,
