@@ -12,21 +12,25 @@ use codespan_reporting::diagnostic::{
 };
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, Config, termcolor::WriteColor};
+use unicode_width::UnicodeWidthChar;
 
 use super::FileReport;
 use crate::diagnostic::{Applicability, FileSide, Severity};
 use crate::document::Document;
 
-/// Lines longer than this many characters are shown as a window around their labels.
+/// Lines wider than this many columns are shown as a window around their labels. Columns are
+/// those of a terminal, as codespan-reporting draws them: a CJK character takes two.
 const LONG_LINE: usize = 160;
-/// Characters shown before the first label on a long line.
+/// Columns shown before the first label on a long line.
 const BEFORE_LABEL: usize = 40;
-/// Characters shown from the first label on, at least (more if the labels reach further).
+/// Columns shown from the first label on, at least (more if the labels reach further).
 const FROM_LABEL: usize = 80;
-/// Characters shown after the end of the last label.
+/// Columns shown after the end of the last label.
 const AFTER_LABEL: usize = 20;
-/// The most characters of a long line shown.
+/// The most columns of a long line shown.
 const MAX_WINDOW: usize = 400;
+/// The most columns of one label shown on a long line; a wider label is cut at the `…`.
+const LONG_LABEL: usize = 100;
 
 /// One line of an excerpt.
 struct ExcerptLine {
@@ -48,20 +52,37 @@ struct Excerpt<'d> {
     lines: Vec<ExcerptLine>,
 }
 
-/// `offset` moved `chars` characters back (not before `floor`) or forward (not after `ceiling`).
-fn back(text: &str, offset: usize, chars: usize, floor: usize) -> usize {
-    text[floor..offset]
-        .char_indices()
-        .rev()
-        .nth(chars.saturating_sub(1))
-        .map_or(floor, |(at, _)| floor + at)
+/// The columns a character takes in a terminal, as codespan-reporting counts them (a tab as
+/// its default tab width).
+fn columns(character: char) -> usize {
+    match character {
+        '\t' => 4,
+        _ => character.width().unwrap_or(0),
+    }
 }
 
-fn forward(text: &str, offset: usize, chars: usize, ceiling: usize) -> usize {
-    text[offset..ceiling]
-        .char_indices()
-        .nth(chars)
-        .map_or(ceiling, |(at, _)| offset + at)
+/// `offset` moved back over at most `width` columns of characters (not before `floor`).
+fn back(text: &str, offset: usize, width: usize, floor: usize) -> usize {
+    let mut used = 0;
+    for (at, character) in text[floor..offset].char_indices().rev() {
+        used += columns(character);
+        if used > width {
+            return floor + at + character.len_utf8();
+        }
+    }
+    floor
+}
+
+/// `offset` moved forward over at most `width` columns of characters (not after `ceiling`).
+fn forward(text: &str, offset: usize, width: usize, ceiling: usize) -> usize {
+    let mut used = 0;
+    for (at, character) in text[offset..ceiling].char_indices() {
+        used += columns(character);
+        if used > width {
+            return offset + at;
+        }
+    }
+    ceiling
 }
 
 impl<'d> Excerpt<'d> {
@@ -85,14 +106,17 @@ impl<'d> Excerpt<'d> {
         };
         for index in indices {
             let line = document.line_range(index);
-            let long = line.len() > LONG_LINE
-                && text[line.clone()].char_indices().nth(LONG_LINE).is_some();
+            let long = forward(text, line.start, LONG_LINE, line.end) < line.end;
             let shown = if long {
-                // The labels' parts on this line.
+                // The labels' parts on this line, each cut to its first `LONG_LABEL` columns:
+                // a label as wide as a side-by-side paragraph would otherwise fill the window.
                 let on_line = labels
                     .iter()
                     .filter(|l| l.start <= line.end && l.end >= line.start)
-                    .map(|l| l.start.max(line.start)..l.end.min(line.end));
+                    .map(|l| {
+                        let start = l.start.max(line.start);
+                        start..forward(text, start, LONG_LABEL, l.end.min(line.end))
+                    });
                 let (first, last) = on_line.fold((line.end, line.start), |(first, last), l| {
                     (first.min(l.start), last.max(l.end))
                 });
@@ -474,5 +498,41 @@ mod tests {
             shown.contains(" first ") && shown.contains(" second "),
             "{out}"
         );
+    }
+
+    /// The widest line of a rendering, in terminal columns.
+    fn widest(out: &str) -> usize {
+        out.lines()
+            .map(|line| line.chars().map(columns).sum::<usize>())
+            .max()
+            .unwrap_or(0)
+    }
+
+    #[test]
+    fn a_cjk_line_is_long_by_its_columns_not_its_characters() {
+        // 100 characters, 200 columns: wider than a terminal, though short in characters.
+        let filler = "网络配置。".repeat(10);
+        let target = format!("{filler}sipdir.online.microsoft.com{filler}\n");
+        let report = report(
+            &target,
+            "",
+            &[(FileSide::Target, "sipdir.online.microsoft.com", 0)],
+        );
+        let out = rendered(&report);
+        assert!(out.contains("1 │ …"), "{out}");
+        assert!(widest(&out) <= 160, "{out}");
+    }
+
+    #[test]
+    fn a_label_as_wide_as_a_long_line_is_cut_at_the_window() {
+        let paragraph = "没有这个名称的段落。".repeat(30);
+        let target = format!("{paragraph}\n");
+        let report = report(&target, "", &[(FileSide::Target, &paragraph, 0)]);
+        let out = rendered(&report);
+        // The line stops at a `…` and the carets with it, instead of running 600 columns.
+        let shown = out.lines().find(|l| l.starts_with("1 │ 没有")).unwrap();
+        assert!(shown.ends_with('…') && widest(shown) <= 140, "{out}");
+        let carets = out.lines().find(|l| l.contains('^')).unwrap();
+        assert_eq!(carets.matches('^').count(), 120, "{out}");
     }
 }
