@@ -11,7 +11,7 @@ use crate::markdown::View;
 use crate::markdown::tokens::ProseTokens;
 use crate::revisions::{self, Handoff};
 use crate::rules::meta::unused_suppression::UnusedSuppression;
-use crate::rules::{Context, HandoffView, Reference, Rule, RuleInfo, registry};
+use crate::rules::{Context, HandoffView, JumpTargets, Reference, Rule, RuleInfo, registry};
 use crate::suppress;
 
 /// What a run checks and with which data.
@@ -237,6 +237,8 @@ pub fn check(
         alignment: &alignment,
         target_tokens: &target_tokens,
         reference_tokens: reference_tokens.as_ref(),
+        target_jump_targets: JumpTargets::new(&target.target),
+        reference_jump_targets: reference.map(|reference| JumpTargets::new(reference.view)),
         data: &settings.data,
         locale: options.locale.clone(),
         is_source_file: options.is_source_file,

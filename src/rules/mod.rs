@@ -13,6 +13,11 @@ pub mod revisions;
 pub(crate) mod support;
 pub mod tokens;
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
+
+use crate::align::anchor_key;
 use crate::analysis::Parsed;
 use crate::data::RuleData;
 use crate::diagnostic::{Diagnostic, FileSide, Severity};
@@ -139,6 +144,11 @@ pub struct Context<'a> {
     pub target_tokens: &'a ProseTokens<'a>,
     /// The prose tokens of the reference's blocks, shared with alignment.
     pub reference_tokens: Option<&'a ProseTokens<'a>>,
+    /// The anchors and heading slugs of the target view, read by LD104 (the in-page links it
+    /// leaves to LD202) and LD202 (lost anchors and broken in-page links).
+    pub target_jump_targets: JumpTargets<'a>,
+    /// The anchors and heading slugs of the reference view, for the same two rules.
+    pub reference_jump_targets: Option<JumpTargets<'a>>,
     pub data: &'a RuleData,
     /// The target's locale (`zh-cn`), from front matter or its folder.
     pub locale: Option<String>,
@@ -148,6 +158,68 @@ pub struct Context<'a> {
     pub source_expected: bool,
     /// The English at hand-off, when `--source-repo` found the commit the translation records.
     pub handoff: Option<HandoffView<'a>>,
+}
+
+/// The ids a reader's browser can jump to in a view: its explicit anchors (`<a name>`,
+/// `{#id}`) and its heading slugs. Each set is made when first asked for, once per view
+/// whichever rules ask.
+pub struct JumpTargets<'a> {
+    view: &'a View,
+    /// Each id as written, and whether it is an explicit anchor (rather than only a slug).
+    ids: OnceCell<HashMap<&'a str, bool>>,
+    /// The [`anchor_key`]s of the ids.
+    keys: OnceCell<HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> JumpTargets<'a> {
+    pub fn new(view: &'a View) -> JumpTargets<'a> {
+        JumpTargets {
+            view,
+            ids: OnceCell::new(),
+            keys: OnceCell::new(),
+        }
+    }
+
+    fn ids(&self) -> &HashMap<&'a str, bool> {
+        self.ids.get_or_init(|| {
+            let slugs = (self.view.blocks.iter())
+                .filter_map(|block| Some((block.heading_slug.as_deref()?, false)));
+            // Anchors last, so that an id that is both is known as an anchor.
+            let anchors = (self.view.anchors()).map(|(_, anchor)| (anchor.name.as_str(), true));
+            slugs.chain(anchors).collect()
+        })
+    }
+
+    /// Whether the view has an explicit anchor named `name`, as written.
+    pub fn has_anchor(&self, name: &str) -> bool {
+        self.ids().get(name).copied().unwrap_or(false)
+    }
+
+    /// Whether `id` is an anchor or a heading slug of the view, as written.
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids().contains_key(id)
+    }
+
+    /// Whether an anchor or heading slug of the view has the [`anchor_key`] of `fragment`.
+    pub fn contains_key(&self, fragment: &str) -> bool {
+        self.keys
+            .get_or_init(|| self.ids().keys().map(|id| own_anchor_key(id)).collect())
+            .contains(own_anchor_key(fragment).as_ref())
+    }
+}
+
+/// [`anchor_key`], without a copy for a name that is its own key. The key only trims `_`,
+/// turns `_` into `-` and lowers ASCII capitals, so a name without `_` or ASCII capitals is its
+/// own key, and most names are.
+fn own_anchor_key(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .any(|byte| byte == b'_' || byte.is_ascii_uppercase())
+    {
+        Cow::Owned(anchor_key(name))
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// The English a translation was made from, compared with the current source.
@@ -229,5 +301,18 @@ impl<'a> Context<'a> {
             let locale = locale.to_ascii_lowercase();
             locale.starts_with("zh") || locale.starts_with("ja") || locale.starts_with("ko")
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// A name is borrowed only when it is its own key.
+        #[test]
+        fn own_anchor_keys_are_anchor_keys(name in "[_a-zA-Z0-9éİK-]{0,12}") {
+            proptest::prop_assert_eq!(own_anchor_key(&name).into_owned(), anchor_key(&name));
+        }
     }
 }

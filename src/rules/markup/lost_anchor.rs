@@ -4,7 +4,6 @@ use std::collections::{HashMap, HashSet};
 use crate::align::anchor_key;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
-use crate::markdown::View;
 use crate::markdown::model::Link;
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -39,20 +38,6 @@ declare_rule! {
     code = "LD202", name = "lost-anchor", severity = Error, since = "0.1.0"
 }
 
-/// Every id a reader's browser can jump to in a view: explicit anchors and heading slugs.
-fn jump_targets(view: &View) -> HashSet<String> {
-    let mut targets: HashSet<String> = view
-        .anchors()
-        .map(|(_, anchor)| anchor.name.clone())
-        .collect();
-    targets.extend(
-        view.blocks
-            .iter()
-            .filter_map(|block| block.heading_slug.clone()),
-    );
-    targets
-}
-
 fn split_destination(destination: &str) -> (&str, Option<&str>) {
     match destination.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
@@ -75,19 +60,12 @@ impl Rule for LostAnchor {
         }
         let target_view = &cx.target.target;
         let target_text = target_view.text();
-        let target_anchors: HashSet<String> = target_view
-            .anchors()
-            .map(|(_, anchor)| anchor.name.clone())
-            .collect();
-        let mut target_targets = jump_targets(target_view);
+        let target_jump_targets = &cx.target_jump_targets;
         let mut renamed_to_source: Vec<(String, String)> = Vec::new();
 
-        if let Some(reference) = cx.reference {
-            let reference_anchors: HashSet<String> = reference
-                .view
-                .anchors()
-                .map(|(_, anchor)| anchor.name.clone())
-                .collect();
+        if let (Some(reference), Some(reference_jump_targets)) =
+            (cx.reference, &cx.reference_jump_targets)
+        {
             let renamed_candidates = OnceCell::new();
             let (mut pairs_read, mut nearest_target) = (0, None);
             for (block_index, (_, anchor)) in
@@ -103,7 +81,7 @@ impl Rule for LostAnchor {
                             .map(move |anchor| (index, (block, anchor)))
                     })
             {
-                if target_anchors.contains(&anchor.name) {
+                if target_jump_targets.has_anchor(&anchor.name) {
                     continue;
                 }
                 let source_label =
@@ -114,7 +92,7 @@ impl Rule for LostAnchor {
                         // lacks (searching them for every missing anchor was quadratic).
                         let mut candidates = HashMap::new();
                         for (_, candidate) in target_view.anchors() {
-                            if !reference_anchors.contains(&candidate.name) {
+                            if !reference_jump_targets.has_anchor(&candidate.name) {
                                 candidates
                                     .entry(anchor_key(&candidate.name))
                                     .or_insert(candidate);
@@ -180,7 +158,9 @@ impl Rule for LostAnchor {
             }
         }
         // The fixes above restore the source's names, so in-page links are judged against them.
-        target_targets.extend(renamed_to_source.iter().map(|(_, source)| source.clone()));
+        let target_targets = |id: &str| {
+            target_jump_targets.contains(id) || renamed_to_source.iter().any(|(_, to)| to == id)
+        };
 
         let own_names: HashSet<&str> = [
             Some(cx.target.document.path.as_str()),
@@ -193,8 +173,9 @@ impl Rule for LostAnchor {
         let mut reported_links: HashSet<usize> = HashSet::new();
 
         // Pairwise: an in-page link of the source must stay an in-page link to the same place.
-        if let Some(reference) = cx.reference {
-            let reference_targets = jump_targets(reference.view);
+        if let (Some(reference), Some(reference_targets)) =
+            (cx.reference, &cx.reference_jump_targets)
+        {
             let reference_text = reference.view.text();
             for (source, target) in cx.matched_blocks() {
                 let source_links: Vec<&Link> =
@@ -224,7 +205,7 @@ impl Rule for LostAnchor {
                         continue;
                     };
                     if file_name(target_path) == file_name(source_path)
-                        && target_fragment.is_some_and(|f| target_targets.contains(f))
+                        && target_fragment.is_some_and(target_targets)
                         && !renamed_to_source
                             .iter()
                             .any(|(from, _)| Some(from.as_str()) == target_fragment)
@@ -251,7 +232,7 @@ impl Rule for LostAnchor {
                             target_fragment.unwrap_or("")
                         )
                     };
-                    let applicability = if target_targets.contains(source_fragment) {
+                    let applicability = if target_targets(source_fragment) {
                         Applicability::Safe
                     } else {
                         Applicability::Unsafe
@@ -283,7 +264,7 @@ impl Rule for LostAnchor {
 
         // The file name the source uses for its own in-page links.
         let source_self_name: Option<String> = cx.reference.and_then(|reference| {
-            let reference_targets = jump_targets(reference.view);
+            let reference_targets = cx.reference_jump_targets.as_ref()?;
             reference
                 .view
                 .blocks
@@ -324,7 +305,7 @@ impl Rule for LostAnchor {
                 if !in_page
                     && let Some(self_name) = &source_self_name
                     && file_name(path) != self_name.as_str()
-                    && target_targets.contains(fragment)
+                    && target_targets(fragment)
                 {
                     let fixed_fragment = renamed_to_source
                         .iter()
@@ -355,7 +336,7 @@ impl Rule for LostAnchor {
                 // Any in-page link whose fragment the translation does not define, unless the
                 // source has the same broken link (then it is not drift).
                 if !in_page
-                    || target_targets.contains(fragment)
+                    || target_targets(fragment)
                     || reference_links.contains(link.destination.as_str())
                 {
                     continue;

@@ -5,16 +5,15 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::align::{anchor_key, is_locale_segment};
+use crate::align::is_locale_segment;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label, Severity};
-use crate::markdown::View;
 use crate::markdown::model::{Block, Link};
 use crate::rules::support::{
     Pool, examine_only, is_prose, key_hash, source_block_label, target_block_label,
 };
 use crate::rules::tokens::placeholder_drift::{Placeholder, is_xref, placeholders};
-use crate::rules::{Context, Rule, RuleInfo};
+use crate::rules::{Context, JumpTargets, Rule, RuleInfo};
 
 declare_rule! {
     /// ## What it does
@@ -79,28 +78,14 @@ fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
-/// Ids a reader can jump to on the page (anchors and heading slugs), by `anchor_key`.
-fn jump_targets(view: &View) -> HashSet<String> {
-    let mut targets: HashSet<String> = view
-        .anchors()
-        .map(|(_, anchor)| anchor_key(&anchor.name))
-        .collect();
-    targets.extend(
-        view.blocks
-            .iter()
-            .filter_map(|block| block.heading_slug.as_deref().map(anchor_key)),
-    );
-    targets
-}
-
 /// What the link rules other than this one own: in-page links (LD202), `xref:` links and the
 /// links of includes (LD105).
-struct Owned<'a> {
+struct Owned<'a, 'view> {
     own_names: HashSet<&'a str>,
-    targets: HashSet<String>,
+    targets: &'a JumpTargets<'view>,
 }
 
-impl Owned<'_> {
+impl Owned<'_, '_> {
     /// `placeholders` are those of the link's block.
     fn is_other_rules(&self, link: &Link, placeholders: &[Placeholder]) -> bool {
         let destination = link.destination.trim();
@@ -118,7 +103,7 @@ impl Owned<'_> {
         };
         path.is_empty()
             || self.own_names.contains(file_name(path))
-            || (!path.contains("://") && self.targets.contains(&anchor_key(fragment)))
+            || (!path.contains("://") && self.targets.contains_key(fragment))
     }
 }
 
@@ -286,7 +271,9 @@ impl Rule for LinkDrift {
     }
 
     fn check(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(reference) = cx.reference else {
+        let (Some(reference), Some(reference_jump_targets)) =
+            (cx.reference, cx.reference_jump_targets.as_ref())
+        else {
             return;
         };
         if cx.is_source_file {
@@ -311,11 +298,11 @@ impl Rule for LinkDrift {
         .collect();
         let source_owned = Owned {
             own_names: own_names.clone(),
-            targets: jump_targets(reference.view),
+            targets: reference_jump_targets,
         };
         let target_owned = Owned {
             own_names,
-            targets: jump_targets(&cx.target.target),
+            targets: &cx.target_jump_targets,
         };
         // Both made on first need: most blocks miss no link and add none.
         let whole_target = OnceCell::new();
