@@ -104,6 +104,11 @@ struct Walker<'t> {
     link_stack: Vec<(usize, bool, bool, String)>,
     in_metadata: bool,
     comments: Vec<Range<usize>>,
+    /// The first `*` of the text at or after `stars_from` (the text's length when there is
+    /// none): most text runs hold no star, and knowing where the next one is spares them a
+    /// search each (a memchr call cost more than the rest of a short run's work).
+    next_star: usize,
+    stars_from: usize,
 }
 
 /// The leaf being walked, which becomes a [`Block`] when it closes. (A `Block` is large, and
@@ -312,6 +317,9 @@ impl<'t> Walker<'t> {
             link_stack: Vec::new(),
             in_metadata: false,
             comments: Vec::new(),
+            next_star: text.len(),
+            // Past any offset: the first question searches.
+            stars_from: usize::MAX,
         }
     }
 
@@ -416,6 +424,17 @@ impl Walker<'_> {
         }
     }
 
+    /// The first `*` at or after `offset`, or the text's length. Text events come in the order
+    /// of the text, so each star is searched for about once.
+    fn next_star(&mut self, offset: usize) -> usize {
+        if offset < self.stars_from || self.next_star < offset {
+            let rest = &self.text.as_bytes()[offset..];
+            self.next_star = memchr::memchr(b'*', rest).map_or(self.text.len(), |at| offset + at);
+            self.stars_from = offset;
+        }
+        self.next_star
+    }
+
     fn extend(&mut self, range: &Range<usize>) {
         let (leaf, _) = self.leaf(range.start);
         if leaf.range.is_empty() && !leaf.has_content {
@@ -427,17 +446,20 @@ impl Walker<'_> {
     }
 
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
-        match &event {
-            Event::Start(Tag::MetadataBlock(_)) => self.in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => self.in_metadata = false,
-            _ if self.in_metadata => return,
-            _ => {}
+        // The front matter is not Markdown to check: everything inside it is skipped (its
+        // start is handled in `start`).
+        if self.in_metadata {
+            if let Event::End(TagEnd::MetadataBlock(_)) = event {
+                self.in_metadata = false;
+            }
+            return;
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(_) => {
                 self.extend(&range);
+                let has_star = !self.ranges_only && self.next_star(range.start) < range.end;
                 let text = self.text;
                 let Some((leaf, atoms)) = self.content_atoms(range.start) else {
                     return;
@@ -453,8 +475,10 @@ impl Walker<'_> {
                     }
                     _ => atoms.text_runs.push(range.clone()),
                 }
-                let markers_start = leaf.atoms.literal_markers;
-                record_literal_markers(text, &range, &mut atoms.literal_markers, markers_start);
+                if has_star {
+                    let markers_start = leaf.atoms.literal_markers;
+                    record_literal_markers(text, &range, &mut atoms.literal_markers, markers_start);
+                }
             }
             Event::Code(_) => {
                 self.extend(&range);
@@ -538,9 +562,12 @@ impl Walker<'_> {
             | Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => {
+            | Tag::DefinitionListDefinition => {
                 self.close_implicit_leaf();
+            }
+            Tag::MetadataBlock(_) => {
+                self.close_implicit_leaf();
+                self.in_metadata = true;
             }
             Tag::Table(_) => {
                 self.close_implicit_leaf();
