@@ -92,19 +92,23 @@ struct Walker<'t> {
     blocks: Vec<Block>,
     /// The ranges of the blocks, when only they are wanted.
     ranges: Vec<Range<usize>>,
-    /// The atoms of the closed blocks, shared by them at the end of the walk.
+    /// The atoms of the closed blocks and of the open leaf (at the end of each buffer), shared
+    /// by the blocks at the end of the walk.
     buffers: Buffers,
     containers: Containers,
     alert_stack: Vec<Option<&'static str>>,
     open: Option<OpenLeaf>,
-    /// The atoms of the open leaf, empty when no leaf is open.
-    open_atoms: OpenAtoms,
     table: Option<(usize, usize, usize, bool)>,
     tables_seen: usize,
     strong_starts: Vec<usize>,
     link_stack: Vec<(usize, bool, bool, String)>,
     in_metadata: bool,
     comments: Vec<Range<usize>>,
+    /// The first `*` of the text at or after `stars_from` (the text's length when there is
+    /// none): most text runs hold no star, and knowing where the next one is spares them a
+    /// search each (a memchr call cost more than the rest of a short run's work).
+    next_star: usize,
+    stars_from: usize,
 }
 
 /// The leaf being walked, which becomes a [`Block`] when it closes. (A `Block` is large, and
@@ -118,10 +122,18 @@ struct OpenLeaf {
     has_content: bool,
     /// Whether it was opened implicitly (inline content in a tight list item).
     implicit: bool,
+    /// Where its atoms start in the buffers: they run from there to the end.
+    atoms: AtomStarts,
 }
 
 impl OpenLeaf {
-    fn new(kind: BlockKind, containers: Containers, start: usize, implicit: bool) -> OpenLeaf {
+    fn new(
+        kind: BlockKind,
+        containers: Containers,
+        start: usize,
+        implicit: bool,
+        atoms: AtomStarts,
+    ) -> OpenLeaf {
         OpenLeaf {
             kind,
             containers,
@@ -129,36 +141,25 @@ impl OpenLeaf {
             emphasis: 0,
             has_content: false,
             implicit,
+            atoms,
         }
     }
 }
 
-/// The atoms of the open leaf, moved to [`Buffers`] when it closes. The vectors are reused from
-/// leaf to leaf, so that collecting atoms allocates nothing once they have grown.
-#[derive(Default)]
-struct OpenAtoms {
-    text_runs: Vec<Range<usize>>,
-    code_spans: Vec<Range<usize>>,
-    links: Vec<Link>,
-    html_tags: Vec<Range<usize>>,
-    anchors: Vec<Anchor>,
-    strong: Vec<Range<usize>>,
-    literal_markers: Vec<LiteralMarker>,
+/// Where the atoms of the open leaf start in each of the [`Buffers`]. Leaves do not nest, so a
+/// leaf's atoms are always the last ones of each buffer, and go to its block where they are.
+#[derive(Clone, Copy)]
+struct AtomStarts {
+    text_runs: usize,
+    code_spans: usize,
+    links: usize,
+    html_tags: usize,
+    anchors: usize,
+    strong: usize,
+    literal_markers: usize,
 }
 
-impl OpenAtoms {
-    fn clear(&mut self) {
-        self.text_runs.clear();
-        self.code_spans.clear();
-        self.links.clear();
-        self.html_tags.clear();
-        self.anchors.clear();
-        self.strong.clear();
-        self.literal_markers.clear();
-    }
-}
-
-/// The atoms of every closed block, one buffer per kind.
+/// The atoms of every block, one buffer per kind.
 struct Buffers {
     text_runs: AtomBuffer<Range<usize>>,
     code_spans: AtomBuffer<Range<usize>>,
@@ -182,15 +183,39 @@ impl Buffers {
         }
     }
 
-    /// Moves the atoms of a closed leaf into the buffers, and their places into its block.
-    fn append(&mut self, block: &mut Block, atoms: &mut OpenAtoms) {
-        block.text_runs = self.text_runs.append(&mut atoms.text_runs);
-        block.code_spans = self.code_spans.append(&mut atoms.code_spans);
-        block.links = self.links.append(&mut atoms.links);
-        block.html_tags = self.html_tags.append(&mut atoms.html_tags);
-        block.anchors = self.anchors.append(&mut atoms.anchors);
-        block.strong = self.strong.append(&mut atoms.strong);
-        block.literal_markers = self.literal_markers.append(&mut atoms.literal_markers);
+    /// Where the atoms of a leaf opened now start.
+    fn starts(&self) -> AtomStarts {
+        AtomStarts {
+            text_runs: self.text_runs.len(),
+            code_spans: self.code_spans.len(),
+            links: self.links.len(),
+            html_tags: self.html_tags.len(),
+            anchors: self.anchors.len(),
+            strong: self.strong.len(),
+            literal_markers: self.literal_markers.len(),
+        }
+    }
+
+    /// Drops the atoms of a leaf that is not a block.
+    fn truncate(&mut self, starts: &AtomStarts) {
+        self.text_runs.truncate(starts.text_runs);
+        self.code_spans.truncate(starts.code_spans);
+        self.links.truncate(starts.links);
+        self.html_tags.truncate(starts.html_tags);
+        self.anchors.truncate(starts.anchors);
+        self.strong.truncate(starts.strong);
+        self.literal_markers.truncate(starts.literal_markers);
+    }
+
+    /// Gives a closed leaf's block the places of its atoms.
+    fn close(&self, block: &mut Block, starts: &AtomStarts) {
+        block.text_runs = self.text_runs.close(starts.text_runs);
+        block.code_spans = self.code_spans.close(starts.code_spans);
+        block.links = self.links.close(starts.links);
+        block.html_tags = self.html_tags.close(starts.html_tags);
+        block.anchors = self.anchors.close(starts.anchors);
+        block.strong = self.strong.close(starts.strong);
+        block.literal_markers = self.literal_markers.close(starts.literal_markers);
     }
 
     /// Gives the blocks their atoms.
@@ -286,13 +311,15 @@ impl<'t> Walker<'t> {
             containers: Containers::default(),
             alert_stack: Vec::new(),
             open: None,
-            open_atoms: OpenAtoms::default(),
             table: None,
             tables_seen: 0,
             strong_starts: Vec::new(),
             link_stack: Vec::new(),
             in_metadata: false,
             comments: Vec::new(),
+            next_star: text.len(),
+            // Past any offset: the first question searches.
+            stars_from: usize::MAX,
         }
     }
 
@@ -312,6 +339,7 @@ impl Walker<'_> {
             self.containers.clone(),
             start,
             implicit,
+            self.buffers.starts(),
         ));
     }
 
@@ -319,7 +347,6 @@ impl Walker<'_> {
         let Some(leaf) = self.open.take() else {
             return;
         };
-        let atoms = &mut self.open_atoms;
         if leaf.kind == BlockKind::Html {
             let text = self.text;
             let comments = comments_in(text, leaf.range.clone());
@@ -332,7 +359,7 @@ impl Walker<'_> {
             only_comments &= text[cursor..leaf.range.end].trim().is_empty();
             self.comments.extend(comments);
             if only_comments {
-                atoms.clear();
+                self.buffers.truncate(&leaf.atoms);
                 return;
             }
         }
@@ -343,13 +370,16 @@ impl Walker<'_> {
         let mut block = Block::new(leaf.kind, leaf.containers, leaf.range.start);
         block.range = leaf.range;
         block.emphasis = leaf.emphasis;
+        let buffers = &self.buffers;
         if let BlockKind::Heading(_) = block.kind {
             let text = self.text;
-            let runs = atoms.text_runs.iter().map(|run| &text[run.clone()]);
-            let codes = (atoms.code_spans.iter()).map(|code| text[code.clone()].trim_matches('`'));
+            let runs = (buffers.text_runs.since(leaf.atoms.text_runs).iter())
+                .map(|run| &text[run.clone()]);
+            let codes = (buffers.code_spans.since(leaf.atoms.code_spans).iter())
+                .map(|code| text[code.clone()].trim_matches('`'));
             block.heading_slug = Some(model::slug_of(runs.chain(codes)));
         }
-        self.buffers.append(&mut block, atoms);
+        buffers.close(&mut block, &leaf.atoms);
         self.blocks.push(block);
     }
 
@@ -359,23 +389,30 @@ impl Walker<'_> {
         }
     }
 
-    /// The open leaf and its atoms, opening an implicit paragraph for inline content outside
-    /// any leaf.
-    fn leaf(&mut self, start: usize) -> (&mut OpenLeaf, &mut OpenAtoms) {
+    /// The open leaf and the buffers its atoms go to, opening an implicit paragraph for inline
+    /// content outside any leaf.
+    fn leaf(&mut self, start: usize) -> (&mut OpenLeaf, &mut Buffers) {
         let containers = &self.containers;
+        let buffers = &mut self.buffers;
         let leaf = self.open.get_or_insert_with(|| {
-            OpenLeaf::new(BlockKind::Paragraph, containers.clone(), start, true)
+            OpenLeaf::new(
+                BlockKind::Paragraph,
+                containers.clone(),
+                start,
+                true,
+                buffers.starts(),
+            )
         });
-        (leaf, &mut self.open_atoms)
+        (leaf, buffers)
     }
 
-    /// Marks the open leaf as holding content (text, code, HTML or a link), and gives its atoms
-    /// unless only ranges are wanted.
-    fn content_atoms(&mut self, start: usize) -> Option<&mut OpenAtoms> {
+    /// Marks the open leaf as holding content (text, code, HTML or a link), and gives it and
+    /// the buffers of its atoms unless only ranges are wanted.
+    fn content_atoms(&mut self, start: usize) -> Option<(&OpenLeaf, &mut Buffers)> {
         let ranges_only = self.ranges_only;
-        let (leaf, atoms) = self.leaf(start);
+        let (leaf, buffers) = self.leaf(start);
         leaf.has_content = true;
-        (!ranges_only).then_some(atoms)
+        (!ranges_only).then_some((&*leaf, buffers))
     }
 
     /// A link's destination, as the model keeps it (not kept when only ranges are wanted).
@@ -385,6 +422,17 @@ impl Walker<'_> {
         } else {
             destination.into_string()
         }
+    }
+
+    /// The first `*` at or after `offset`, or the text's length. Text events come in the order
+    /// of the text, so each star is searched for about once.
+    fn next_star(&mut self, offset: usize) -> usize {
+        if offset < self.stars_from || self.next_star < offset {
+            let rest = &self.text.as_bytes()[offset..];
+            self.next_star = memchr::memchr(b'*', rest).map_or(self.text.len(), |at| offset + at);
+            self.stars_from = offset;
+        }
+        self.next_star
     }
 
     fn extend(&mut self, range: &Range<usize>) {
@@ -398,24 +446,27 @@ impl Walker<'_> {
     }
 
     fn event(&mut self, event: Event<'_>, range: Range<usize>) {
-        match &event {
-            Event::Start(Tag::MetadataBlock(_)) => self.in_metadata = true,
-            Event::End(TagEnd::MetadataBlock(_)) => self.in_metadata = false,
-            _ if self.in_metadata => return,
-            _ => {}
+        // The front matter is not Markdown to check: everything inside it is skipped (its
+        // start is handled in `start`).
+        if self.in_metadata {
+            if let Event::End(TagEnd::MetadataBlock(_)) = event {
+                self.in_metadata = false;
+            }
+            return;
         }
         match event {
             Event::Start(tag) => self.start(tag, range),
             Event::End(tag) => self.end(tag, range),
             Event::Text(_) => {
                 self.extend(&range);
+                let has_star = !self.ranges_only && self.next_star(range.start) < range.end;
                 let text = self.text;
-                let Some(atoms) = self.content_atoms(range.start) else {
+                let Some((leaf, atoms)) = self.content_atoms(range.start) else {
                     return;
                 };
                 // pulldown-cmark splits text at escapes and entities; a run is re-joined when
                 // only the backslashes of escapes stand between two pieces.
-                match atoms.text_runs.last_mut() {
+                match atoms.text_runs.last_since(leaf.atoms.text_runs) {
                     Some(last)
                         if last.end <= range.start
                             && text[last.end..range.start].bytes().all(|b| b == b'\\') =>
@@ -424,11 +475,14 @@ impl Walker<'_> {
                     }
                     _ => atoms.text_runs.push(range.clone()),
                 }
-                record_literal_markers(text, &range, &mut atoms.literal_markers);
+                if has_star {
+                    let markers_start = leaf.atoms.literal_markers;
+                    record_literal_markers(text, &range, &mut atoms.literal_markers, markers_start);
+                }
             }
             Event::Code(_) => {
                 self.extend(&range);
-                if let Some(atoms) = self.content_atoms(range.start) {
+                if let Some((_, atoms)) = self.content_atoms(range.start) {
                     atoms.code_spans.push(range);
                 }
             }
@@ -440,7 +494,7 @@ impl Walker<'_> {
                     self.comments.extend(comments_in(self.text, range.clone()));
                 }
                 self.extend(&range);
-                let Some(atoms) = self.content_atoms(range.start) else {
+                let Some((_, atoms)) = self.content_atoms(range.start) else {
                     return;
                 };
                 atoms.html_tags.push(range.clone());
@@ -508,9 +562,12 @@ impl Walker<'_> {
             | Tag::FootnoteDefinition(_)
             | Tag::DefinitionList
             | Tag::DefinitionListTitle
-            | Tag::DefinitionListDefinition
-            | Tag::MetadataBlock(_) => {
+            | Tag::DefinitionListDefinition => {
                 self.close_implicit_leaf();
+            }
+            Tag::MetadataBlock(_) => {
+                self.close_implicit_leaf();
+                self.in_metadata = true;
             }
             Tag::Table(_) => {
                 self.close_implicit_leaf();
@@ -616,7 +673,7 @@ impl Walker<'_> {
                 };
                 self.extend(&range);
                 let text = self.text;
-                let Some(atoms) = self.content_atoms(start) else {
+                let Some((_, atoms)) = self.content_atoms(start) else {
                     return;
                 };
                 let whole = start..range.end;
@@ -731,7 +788,14 @@ fn find_destination(text: &str, link: &Range<usize>, autolink: bool) -> Option<R
 /// Records `*` runs that stayed text: an unrendered emphasis delimiter, escaped (`\*\*`) or
 /// not. pulldown-cmark gives an escaped star the range of the star alone, so the backslash is
 /// looked up in the text before it.
-fn record_literal_markers(text: &str, range: &Range<usize>, markers: &mut Vec<LiteralMarker>) {
+/// `markers_start` is where the open leaf's markers start in `markers`: only they can be
+/// extended.
+fn record_literal_markers(
+    text: &str,
+    range: &Range<usize>,
+    markers: &mut AtomBuffer<LiteralMarker>,
+    markers_start: usize,
+) {
     let bytes = text.as_bytes();
     let mut index = range.start;
     while index < range.end {
@@ -751,7 +815,7 @@ fn record_literal_markers(text: &str, range: &Range<usize>, markers: &mut Vec<Li
                 break;
             }
         }
-        match markers.last_mut() {
+        match markers.last_since(markers_start) {
             Some(last) if last.escaped == escaped && last.range.end >= start => {
                 last.range.end = last.range.end.max(end)
             }

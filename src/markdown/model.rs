@@ -79,7 +79,9 @@ pub struct LiteralMarker {
 /// Invariant: `buffer` is `None` exactly when `range` is empty, once the walk has shared it.
 #[derive(Clone)]
 pub struct Atoms<T> {
-    buffer: Option<Arc<[T]>>,
+    /// The buffer as the walk filled it: an `Arc<[T]>` would copy it once more, and a thin
+    /// pointer keeps `Block` (seven of these) smaller.
+    buffer: Option<Arc<Vec<T>>>,
     range: Range<usize>,
 }
 
@@ -125,7 +127,8 @@ impl<T: fmt::Debug> fmt::Debug for Atoms<T> {
 }
 
 /// The atoms of one kind of every block of a text, collected block after block during the
-/// walk and shared by the blocks at its end.
+/// walk and shared by the blocks at its end. The atoms of the block being collected are those
+/// from the start it was opened at ([`AtomBuffer::len`] then) to the end.
 pub(crate) struct AtomBuffer<T> {
     all: Vec<T>,
 }
@@ -135,18 +138,48 @@ impl<T> AtomBuffer<T> {
         AtomBuffer { all: Vec::new() }
     }
 
-    /// Moves a block's atoms to the end of the buffer. The place returned reads as empty until
+    /// How many atoms the buffer holds: where the next block's atoms start.
+    pub(crate) fn len(&self) -> usize {
+        self.all.len()
+    }
+
+    pub(crate) fn push(&mut self, atom: T) {
+        self.all.push(atom);
+    }
+
+    /// The atoms from `start` on: those of the block being collected.
+    pub(crate) fn since(&self, start: usize) -> &[T] {
+        &self.all[start..]
+    }
+
+    /// The last atom of the block being collected, if it has one.
+    pub(crate) fn last_since(&mut self, start: usize) -> Option<&mut T> {
+        self.all[start..].last_mut()
+    }
+
+    /// Drops the atoms of a block that turned out not to be one.
+    pub(crate) fn truncate(&mut self, start: usize) {
+        self.all.truncate(start);
+    }
+
+    /// The place of the atoms from `start` on, which reads as empty until
     /// [`AtomBuffer::share`].
-    pub(crate) fn append(&mut self, atoms: &mut Vec<T>) -> Atoms<T> {
-        let start = self.all.len();
-        self.all.append(atoms);
+    pub(crate) fn close(&self, start: usize) -> Atoms<T> {
         Atoms {
             buffer: None,
             range: start..self.all.len(),
         }
     }
 
-    /// Gives each place that [`AtomBuffer::append`] returned, and holds atoms, the buffer.
+    /// Moves a block's atoms to the end of the buffer and returns their place, as
+    /// [`AtomBuffer::close`].
+    pub(crate) fn append(&mut self, atoms: &mut Vec<T>) -> Atoms<T> {
+        let start = self.all.len();
+        self.all.append(atoms);
+        self.close(start)
+    }
+
+    /// Gives each place that [`AtomBuffer::close`] returned, and holds atoms, the buffer.
     pub(crate) fn share<'a>(self, places: impl Iterator<Item = &'a mut Atoms<T>>)
     where
         T: 'a,
@@ -154,7 +187,7 @@ impl<T> AtomBuffer<T> {
         if self.all.is_empty() {
             return;
         }
-        let all: Arc<[T]> = self.all.into();
+        let all = Arc::new(self.all);
         for place in places.filter(|place| !place.range.is_empty()) {
             place.buffer = Some(Arc::clone(&all));
         }
