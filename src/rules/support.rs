@@ -27,17 +27,22 @@ pub(crate) fn source_block_label(
     block: &Block,
     message: impl Into<String>,
 ) -> Option<Label> {
+    let (file, document) = reference_document(cx)?;
+    let range = cx.reference?.view.original(block.range.clone());
+    Some(Label::new(file, document.first_line_of(range), message))
+}
+
+/// The file the reference view belongs to: the English source, or a side-by-side target that
+/// embeds its English.
+pub(crate) fn reference_document<'a>(
+    cx: &Context<'a>,
+) -> Option<(FileSide, &'a crate::document::Document)> {
     let reference = cx.reference?;
-    let range = reference.view.original(block.range.clone());
     let document = match reference.file {
         FileSide::Source => &cx.source?.document,
         FileSide::Target => &cx.target.document,
     };
-    Some(Label::new(
-        reference.file,
-        document.first_line_of(range),
-        message,
-    ))
+    Some((reference.file, document))
 }
 
 /// Whether a block is prose that pairwise token rules compare (not code, not raw HTML).

@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
-use crate::rules::support::{source_block_label, target_block_label};
+use crate::rules::support::{reference_document, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -140,14 +140,39 @@ fn lost_alert(cx: &Context<'_>, source: &Block, target: &Block, kind: &str) -> D
     let mut diagnostic = Diagnostic::new(&StructureDrift::INFO, message, primary).with_help(
         format!("write the paragraph as a `> [!{kind}]` alert, as the source does"),
     );
-    if let Some(label) = source_block_label(
+    if let Some(label) = alert_marker_label(
         cx,
         source,
+        kind,
         format!("`[!{kind}]` alert in the English source"),
     ) {
         diagnostic = diagnostic.with_secondary(label);
     }
     diagnostic
+}
+
+/// A label on the source's `[!KIND]` marker, which is no text of the alert's paragraphs: it is
+/// looked for from the line before the paragraph to the paragraph's start, and the label falls
+/// back to the paragraph's first line when it is not there (a later paragraph of the alert).
+fn alert_marker_label(
+    cx: &Context<'_>,
+    block: &Block,
+    kind: &str,
+    message: String,
+) -> Option<Label> {
+    let (file, document) = reference_document(cx)?;
+    let range = cx.reference?.view.original(block.range.clone());
+    let from = (document.line_range(document.line_index(range.start).saturating_sub(1))).start;
+    let marker = format!("[!{kind}]");
+    let marker_range = document.text[from..range.start]
+        .to_ascii_uppercase()
+        .rfind(&marker)
+        .map(|at| from + at..from + at + marker.len());
+    Some(Label::new(
+        file,
+        marker_range.unwrap_or_else(|| document.first_line_of(range)),
+        message,
+    ))
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -282,5 +307,42 @@ impl Rule for StructureDrift {
                 .with_help("give the table the source's rows and columns; translate the cells, not the layout"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::analysis::Parsed;
+    use crate::diagnostic::FileSide;
+    use crate::document::Document;
+    use crate::engine::{CheckOptions, Settings, check};
+
+    #[test]
+    fn a_lost_alert_points_at_the_marker_of_the_source() {
+        let source = "# Title\n\n> [!NOTE]\n> Restart the client after the update.\n";
+        let target = "# 标题\n\n**注意**：更新后重新启动客户端。\n";
+        let parse = |path: &str, text: &str| {
+            Parsed::new(Arc::new(Document::new(path, text))).expect("parses")
+        };
+        let options = CheckOptions {
+            locale: Some("zh-cn".into()),
+            source_expected: true,
+            ..CheckOptions::default()
+        };
+        let (source_parsed, target_parsed) = (parse("en.md", source), parse("zh.md", target));
+        let findings = check(
+            &target_parsed,
+            Some(&source_parsed),
+            &Settings::default(),
+            options,
+        );
+        let lost: Vec<_> = findings.iter().filter(|d| d.code == "LD203").collect();
+        assert_eq!(lost.len(), 1, "{findings:?}");
+        assert_eq!(&target[lost[0].primary.range.clone()], "**注意**");
+        let marker = &lost[0].secondary[0];
+        assert_eq!(marker.file, FileSide::Source);
+        assert_eq!(&source[marker.range.clone()], "[!NOTE]");
     }
 }
