@@ -1276,16 +1276,36 @@ pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
     let mut scorer = RowScorer::new(source, target);
     // best: the best total for source[i..] and target[j..], row by row as `Band` lays them out.
     let mut best = Vec::with_capacity(band.cells());
+    // The pairs that can be taken, row after row from the last up, and where each row's start:
+    // the way back reads its pairs' scores here rather than scoring them again (which merges
+    // the two blocks' sets, long for English words).
+    let mut taken = Vec::new();
+    let mut taken_start = vec![0; n];
     for i in (0..n).rev() {
         let pairs = scorer.row(i, band.lo[i]..band.hi[i]);
         band.fill_row(&mut best, i, pairs);
+        taken_start[i] = taken.len();
+        taken.extend_from_slice(pairs);
     }
+    let taken_in_row = |i: usize| {
+        let end = if i == 0 {
+            taken.len()
+        } else {
+            taken_start[i - 1]
+        };
+        &taken[taken_start[i]..end]
+    };
     let mut pairs = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (0, 0);
     while i < n && j < m {
         let here = band.best(&best, i, j);
+        // A row's pairs are ordered by offset from the right.
         let take = match band.index(i, j) {
-            Some(_) => score(&source[i], &target[j]).unwrap_or(f32::NEG_INFINITY),
+            Some(_) => {
+                let row = taken_in_row(i);
+                row.binary_search_by(|&(offset, _)| (j - band.lo[i]).cmp(&offset))
+                    .map_or(f32::NEG_INFINITY, |found| row[found].1)
+            }
             None => f32::NEG_INFINITY,
         };
         if take.is_finite() && (take + band.best(&best, i + 1, j + 1) - here).abs() < 1e-4 {
