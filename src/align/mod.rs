@@ -141,38 +141,44 @@ static WORD_BYTE: [u8; 256] = {
 /// alignment matters).
 fn push_latin_word_hashes(text: &str, hashes: &mut Vec<u64>) {
     const HIGH_BITS: u64 = 0x8080_8080_8080_8080;
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
+    // The text is walked as a shrinking slice rather than by index, so that no byte costs a
+    // bounds check (only a word or a skipped run does, once): this loop reads every byte of
+    // every block, twice for side-by-side files.
+    let mut rest = text.as_bytes();
+    while let Some((&byte, after)) = rest.split_first() {
         if WORD_BYTE[usize::from(byte)] == 0 {
-            at += 1;
+            rest = after;
             if byte >= 0x80 {
                 // Translated prose is mostly runs of non-ASCII chars, every byte of which has
                 // its high bit set and none of which is in a word: a run is skipped eight bytes
                 // at a time rather than looked up byte by byte.
-                while let Some(chunk) = bytes[at..].first_chunk::<8>() {
+                while let Some((chunk, after_chunk)) = rest.split_first_chunk::<8>() {
                     let ascii = !u64::from_le_bytes(*chunk) & HIGH_BITS;
-                    at += (ascii.trailing_zeros() / 8) as usize;
-                    if ascii != 0 {
+                    if ascii == 0 {
+                        rest = after_chunk;
+                    } else {
+                        // The first ASCII byte of the chunk, once per run.
+                        rest = &rest[(ascii.trailing_zeros() / 8) as usize..];
                         break;
                     }
                 }
             }
             continue;
         }
-        let start = at;
-        let (mut hash, mut seen) = (FNV_OFFSET, 0);
-        while let Some(&byte) = bytes.get(at) {
+        // One pass over the word finds its end and hashes it.
+        let (mut hash, mut seen, mut length) = (FNV_OFFSET, 0, 0);
+        for &byte in rest {
             let lower = WORD_BYTE[usize::from(byte)];
             if lower == 0 {
                 break;
             }
             hash = (hash ^ u64::from(lower)).wrapping_mul(FNV_PRIME);
             seen |= lower;
-            at += 1;
+            length += 1;
         }
+        rest = &rest[length..];
         // Lower-case letters (0x61..=0x7a) have bit 6 set, digits (0x30..=0x39) do not.
-        if at - start >= 3 && seen & 0x40 != 0 {
+        if length >= 3 && seen & 0x40 != 0 {
             hashes.push(hash);
         }
     }
