@@ -1285,7 +1285,9 @@ pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
     // The pairs that can be taken, row after row from the last up, and where each row's start:
     // the way back reads its pairs' scores here rather than scoring them again (which merges
     // the two blocks' sets, long for English words).
-    let mut taken = Vec::new();
+    // Sized for every cell up front: growing it copied what it held into fresh pages, and the
+    // page faults cost more than the scoring it saves; capacity never written is never touched.
+    let mut taken = Vec::with_capacity(band.cells());
     let mut taken_start = vec![0; n];
     for i in (0..n).rev() {
         let pairs = scorer.row(i, band.lo[i]..band.hi[i]);
