@@ -14,3 +14,28 @@ pub(crate) fn text_of(
     ];
     proptest::collection::vec(piece, 0..max).prop_map(|pieces| pieces.concat())
 }
+
+/// The findings of rule `code` when `target`, a zh-cn translation, is checked against `source`
+/// with the default settings.
+pub(crate) fn findings_of(
+    code: &str,
+    source: &str,
+    target: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::analysis::Parsed;
+    use crate::document::Document;
+    use crate::engine::{CheckOptions, Settings, check};
+    let parse = |path: &str, text: &str| {
+        Parsed::new(std::sync::Arc::new(Document::new(path, text))).expect("parses")
+    };
+    let options = CheckOptions {
+        locale: Some("zh-cn".into()),
+        source_expected: true,
+        ..CheckOptions::default()
+    };
+    let (source, target) = (parse("en.md", source), parse("zh.md", target));
+    check(&target, Some(&source), &Settings::default(), options)
+        .into_iter()
+        .filter(|d| d.code == code)
+        .collect()
+}

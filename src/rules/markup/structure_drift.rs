@@ -312,33 +312,15 @@ impl Rule for StructureDrift {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use crate::analysis::Parsed;
     use crate::diagnostic::FileSide;
-    use crate::document::Document;
-    use crate::engine::{CheckOptions, Settings, check};
+    use crate::testing::findings_of;
 
     #[test]
     fn a_lost_alert_points_at_the_marker_of_the_source() {
         let source = "# Title\n\n> [!NOTE]\n> Restart the client after the update.\n";
         let target = "# 标题\n\n**注意**：更新后重新启动客户端。\n";
-        let parse = |path: &str, text: &str| {
-            Parsed::new(Arc::new(Document::new(path, text))).expect("parses")
-        };
-        let options = CheckOptions {
-            locale: Some("zh-cn".into()),
-            source_expected: true,
-            ..CheckOptions::default()
-        };
-        let (source_parsed, target_parsed) = (parse("en.md", source), parse("zh.md", target));
-        let findings = check(
-            &target_parsed,
-            Some(&source_parsed),
-            &Settings::default(),
-            options,
-        );
-        let lost: Vec<_> = findings.iter().filter(|d| d.code == "LD203").collect();
+        let findings = findings_of("LD203", source, target);
+        let lost: Vec<_> = findings.iter().collect();
         assert_eq!(lost.len(), 1, "{findings:?}");
         assert_eq!(&target[lost[0].primary.range.clone()], "**注意**");
         let marker = &lost[0].secondary[0];

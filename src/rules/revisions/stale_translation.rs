@@ -215,28 +215,11 @@ fn check_handoff(cx: &Context<'_>, handoff: &HandoffView<'_>, out: &mut Vec<Diag
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
-    use crate::analysis::Parsed;
     use crate::diagnostic::{Diagnostic, FileSide};
-    use crate::document::Document;
-    use crate::engine::Settings;
-    use crate::engine::{CheckOptions, check};
+    use crate::testing::findings_of;
 
     fn stale(source: &str, target: &str) -> Vec<Diagnostic> {
-        let parse = |path: &str, text: &str| {
-            Parsed::new(Arc::new(Document::new(path, text))).expect("parses")
-        };
-        let options = CheckOptions {
-            locale: Some("zh-cn".into()),
-            source_expected: true,
-            ..CheckOptions::default()
-        };
-        let (source, target) = (parse("en.md", source), parse("zh.md", target));
-        check(&target, Some(&source), &Settings::default(), options)
-            .into_iter()
-            .filter(|d| d.code == "LD401")
-            .collect()
+        findings_of("LD401", source, target)
     }
 
     fn segment(translated: &str, english: &str) -> String {
