@@ -85,6 +85,34 @@ fn forward(text: &str, offset: usize, width: usize, ceiling: usize) -> usize {
     ceiling
 }
 
+/// The part of a long line shown for labels whose parts on it are `parts`: from a little before
+/// the first to a little after the last, at most `MAX_WINDOW` columns.
+fn window(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Range<usize> {
+    let (first, last) = parts
+        .iter()
+        .fold((line.end, line.start), |(first, last), l| {
+            (first.min(l.start), last.max(l.end))
+        });
+    let first = if first > last { line.start } else { first };
+    let start = back(text, first, BEFORE_LABEL, line.start);
+    let reach = forward(text, first, FROM_LABEL, line.end).max(last);
+    let mut end =
+        forward(text, reach, AFTER_LABEL, line.end).min(forward(text, start, MAX_WINDOW, line.end));
+    if end < line.end {
+        // No run of padding (a table's) before the `…`.
+        end = start
+            .max(last.min(end))
+            .max(start + text[start..end].trim_end().len());
+    }
+    start..end
+}
+
+/// Whether a window of a line shows where a label starts (at its end: drawn after its last
+/// character, as at the end of a line).
+fn shows(window: &Range<usize>, label: &Range<usize>) -> bool {
+    (window.start..=window.end).contains(&label.start)
+}
+
 impl<'d> Excerpt<'d> {
     fn new(document: &'d Document, labels: &[Range<usize>]) -> Excerpt<'d> {
         let text = document.text.as_str();
@@ -110,28 +138,21 @@ impl<'d> Excerpt<'d> {
             let shown = if long {
                 // The labels' parts on this line, each cut to its first `LONG_LABEL` columns:
                 // a label as wide as a side-by-side paragraph would otherwise fill the window.
-                let on_line = labels
+                let parts: Vec<Range<usize>> = labels
                     .iter()
                     .filter(|l| l.start <= line.end && l.end >= line.start)
                     .map(|l| {
                         let start = l.start.max(line.start);
                         start..forward(text, start, LONG_LABEL, l.end.min(line.end))
-                    });
-                let (first, last) = on_line.fold((line.end, line.start), |(first, last), l| {
-                    (first.min(l.start), last.max(l.end))
-                });
-                let first = if first > last { line.start } else { first };
-                let start = back(text, first, BEFORE_LABEL, line.start);
-                let reach = forward(text, first, FROM_LABEL, line.end).max(last);
-                let mut end = forward(text, reach, AFTER_LABEL, line.end)
-                    .min(forward(text, start, MAX_WINDOW, line.end));
-                if end < line.end {
-                    // No run of padding (a table's) before the `…`.
-                    end = start
-                        .max(last.min(end))
-                        .max(start + text[start..end].trim_end().len());
+                    })
+                    .collect();
+                let shown = window(text, &line, &parts);
+                // Labels too far apart for one window: the first (the primary, when it is on
+                // this line) decides, and the others are left out of the rendering.
+                match parts.first() {
+                    Some(first) if !shows(&shown, first) => window(text, &line, &parts[..1]),
+                    _ => shown,
                 }
-                start..end
             } else {
                 line.clone()
             };
@@ -153,6 +174,12 @@ impl<'d> Excerpt<'d> {
             excerpt.text.push('\n');
         }
         excerpt
+    }
+
+    /// Whether the excerpt shows where a label of the file starts.
+    fn shows_label(&self, label: &Range<usize>) -> bool {
+        self.line(self.document.line_index(label.start))
+            .is_some_and(|line| shows(&line.shown, label))
     }
 
     /// The excerpt line that shows line `index` of the file.
@@ -289,6 +316,10 @@ pub fn render(report: &FileReport, writer: &mut dyn WriteColor) -> std::io::Resu
         let mut labels =
             vec![CsLabel::primary(id, range).with_message(diagnostic.primary.message.clone())];
         for label in &diagnostic.secondary {
+            if !files.files[id_of(label)].shows_label(&label.range) {
+                // On a long line, too far from the primary for one window.
+                continue;
+            }
             let (id, range) = excerpt_range(label);
             labels.push(CsLabel::secondary(id, range).with_message(label.message.clone()));
         }
@@ -534,5 +565,25 @@ mod tests {
         assert!(shown.ends_with('…') && widest(shown) <= 140, "{out}");
         let carets = out.lines().find(|l| l.contains('^')).unwrap();
         assert_eq!(carets.matches('^').count(), 120, "{out}");
+    }
+
+    #[test]
+    fn a_label_too_far_from_the_primary_for_one_window_is_left_out() {
+        let filler = "x ".repeat(300);
+        let target = format!("{filler}second {filler}first {filler}\n");
+        let report = report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, "first", 0),
+                (FileSide::Target, "second", 0),
+            ],
+        );
+        let out = rendered(&report);
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert!(shown.contains(" first "), "{out}");
+        assert!(out.contains("`first` here"), "{out}");
+        // Not drawn at the edge of the window, where it would point at the wrong text.
+        assert!(!out.contains("`second` here"), "{out}");
     }
 }
