@@ -63,15 +63,15 @@ static PATH_HERE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// The file-name extensions that start with `letter`, in the order that the alternation
-/// `exe|msc|…|ya?ml|…|html?|…|csproj|sln` of the file-name regex tried them, optional letters
-/// expanded greedy first (`yaml` before `yml`). The first that matches wins, so `cs` shadows
-/// `csproj`: `a.csproj` reads as `a.cs` followed by a letter, which is no file name. Kept as
-/// the regex had it, so that findings do not change.
+/// `exe|msc|…|ya?ml|…|html?|…|csproj|cs|…|sln` of the file-name pattern tries them, optional
+/// letters expanded greedy first (`yaml` before `yml`). The first that matches wins, so an
+/// extension comes before every extension that is a prefix of it: were `cs` tried first,
+/// `a.csproj` would read as `a.cs` followed by a letter, which is no file name.
 fn extensions_starting_with(letter: u8) -> &'static [&'static str] {
     match letter {
         b'b' => &["bat"],
         b'c' => &[
-            "cmd", "css", "config", "cer", "crt", "cab", "csv", "cs", "csproj",
+            "cmd", "css", "config", "cer", "crt", "cab", "csv", "csproj", "cs",
         ],
         b'd' => &["dll", "docx", "doc"],
         b'e' => &["exe"],
@@ -685,7 +685,7 @@ mod oracle {
 
     static FILE_NAME: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(
-            r"(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|msc|msi|msp|dll|sys|json|xml|ya?ml|toml|md|txt|ps1|psm1|psd1|cmd|bat|sh|py|html?|css|config|cer|crt|pem|pfx|zip|cab|log|csv|ini|inf|reg|cs|vbs|png|jpe?g|gif|svg|pdf|docx?|xlsx?|pptx?|ost|pst|vhdx?|iso|ics|xaml|csproj|sln)",
+            r"(?i)[A-Za-z0-9_-][A-Za-z0-9_.-]*\.(?:exe|msc|msi|msp|dll|sys|json|xml|ya?ml|toml|md|txt|ps1|psm1|psd1|cmd|bat|sh|py|html?|css|config|cer|crt|pem|pfx|zip|cab|log|csv|ini|inf|reg|csproj|cs|vbs|png|jpe?g|gif|svg|pdf|docx?|xlsx?|pptx?|ost|pst|vhdx?|iso|ics|xaml|sln)",
         )
         .expect("file-name pattern is valid")
     });
@@ -840,7 +840,16 @@ mod tests {
                 (TokenKind::Host, "b.com"),
                 (TokenKind::Number, "1.2"),
                 (TokenKind::Number, "3"),
+                (TokenKind::FileName, "ab.csproj"),
                 (TokenKind::FileName, "setup.exe.txt"),
+            ]
+        );
+        // An extension is tried before the shorter ones it starts with.
+        assert_eq!(
+            kinds("build App.csproj, not App.cs"),
+            [
+                (TokenKind::FileName, "App.csproj"),
+                (TokenKind::FileName, "App.cs")
             ]
         );
         // Case-insensitive matching folds `ſ` (long s) to `s`, as the file-name regex did.

@@ -409,6 +409,23 @@ mod tests {
     }
 
     #[test]
+    fn project_files_are_file_names() {
+        let findings = crate::testing::findings_of(
+            "LD101",
+            "Edit Contoso.App.csproj and App.csproj.\n",
+            "编辑 Contoso.Apps.csproj 和 Apps.csproj。\n",
+        );
+        let messages: Vec<&str> = findings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "file name `Contoso.Apps.csproj` differs from the source's `Contoso.App.csproj`",
+                "file name `Apps.csproj` differs from the source's `App.csproj`",
+            ]
+        );
+    }
+
+    #[test]
     fn similar_hosts() {
         assert!(similarity("sipdir.online.microsoft.com", "sipdir.online.lync.com") >= 0.5);
         assert!(similarity("bobk@contoso.com", "sipdir.online.lync.com") < 0.5);
