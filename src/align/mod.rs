@@ -1005,6 +1005,9 @@ struct RowScorer<'a> {
     cell_postings: Postings,
     window: ShapeWindow,
     shape_pairs: ShapePairs,
+    /// The same for blocks that are the same cell of two tables, whose pairs are scored from
+    /// what they share (their `alone` is not read).
+    same_cell_shape_pairs: ShapePairs,
     /// Per target shape, its [`ShapePair`] with the current row's source shape.
     row_shape_pairs: Vec<ShapePair>,
     /// The sizes of each target block's sets, side by side for the scoring loop.
@@ -1039,6 +1042,7 @@ impl<'a> RowScorer<'a> {
             ),
             window: ShapeWindow::new(target_shape_count, target.len()),
             shape_pairs: ShapePairs::new(source_shapes.example.len(), target_shape_count),
+            same_cell_shape_pairs: ShapePairs::new(source_shapes.example.len(), target_shape_count),
             row_shape_pairs: vec![ShapePair::NEVER; target_shape_count],
             target_sizes: target.iter().map(SetCounts::sizes).collect(),
             source_shapes,
@@ -1109,12 +1113,25 @@ impl<'a> RowScorer<'a> {
                 word &= !(1 << bit);
                 let offset = word_index * 64 + bit;
                 let shared = std::mem::take(&mut self.shared[offset]);
-                let pair = &self.row_shape_pairs[shapes[offset]];
+                let target_shape = shapes[offset];
+                let pair = &self.row_shape_pairs[target_shape];
                 let score = if table_cell && same_cell(source, &self.target[columns.start + offset])
                 {
-                    let target = &self.target[columns.start + offset];
-                    ShapePair::of(source, target, true)
-                        .and_then(|pair| pair.score(source_sizes, sizes[offset], shared))
+                    // What a pair owes to its shapes does not depend on which blocks have them,
+                    // so same-cell pairs too are worked out once per pair of shapes.
+                    let pair = self
+                        .same_cell_shape_pairs
+                        .get(source_shape, target_shape, || {
+                            let target_example =
+                                &self.target[self.target_shapes.example[target_shape]];
+                            ShapePair::of(source_example, target_example, true)
+                                .unwrap_or(ShapePair::NEVER)
+                        });
+                    if pair.start.is_finite() {
+                        pair.score(source_sizes, sizes[offset], shared)
+                    } else {
+                        None
+                    }
                 } else if shared.is_none() {
                     Some(pair.alone)
                 } else if pair.start.is_finite() {
