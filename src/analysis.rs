@@ -6,7 +6,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::document::Document;
 use crate::markdown::frontmatter::{self, FrontMatter};
-use crate::markdown::model::{AtomBuffer, Atoms};
+use crate::markdown::model::{AtomBuffer, Atoms, BlockKind};
 use crate::markdown::sxs::{self, Projection, Segment, Side};
 use crate::markdown::{self, View};
 
@@ -173,7 +173,11 @@ impl Parsed {
             }
             let text = self.document.text.as_str();
             let projection = Projection::of_segments(text, &self.segments, Side::EmbeddedSource);
-            let blocks = markdown::parse_block_ranges(&projection.text);
+            // The translation's blocks, moved, when no segment can change the structure;
+            // otherwise a second parse.
+            let blocks = self
+                .derived_embedded_blocks()
+                .unwrap_or_else(|| markdown::parse_block_ranges(&projection.text));
             let block_segments = map_segments(
                 &projection,
                 blocks.iter().cloned(),
@@ -186,6 +190,20 @@ impl Parsed {
                 block_segments,
             }
         }))
+    }
+
+    /// The block ranges of the embedded English worked out from the translation's blocks, or
+    /// `None` when a segment might change the structure (see [`sxs::embedded_block_ranges`]).
+    fn derived_embedded_blocks(&self) -> Option<Vec<Range<usize>>> {
+        sxs::embedded_block_ranges(
+            &self.document.text,
+            &self.segments,
+            &self.target.projection,
+            (self.target.blocks.iter()).map(|block| {
+                let opaque = matches!(block.kind, BlockKind::CodeBlock | BlockKind::Html);
+                (block.range.clone(), opaque)
+            }),
+        )
     }
 
     /// A front matter value.
@@ -258,4 +276,213 @@ fn map_segments(
         .collect();
     buffer.share(block_segments.iter_mut());
     block_segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The file and whether its embedded English's blocks were derived; panics when derived
+    /// ranges differ from parsed ones.
+    fn derived_matches_parse(text: &str) -> bool {
+        let parsed = Parsed::new(Arc::new(Document::new("x.md", text))).expect("spans close");
+        if !parsed.is_side_by_side() {
+            return false;
+        }
+        let Some(derived) = parsed.derived_embedded_blocks() else {
+            return false;
+        };
+        let projection = Projection::of_segments(text, &parsed.segments, Side::EmbeddedSource);
+        let blocks = markdown::parse_block_ranges(&projection.text);
+        assert_eq!(derived, blocks, "{text:?}\nEnglish: {:?}", projection.text);
+        true
+    }
+
+    fn segment(id: usize, target: &str, source: Option<&str>) -> String {
+        let lookup = match source {
+            Some(source) => format!("<span data-stu-id=\"{id}\">{source}</span>"),
+            None => String::new(),
+        };
+        format!(
+            "<span data-ttu-id=\"{id}\">{target}</span><span class=\"sxs-lookup\">{lookup}</span>"
+        )
+    }
+
+    #[test]
+    fn typical_file_is_derived() {
+        let text = [
+            "# <a name=\"t\"></a>".to_string() + &segment(1, "标题", Some("Title")),
+            String::new(),
+            segment(2, "**注意**：一个。", Some("**Note**: one."))
+                + " "
+                + &segment(3, "二。", Some("Two `x`.")),
+            String::new(),
+            "- [".to_string() + &segment(4, "链接", Some("A link")) + "](a.md#x)",
+            "   - ".to_string() + &segment(5, "**粗体**", Some("**Bold** text")),
+            String::new(),
+            "| ".to_string()
+                + &segment(6, "名称", Some("Name"))
+                + " | "
+                + &segment(7, "值", Some("Value"))
+                + " |",
+            "| - | - |".to_string(),
+            "| ".to_string()
+                + &segment(8, "`a`", Some("`a`"))
+                + " | "
+                + &segment(9, "443", Some("443"))
+                + " |",
+            String::new(),
+            "> [!NOTE]".to_string(),
+            "> ".to_string() + &segment(10, "一条说明。", Some("A note.")),
+            String::new(),
+        ]
+        .join("\n");
+        assert!(derived_matches_parse(&text));
+    }
+
+    #[test]
+    fn structural_segments_are_parsed() {
+        for (target, source) in [
+            ("一", "# One"),
+            ("一", "- one"),
+            ("一", "1. one"),
+            ("一", "a | b"),
+            ("一", "one\ntwo"),
+            ("一", "one #"),
+            ("一", " one"),
+            ("一", "---"),
+        ] {
+            let text = segment(1, target, Some(source)) + "\n";
+            assert!(!derived_matches_parse(&text), "{source:?}");
+        }
+    }
+
+    /// Skeleton that opens a line: containers, block starts, and traps.
+    const PREFIXES: &[&str] = &[
+        "",
+        "",
+        "",
+        "# ",
+        "## <a name=\"x\"></a>",
+        "#",
+        "- ",
+        "* ",
+        "+ ",
+        "1. ",
+        "2) ",
+        "   - ",
+        "    ",
+        "> ",
+        "> > ",
+        "> - ",
+        "> [!NOTE]\n> ",
+        "| ",
+        "|",
+        "[",
+        "- [",
+        "[^1]: ",
+        "[x]: ",
+        "```",
+        "```\n",
+        "~~~ ",
+        "<div>",
+        "<!-- ",
+        "<a name=\"y\"></a>",
+        "---\n",
+        "\t",
+        "1. **",
+        "`",
+        "{",
+        "\\",
+        "&",
+        "![",
+        "<",
+        "- [ ] ",
+        "| a | b |\n| - | - |\n| ",
+        "1",
+        "-",
+        "*",
+        "[x]: /u \"",
+        "<pre>",
+        "<?",
+        "<![CDATA[",
+        "Setext\n",
+        "text ",
+    ];
+    /// Skeleton between two segments or after the last one.
+    const PIECES: &[&str] = &[
+        "", " ", " ", "**", "`", "](u)", " | ", " <br/> ", "[", "]", ": ", " {#id}", " #", "  ",
+        "\\", "-->", "</div>", "*", "_", "<a>", ":", "]: /u", "\"", "}", "?>", "]]>", "</pre>",
+        "~~~", "```", "[^1]", " 1. ", "\t",
+    ];
+    /// What ends a line.
+    const ENDS: &[&str] = &[
+        "\n",
+        "\n",
+        "\n\n",
+        "\n===\n",
+        "\n---\n",
+        "\n| - | - |\n",
+        "\n```\n",
+        "\n\n    ",
+        "\r\n",
+        "\n-->\n",
+    ];
+
+    /// Segment text: mostly a word at each end (then only what is between can refuse the
+    /// file, and most files take the derived path), or characters that matter to block
+    /// structure at either end, or anywhere.
+    fn side() -> impl Strategy<Value = String> {
+        let word = "(名|x|word|1|@|`@`|\\*\\*x\\*\\*|`c`)";
+        let middle =
+            "([ \t@/#>\\-+*_=`~<\\[\\]!^:&;.)0-9\"'\\\\]|<br/>|&amp;|-->|\\?>|\\]\\]>|</pre>){0,4}";
+        let nasty = "(名|word|x|[ #>\\-+*_=`~<|\\[\\]!^:{}\\\\\n\r\t1.)&;\u{a0}]|-->|\\?>|\\]\\]>|</pre>|```|\\]:){0,6}";
+        let pattern =
+            |pattern: String| proptest::string::string_regex(&pattern).expect("pattern is valid");
+        prop_oneof![
+            5 => pattern(format!("{word}{middle}{word}")),
+            2 => pattern(format!("{middle}{word}")),
+            2 => pattern(format!("{word}{middle}")),
+            1 => pattern(nasty.to_string()),
+        ]
+    }
+
+    /// A line: the index of its prefix, its segments (translation, English, the index of the
+    /// skeleton after), and the index of its end.
+    type Line = (usize, Vec<(String, Option<String>, usize)>, usize);
+
+    fn line() -> impl Strategy<Value = Line> {
+        (
+            0..PREFIXES.len(),
+            proptest::collection::vec(
+                (
+                    side(),
+                    proptest::option::weighted(0.95, side()),
+                    0..PIECES.len(),
+                ),
+                0..3,
+            ),
+            0..ENDS.len(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn derived_ranges_are_parsed_ones(lines in proptest::collection::vec(line(), 1..7)) {
+            let mut text = String::new();
+            let mut id = 0;
+            for (prefix, segments, end) in &lines {
+                text.push_str(PREFIXES[*prefix]);
+                for (target, source, piece) in segments {
+                    id += 1;
+                    text.push_str(&segment(id, target, source.as_deref()));
+                    text.push_str(PIECES[*piece]);
+                }
+                text.push_str(ENDS[*end]);
+            }
+            derived_matches_parse(&text);
+        }
+    }
 }

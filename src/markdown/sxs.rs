@@ -332,6 +332,357 @@ impl Mapper<'_> {
     }
 }
 
+/// The block ranges of the embedded-source projection, worked out from those of the target
+/// projection (each block's range and whether it is opaque: code or HTML, whose lines are not
+/// Markdown), or `None` when a segment might give the English a block structure of its own.
+///
+/// Both projections share everything outside the segments, and block structure depends on a
+/// segment's text only through what [`segments_are_inert`] rules out, and through being inside
+/// a code block, an HTML block or a link reference definition, ruled out here. When no segment
+/// does any of this on either side, the English has the translation's blocks, each boundary
+/// moved by the change in length of the segments before it: this spares a second parse of
+/// nearly every side-by-side file. (The property test `derived_ranges_are_parsed_ones` holds
+/// this against the parse.)
+pub fn embedded_block_ranges(
+    text: &str,
+    segments: &[Segment],
+    target: &Projection,
+    target_blocks: impl ExactSizeIterator<Item = (Range<usize>, bool)>,
+) -> Option<Vec<Range<usize>>> {
+    if !segments_are_inert(text, segments) {
+        return None;
+    }
+    // Each segment's range in the target projection: the file, less what was dropped before.
+    let mut dropped = 0;
+    let placed: Vec<Range<usize>> = (segments.iter())
+        .map(|segment| {
+            let start = segment.open_tag.start - dropped;
+            dropped += segment.tail.end - segment.open_tag.start - segment.target.len();
+            start..start + segment.target.len()
+        })
+        .collect();
+    let mut shifter = Shifter {
+        segments,
+        placed: &placed,
+        passed: 0,
+        target_before: 0,
+        source_before: 0,
+        last: 0,
+    };
+    let mut ranges = Vec::with_capacity(target_blocks.len());
+    // The first segment not yet found inside a block.
+    let mut next = 0;
+    for (range, opaque) in target_blocks {
+        // A paragraph that opens with `[` and holds `]:` may be link reference definitions in
+        // one projection and not the other (a label or title made invalid by a segment).
+        let block_text = &target.text[range.clone()];
+        if block_text.starts_with('[') && block_text.contains("]:") {
+            return None;
+        }
+        // Every segment must lie inside a Markdown block: one outside any block is in front
+        // matter, a comment or a link reference definition, whose extent its text may change.
+        if placed
+            .get(next)
+            .is_some_and(|segment| segment.start < range.start)
+        {
+            return None;
+        }
+        while placed
+            .get(next)
+            .is_some_and(|segment| segment.end <= range.end)
+        {
+            if opaque {
+                return None;
+            }
+            next += 1;
+        }
+        if placed
+            .get(next)
+            .is_some_and(|segment| segment.start < range.end)
+        {
+            return None;
+        }
+        ranges.push(shifter.shift(range.start)?..shifter.shift(range.end)?);
+    }
+    (next == placed.len()).then_some(ranges)
+}
+
+/// Moves offsets of the target projection, in increasing order, to the embedded-source one.
+struct Shifter<'s> {
+    segments: &'s [Segment],
+    /// Each segment's range in the target projection.
+    placed: &'s [Range<usize>],
+    /// The segments that end at or before the last offset moved, and their lengths on each
+    /// side.
+    passed: usize,
+    target_before: usize,
+    source_before: usize,
+    last: usize,
+}
+
+impl Shifter<'_> {
+    /// The offset in the embedded source, or `None` for one strictly inside a segment (its
+    /// place in the English is unknown) or out of order.
+    fn shift(&mut self, offset: usize) -> Option<usize> {
+        if offset < self.last {
+            return None;
+        }
+        self.last = offset;
+        while let Some(placed) = self
+            .placed
+            .get(self.passed)
+            .filter(|placed| placed.end <= offset)
+        {
+            let segment = &self.segments[self.passed];
+            self.target_before += placed.len();
+            self.source_before += segment.source.as_ref().map_or(0, |source| source.len());
+            self.passed += 1;
+        }
+        if self
+            .placed
+            .get(self.passed)
+            .is_some_and(|placed| placed.start < offset)
+        {
+            return None;
+        }
+        Some(offset - self.target_before + self.source_before)
+    }
+}
+
+/// What the skeleton of a line holds before a segment.
+#[derive(Default)]
+struct LineSoFar {
+    /// Whether the segment may open the line's content: nothing but indentation and container
+    /// markers (`>`, list markers, a footnote label) before it, as far as a cheap look can
+    /// tell.
+    may_open_content: bool,
+    /// Whether a `{` came before: the segment may then be inside heading attributes.
+    has_brace: bool,
+    /// Whether a code fence came before: a backtick in the segment could make it an info
+    /// string that a backtick fence does not accept.
+    has_fence: bool,
+    /// Whether a `<`, a backtick, a tilde or `[!` came before.
+    has_opener: bool,
+}
+
+impl LineSoFar {
+    /// Notes what a piece of the line's skeleton holds, in one pass (the pieces are short,
+    /// and a substring search costs more to set up than this loop).
+    fn update(&mut self, skeleton: &str) {
+        let bytes = skeleton.as_bytes();
+        for (at, &b) in bytes.iter().enumerate() {
+            match b {
+                b'{' => self.has_brace = true,
+                b'<' => self.has_opener = true,
+                b'`' | b'~' => {
+                    self.has_opener = true;
+                    self.has_fence |= bytes[at..].starts_with(&[b; 3]);
+                }
+                b'[' if bytes.get(at + 1) == Some(&b'!') => self.has_opener = true,
+                _ => {}
+            }
+        }
+    }
+}
+
+/// Whether no segment's text, translation or English, can change the block structure of its
+/// projection, as far as each text on its own and the skeleton around it tell:
+/// - no newline and no `|` (table cells) in it, no braces (heading attributes);
+/// - not blank, and holding a character with no part in a line of markers only (so its line
+///   is no thematic break, setext underline, table delimiter row, fence, closing `#`s, list
+///   or quote marker alone, alert or HTML tag);
+/// - white space at an end only where no block can start or end: inside a line, between
+///   characters that belong to the same block (such white space is never trimmed);
+/// - not ending with `\` (an escape of what follows), `#` (a closing sequence) or `]` (a `]:`
+///   label end), not starting with `\`, `!`, `^` or `:` (escapes, alerts, footnotes, `]:`), no
+///   `]:` in it;
+/// - when it may open a line's content, not starting like a block: `#`, `>`, `<`, `[`, `|`,
+///   `=`, `.`, `)`, `~`, three backticks, a list marker (`*`, `-`, `+` then white space) or a
+///   number ending an ordered-list marker.
+///
+/// A segment is refused too in a line whose skeleton opened a code fence or a brace before
+/// it, after `\`, after `[` with one character (a task marker), and when it may open the
+/// content after a `<`, a backtick, a tilde or `[!`, which it could complete into an HTML
+/// block, a fence or an alert.
+fn segments_are_inert(text: &str, segments: &[Segment]) -> bool {
+    let bytes = text.as_bytes();
+    let mut gap_start = 0;
+    let mut line = LineSoFar::default();
+    for (index, segment) in segments.iter().enumerate() {
+        let gap = &text[gap_start..segment.open_tag.start];
+        match memchr::memrchr(b'\n', gap.as_bytes()) {
+            // A segment came before on this line: its text opened the line's content.
+            None if index > 0 => {
+                line.may_open_content = false;
+                line.update(gap);
+            }
+            newline => {
+                let prefix = &gap[newline.map_or(0, |newline| newline + 1)..];
+                line = LineSoFar {
+                    may_open_content: prefix.bytes().all(|b| {
+                        b.is_ascii_punctuation() || b.is_ascii_whitespace() || b.is_ascii_digit()
+                    }) || prefix.contains("]:"),
+                    ..LineSoFar::default()
+                };
+                line.update(prefix);
+            }
+        }
+        if line.has_brace || line.has_fence || gap.ends_with('\\') {
+            return false;
+        }
+        if line.may_open_content && line.has_opener {
+            return false;
+        }
+        let Some(source) = &segment.source else {
+            return false;
+        };
+        // White space at the start is inside the block when a character of the line's
+        // content comes right before (a cell starts after `|`); at the end, when one that
+        // cannot take part in trimming or a closing sequence comes right after.
+        let space_before = !line.may_open_content
+            && gap
+                .bytes()
+                .next_back()
+                .is_some_and(|b| !b.is_ascii_whitespace() && b != b'|');
+        let space_after = bytes.get(segment.tail.end).is_some_and(|&b| {
+            b.is_ascii_alphanumeric()
+                || b >= 0x80
+                || matches!(
+                    b,
+                    b']' | b')'
+                        | b'*'
+                        | b'_'
+                        | b'`'
+                        | b','
+                        | b'.'
+                        | b';'
+                        | b':'
+                        | b'!'
+                        | b'?'
+                        | b'"'
+                        | b'\''
+                )
+        });
+        let context = Context {
+            may_open_content: line.may_open_content,
+            after_bracket: gap.ends_with('['),
+            space_before,
+            space_after,
+        };
+        for side in [&text[segment.target.clone()], &text[source.clone()]] {
+            if !context.accepts(side) {
+                return false;
+            }
+        }
+        gap_start = segment.tail.end;
+    }
+    true
+}
+
+/// Where a segment stands, as [`segments_are_inert`] asks of each of its sides.
+struct Context {
+    may_open_content: bool,
+    /// Whether the skeleton right before is `[`.
+    after_bracket: bool,
+    /// Whether white space may start or end the segment.
+    space_before: bool,
+    space_after: bool,
+}
+
+impl Context {
+    fn accepts(&self, side: &str) -> bool {
+        // The characters with a part in lines of markers only: thematic breaks, setext
+        // underlines, table delimiter rows, fences, closing `#`s, list and quote markers,
+        // alerts, HTML tags.
+        let marker = |c: char| {
+            c.is_whitespace()
+                || matches!(
+                    c,
+                    '\\' | '*'
+                        | '-'
+                        | '_'
+                        | '='
+                        | '|'
+                        | ':'
+                        | '`'
+                        | '~'
+                        | '#'
+                        | '+'
+                        | '.'
+                        | ')'
+                        | '>'
+                        | '<'
+                        | '['
+                        | ']'
+                        | '!'
+                        | '^'
+                        | '/'
+                )
+        };
+        let (Some(first), Some(last)) = (side.chars().next(), side.chars().next_back()) else {
+            return false;
+        };
+        let (trimmed, trimmed_end) = (
+            if first.is_whitespace() {
+                if !self.space_before {
+                    return false;
+                }
+                side.trim_start_matches(char::is_whitespace)
+            } else {
+                side
+            },
+            if last.is_whitespace() {
+                if !self.space_after {
+                    return false;
+                }
+                side.trim_end_matches(char::is_whitespace)
+            } else {
+                side
+            },
+        );
+        let mut chars = trimmed.chars();
+        let (Some(first), Some(last)) = (chars.next(), trimmed_end.chars().next_back()) else {
+            return false;
+        };
+        let second = chars.next();
+        let bytes = side.as_bytes();
+        // Compared byte by byte with no early exit and no branch, which compiles to vector
+        // instructions: most segments hold none of these bytes.
+        let breaking = bytes.iter().fold(0u8, |found, &b| {
+            found
+                | u8::from(b == b'\n')
+                | u8::from(b == b'\r')
+                | u8::from(b == b'|')
+                | u8::from(b == b'{')
+                | u8::from(b == b'}')
+        }) != 0;
+        if breaking
+            || matches!(first, '\\' | '!' | '^' | ':')
+            || matches!(last, '\\' | '#' | ']')
+            || memchr::memchr_iter(b']', bytes).any(|at| bytes.get(at + 1) == Some(&b':'))
+            || side.chars().all(marker)
+        {
+            return false;
+        }
+        if self.after_bracket && second.is_none_or(|second| second == ']') {
+            return false;
+        }
+        if !self.may_open_content {
+            return true;
+        }
+        match first {
+            '#' | '>' | '<' | '[' | '|' | '=' | '.' | ')' | '~' => false,
+            '`' => !side.starts_with("```"),
+            '*' | '-' | '+' => second.is_some_and(|second| !second.is_whitespace()),
+            '0'..='9' => {
+                let after_digits = side.trim_start_matches(|c: char| c.is_ascii_digit());
+                !(after_digits.is_empty() || after_digits.starts_with(['.', ')']))
+            }
+            _ => true,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
