@@ -221,13 +221,18 @@ impl Job {
 struct Render {
     format: OutputFormat,
     color: bool,
+    /// The last file's rendering; JSON reuses its memory from file to file.
+    buffer: Vec<u8>,
 }
 
 impl Render {
-    fn bytes(&self, report: &FileReport) -> Vec<u8> {
+    fn bytes(&mut self, report: &FileReport) -> &[u8] {
         match self.format {
-            OutputFormat::Json => json::array_elements(report),
-            OutputFormat::Jsonl => json::lines(report),
+            OutputFormat::Json => {
+                self.buffer.clear();
+                json::write_array_elements(report, &mut self.buffer);
+            }
+            OutputFormat::Jsonl => self.buffer = json::lines(report),
             _ => {
                 let mut buffer = if self.color {
                     Buffer::ansi()
@@ -236,9 +241,10 @@ impl Render {
                 };
                 // Writing to memory cannot fail.
                 let _ = text::render(report, &mut buffer);
-                buffer.into_inner()
+                self.buffer = buffer.into_inner();
             }
         }
+        &self.buffer
     }
 }
 
@@ -487,9 +493,10 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     let mut progress = Progress::new(plan.jobs.len());
     let mut findings = false;
     if streams {
-        let render = Render {
+        let mut render = Render {
             format: args.format,
             color: args.format == OutputFormat::Human && use_color(args.color),
+            buffer: Vec::new(),
         };
         let mut totals = Totals::default();
         let mut array = json::ArrayWriter::default();
@@ -504,8 +511,8 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
                             findings |= fails(&report);
                             let bytes = render.bytes(&report);
                             match args.format {
-                                OutputFormat::Json => array.write(&bytes, stdout)?,
-                                _ => stdout.write_all(&bytes)?,
+                                OutputFormat::Json => array.write(bytes, stdout)?,
+                                _ => stdout.write_all(bytes)?,
                             }
                         }
                         Err(failure) => {

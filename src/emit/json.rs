@@ -98,28 +98,107 @@ pub fn to_array(reports: &[FileReport]) -> String {
 /// by `,\n` and without the brackets; empty when the file has none.
 pub fn array_elements(report: &FileReport) -> Vec<u8> {
     let mut out = Vec::new();
-    // One buffer for every finding of the file: a new string per finding and the growth of
-    // the output were a tenth of the JSON format's cost.
-    let mut pretty = Vec::new();
-    for diagnostic in &report.diagnostics {
-        if !out.is_empty() {
+    write_array_elements(report, &mut out);
+    out
+}
+
+/// Appends [`array_elements`] to `out`, so that a caller can reuse one buffer for every file.
+pub fn write_array_elements(report: &FileReport, out: &mut Vec<u8>) {
+    for (index, diagnostic) in report.diagnostics.iter().enumerate() {
+        if index > 0 {
             out.extend_from_slice(b",\n");
         }
-        pretty.clear();
-        serde_json::to_writer_pretty(&mut pretty, &finding(report, diagnostic))
-            .expect("findings serialize");
-        out.reserve(pretty.len() + 64);
-        // An element of a pretty array is the pretty element indented one level. JSON strings
-        // escape their newlines, so every line break here is structure.
-        for (index, line) in pretty.split(|&b| b == b'\n').enumerate() {
-            if index > 0 {
-                out.push(b'\n');
-            }
-            out.extend_from_slice(b"  ");
-            out.extend_from_slice(line);
+        write_element(&finding(report, diagnostic), out);
+    }
+}
+
+/// Appends one finding as an element of the pretty-printed array: byte for byte what
+/// `serde_json::to_writer_pretty` writes for it, indented one level. Written by hand because the
+/// layout is fixed: serde's writer escapes every string a byte at a time (keys included) and
+/// its output then had to be copied line by line to indent it, most of the JSON format's cost.
+fn write_element(finding: &JsonFinding, out: &mut Vec<u8>) {
+    const FIELD: &[u8] = b",\n    \"";
+    out.extend_from_slice(b"  {\n    \"code\": ");
+    write_str(out, finding.code);
+    for (key, value) in [
+        ("rule", finding.rule),
+        ("severity", finding.severity),
+        ("message", finding.message),
+        ("path", finding.path),
+    ] {
+        out.extend_from_slice(FIELD);
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+        write_str(out, value);
+    }
+    for (key, value) in [
+        ("line", finding.line),
+        ("column", finding.column),
+        ("end_line", finding.end_line),
+        ("end_column", finding.end_column),
+    ] {
+        out.extend_from_slice(FIELD);
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\": ");
+        write_number(out, value);
+    }
+    out.extend_from_slice(b",\n    \"source\": ");
+    match &finding.source {
+        Some(source) => {
+            out.extend_from_slice(b"{\n      \"path\": ");
+            write_str(out, source.path);
+            out.extend_from_slice(b",\n      \"line\": ");
+            write_number(out, source.line);
+            out.extend_from_slice(b",\n      \"column\": ");
+            write_number(out, source.column);
+            out.extend_from_slice(b"\n    }");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b",\n    \"fix\": ");
+    match &finding.fix {
+        Some(fix) => {
+            out.extend_from_slice(b"{\n      \"replacement\": ");
+            write_str(out, fix.replacement);
+            out.extend_from_slice(b",\n      \"applicability\": ");
+            write_str(out, fix.applicability);
+            out.extend_from_slice(b"\n    }");
+        }
+        None => out.extend_from_slice(b"null"),
+    }
+    out.extend_from_slice(b"\n  }");
+}
+
+/// Appends `value` as a JSON string, escaped as serde_json escapes it.
+fn write_str(out: &mut Vec<u8>, value: &str) {
+    // serde_json escapes exactly the control characters, `"` and `\`. Most strings have none,
+    // and this test, without an early exit, runs over whole words at a time.
+    let plain = value.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20) & (b != b'"') & (b != b'\\')
+    });
+    if plain {
+        out.reserve(value.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(value.as_bytes());
+        out.push(b'"');
+    } else {
+        serde_json::to_writer(out, value).expect("strings serialize");
+    }
+}
+
+/// Appends `value` in decimal.
+fn write_number(out: &mut Vec<u8>, mut value: usize) {
+    let mut digits = [0; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
         }
     }
-    out
+    out.extend_from_slice(&digits[start..]);
 }
 
 /// Writes the JSON array of a run file by file, as `serde_json::to_string_pretty` would write
@@ -160,4 +239,73 @@ pub fn lines(report: &FileReport) -> Vec<u8> {
         out.push(b'\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// How elements were written before [`write_element`], kept as its oracle: serde_json's
+    /// pretty output indented one level line by line (JSON strings escape their newlines, so
+    /// every line break is structure).
+    fn serde_element(finding: &JsonFinding) -> Vec<u8> {
+        let pretty = serde_json::to_vec_pretty(finding).expect("findings serialize");
+        let mut out = Vec::new();
+        for (index, line) in pretty.split(|&b| b == b'\n').enumerate() {
+            if index > 0 {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(b"  ");
+            out.extend_from_slice(line);
+        }
+        out
+    }
+
+    /// Any text, and short texts full of what JSON escapes.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![any::<String>(), r#"[a-z"\\\x00-\x1f\x7f网😀 /]{0,12}"#]
+    }
+
+    fn number() -> impl Strategy<Value = usize> {
+        prop_oneof![0..200usize, any::<usize>()]
+    }
+
+    proptest! {
+        #[test]
+        fn elements_are_written_as_serde_json_writes_them(
+            texts in proptest::collection::vec(text(), 8),
+            numbers in proptest::collection::vec(number(), 6),
+            has_source: bool,
+            has_fix: bool,
+        ) {
+            let finding = JsonFinding {
+                code: &texts[0],
+                rule: &texts[1],
+                severity: &texts[2],
+                message: &texts[3],
+                path: &texts[4],
+                line: numbers[0],
+                column: numbers[1],
+                end_line: numbers[2],
+                end_column: numbers[3],
+                source: has_source.then(|| JsonSource {
+                    path: &texts[5],
+                    line: numbers[4],
+                    column: numbers[5],
+                }),
+                fix: has_fix.then(|| JsonFix {
+                    replacement: &texts[6],
+                    applicability: &texts[7],
+                }),
+            };
+            let mut written = Vec::new();
+            write_element(&finding, &mut written);
+            prop_assert_eq!(
+                String::from_utf8(written).unwrap(),
+                String::from_utf8(serde_element(&finding)).unwrap()
+            );
+        }
+    }
 }
