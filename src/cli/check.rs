@@ -68,10 +68,9 @@ pub fn read_document(path: &Path, limit: u64) -> Result<Document> {
             path.display()
         );
     }
-    // `contains` on bytes is a memchr; the offset is only looked for when there is one.
-    if bytes.contains(&0)
-        && let Some(offset) = bytes.iter().position(|&b| b == 0)
-    {
+    // The memchr crate's search, not `<[u8]>::contains`: core's memchr reads a word at a
+    // time, and over every byte of every file it cost a quarter of reading.
+    if let Some(offset) = memchr::memchr(0, &bytes) {
         anyhow::bail!(
             "`{}` is a binary file (NUL byte at offset {offset}), not Markdown",
             path.display()
