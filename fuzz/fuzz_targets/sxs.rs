@@ -1,5 +1,6 @@
 //! Side-by-side segments and the whole file analysis: segments are in order and inside the
-//! text, and views map back into the file.
+//! text, views map back into the file, and the embedded English's block ranges derived from
+//! the translation's parse are those of parsing it.
 #![no_main]
 
 use std::sync::Arc;
@@ -25,6 +26,17 @@ fuzz_target!(|text: &str| {
     }
     let document = Arc::new(Document::new("fuzz.md", text));
     if let Ok(parsed) = Parsed::new(document.clone()) {
+        // The embedded English's block ranges, derived from the translation's parse when no
+        // segment can change the structure, must be those of parsing it: asked for before the
+        // full parse, which they would otherwise be copied from.
+        let ranges = parsed.embedded_ranges().map(|ranges| ranges.blocks.clone());
+        let parsed_ranges = parsed.embedded().map(|view| {
+            view.blocks
+                .iter()
+                .map(|block| block.range.clone())
+                .collect::<Vec<_>>()
+        });
+        assert_eq!(ranges, parsed_ranges);
         for view in std::iter::once(&parsed.target).chain(parsed.embedded()) {
             for block in &view.blocks {
                 assert!(view.text().get(block.range.clone()).is_some());
