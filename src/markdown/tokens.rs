@@ -157,6 +157,15 @@ pub fn may_hold_name(text: &str) -> bool {
 /// Finds the tokens of `text`, ranges relative to `text`, sorted and without overlaps.
 pub fn scan(text: &str) -> Vec<Token> {
     let mut found = Vec::new();
+    scan_into(text, 0, &mut found);
+    found
+}
+
+/// Appends the tokens of `text` to `found`, as [`scan`] finds them but with `offset` added to
+/// their ranges. Most text runs hold no token or one: a vector of their own, and the copy into
+/// the block's, cost as much as finding them.
+fn scan_into(text: &str, offset: usize, found: &mut Vec<Token>) {
+    let base = found.len();
     // Text runs are short (40 bytes on average), so one pass that tells which patterns can
     // match saves more than any pattern's own search: most runs need none or one of them.
     let needed = needed_bytes(text);
@@ -166,14 +175,14 @@ pub fn scan(text: &str) -> Vec<Token> {
     // lacks: their regexes run only when it is there. File names, hosts and numbers are in
     // most runs, so they are matched by hand.
     if needed & COLON != 0 {
-        add(&mut found, TokenKind::Url, urls(text));
+        add(found, base, offset, TokenKind::Url, urls(text));
     }
     if needed & AT != 0 {
         let emails = EMAIL
             .find_iter(text)
             .filter(|m| !continues_name(char_before(m.start())))
             .map(|m| m.range());
-        add(&mut found, TokenKind::Email, emails);
+        add(found, base, offset, TokenKind::Email, emails);
     }
     // A backslash alone starts no path, and Markdown escapes (`\*`) are common: the path
     // regex, slow on CJK text (its `\b` is Unicode-aware), runs only after `:\` or `HK`.
@@ -185,14 +194,14 @@ pub fn scan(text: &str) -> Vec<Token> {
             let glued = char_before(path.start).is_some_and(|c| c.is_ascii_alphanumeric());
             (!glued && end - path.start > 4).then_some(path.start..end)
         });
-        add(&mut found, TokenKind::Path, paths);
+        add(found, base, offset, TokenKind::Path, paths);
     }
     if needed & DOT != 0 {
         let file_names = FileNames::new(text).filter(|range| {
             !continues_name(char_before(range.start))
                 && !char_after(range.end).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_')
         });
-        add(&mut found, TokenKind::FileName, file_names);
+        add(found, base, offset, TokenKind::FileName, file_names);
         let hosts = Hosts::new(text).filter(|range| {
             let after = char_after(range.end);
             !continues_name(char_before(range.start))
@@ -200,16 +209,15 @@ pub fn scan(text: &str) -> Vec<Token> {
                 && after != Some('_')
                 && is_host(&text[range.clone()])
         });
-        add(&mut found, TokenKind::Host, hosts);
+        add(found, base, offset, TokenKind::Host, hosts);
     }
     if needed & DIGIT != 0 {
         let glued =
             |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '-');
         let numbers = Numbers::new(text)
             .filter(|range| !glued(char_before(range.start)) && !glued(char_after(range.end)));
-        add(&mut found, TokenKind::Number, numbers);
+        add(found, base, offset, TokenKind::Number, numbers);
     }
-    found
 }
 
 /// Whether `text` holds `needle`: a memchr for the needle's first byte, then a comparison where
@@ -226,10 +234,7 @@ pub(crate) fn holds(text: &str, needle: &str) -> bool {
 /// counts as the end of the text does.
 pub fn push_prose_tokens(block: &Block, text: &str, tokens: &mut Vec<Token>) {
     for run in &block.text_runs {
-        tokens.extend(scan(&text[run.clone()]).into_iter().map(|token| Token {
-            kind: token.kind,
-            range: run.start + token.range.start..run.start + token.range.end,
-        }));
+        scan_into(&text[run.clone()], run.start, tokens);
     }
 }
 
@@ -330,30 +335,36 @@ fn paths(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
-/// Adds the candidates of one kind to the tokens of the kinds before it (which win overlaps),
-/// keeping them sorted. The candidates are sorted and do not overlap one another, so one merge
-/// pass settles them: linear even for a 50 MB line of tokens.
-fn add(found: &mut Vec<Token>, kind: TokenKind, candidates: impl Iterator<Item = Range<usize>>) {
-    let mut candidates = candidates.filter(|range| !range.is_empty()).peekable();
-    if candidates.peek().is_none() {
-        return;
-    }
-    let earlier = std::mem::take(found);
-    let mut earlier = earlier.into_iter().peekable();
-    for range in candidates {
+/// Adds the candidates of one kind, moved by `offset`, to the tokens of the kinds before it
+/// (`found[base..]`, which win overlaps), keeping those sorted. The candidates are sorted and do
+/// not overlap one another, so one pass settles the overlaps and one merge the order: linear
+/// even for a 50 MB line of tokens.
+fn add(
+    found: &mut Vec<Token>,
+    base: usize,
+    offset: usize,
+    kind: TokenKind,
+    candidates: impl Iterator<Item = Range<usize>>,
+) {
+    let earlier_end = found.len();
+    let mut earlier = base;
+    for range in candidates.filter(|range| !range.is_empty()) {
+        let range = offset + range.start..offset + range.end;
         // Earlier tokens that end before this candidate starts cannot overlap it or any later
         // candidate.
-        while let Some(token) = earlier.next_if(|token| token.range.end <= range.start) {
-            found.push(token);
+        while earlier < earlier_end && found[earlier].range.end <= range.start {
+            earlier += 1;
         }
-        let overlaps = earlier
-            .peek()
-            .is_some_and(|token| token.range.start < range.end);
+        let overlaps = earlier < earlier_end && found[earlier].range.start < range.end;
         if !overlaps {
             found.push(Token { kind, range });
         }
     }
-    found.extend(earlier);
+    // The earlier tokens and the added ones are two sorted runs: the stable sort finds them
+    // and merges them in one pass (and sorts a few tokens in place, without allocating).
+    if base < earlier_end && earlier_end < found.len() {
+        found[base..].sort_by_key(|token| token.range.start);
+    }
 }
 
 /// The byte length of the name character (`[A-Za-z0-9_.-]`, case-insensitive) that ends at
