@@ -127,59 +127,51 @@ fn ascii_anchor_tags(text: &str) -> Vec<Range<usize>> {
     tags
 }
 
-/// The ranges of the words and single punctuation characters of a text without anchors, in
-/// order: white space separates, and dots and hyphens inside a word keep it whole, so a host
-/// name changes as one word.
-struct Words<'a> {
-    text: &'a str,
-    characters: std::str::CharIndices<'a>,
-    word_start: Option<usize>,
-    /// A punctuation character met right after a word, returned after it.
-    pending: Option<Range<usize>>,
-}
-
-impl<'a> Words<'a> {
-    fn new(text: &'a str) -> Self {
-        Words {
-            text,
-            characters: text.char_indices(),
-            word_start: None,
-            pending: None,
-        }
+/// The character at byte `at` of `text` and its length: ASCII is read as the byte itself, so
+/// that the mostly-ASCII English pays for no UTF-8 decoding.
+fn character_at(text: &str, at: usize) -> Option<(char, usize)> {
+    match *text.as_bytes().get(at)? {
+        byte if byte.is_ascii() => Some((char::from(byte), 1)),
+        _ => text[at..]
+            .chars()
+            .next()
+            .map(|character| (character, character.len_utf8())),
     }
 }
 
-impl Iterator for Words<'_> {
-    type Item = Range<usize>;
-
-    fn next(&mut self) -> Option<Range<usize>> {
-        if let Some(pending) = self.pending.take() {
-            return Some(pending);
+/// The ranges of the word tokens of a text whose anchors are masked, shifted by `offset`: its
+/// words and single punctuation characters in order. White space separates, and dots and
+/// hyphens inside a word keep it whole, so a host name changes as one word. A token's word is
+/// the unmasked text's own bytes at its range too, since no token holds the spaces of a masked
+/// anchor: callers need no `String` per word.
+fn word_ranges(text: &str, offset: usize) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut word_start: Option<usize> = None;
+    let mut at = 0;
+    while let Some((character, width)) = character_at(text, at) {
+        let index = at;
+        at += width;
+        if character.is_alphanumeric() || character == '_' {
+            word_start.get_or_insert(index);
+            continue;
         }
-        for (index, character) in self.characters.by_ref() {
-            if character.is_alphanumeric() || character == '_' {
-                self.word_start.get_or_insert(index);
-                continue;
-            }
-            if self.word_start.is_some()
-                && matches!(character, '.' | '-')
-                && self.text[index + 1..].starts_with(|c: char| c.is_alphanumeric())
-            {
-                continue;
-            }
-            let punctuation =
-                (!character.is_whitespace()).then(|| index..index + character.len_utf8());
-            match self.word_start.take() {
-                Some(start) => {
-                    self.pending = punctuation;
-                    return Some(start..index);
-                }
-                None if punctuation.is_some() => return punctuation,
-                None => {}
-            }
+        if word_start.is_some()
+            && matches!(character, '.' | '-')
+            && character_at(text, at).is_some_and(|(next, _)| next.is_alphanumeric())
+        {
+            continue;
         }
-        self.word_start.take().map(|start| start..self.text.len())
+        if let Some(start) = word_start.take() {
+            ranges.push(offset + start..offset + index);
+        }
+        if !character.is_whitespace() {
+            ranges.push(offset + index..offset + at);
+        }
     }
+    if let Some(start) = word_start {
+        ranges.push(offset + start..offset + text.len());
+    }
+    ranges
 }
 
 /// Words and single punctuation characters of `text`, ranges shifted by `offset`; white space
@@ -193,15 +185,6 @@ pub fn word_tokens(text: &str, offset: usize) -> Vec<WordToken> {
                 range,
             )
         })
-        .collect()
-}
-
-/// The ranges of the word tokens of a text whose anchors are masked, shifted by `offset`. A
-/// token's word is the unmasked text's own bytes at its range too, since no token holds the
-/// spaces of a masked anchor: callers need no `String` per word.
-fn word_ranges(masked: &str, offset: usize) -> Vec<Range<usize>> {
-    Words::new(masked)
-        .map(|range| offset + range.start..offset + range.end)
         .collect()
 }
 
@@ -228,7 +211,7 @@ fn changed_word_ranges(
 }
 
 /// Whether two texts are equal once leading and trailing ASCII white space is dropped and each
-/// run of it inside is taken as one. Such texts have the same word tokens: [`Words`] treats
+/// run of it inside is taken as one. Such texts have the same word tokens: [`word_ranges`] treats
 /// every white space character alike (it ends a word and is no token), a run as one, and asks
 /// of the character after a `.` or `-` only whether it is alphanumeric, which white space never
 /// is. Most aligned blocks whose text differs differ so (re-wrapped lines, masked anchors), and

@@ -667,29 +667,35 @@ impl Context {
         let (Some(first), Some(last)) = (side.chars().next(), side.chars().next_back()) else {
             return false;
         };
-        let (trimmed, trimmed_end) = (
-            if first.is_whitespace() {
-                if !self.space_before {
-                    return false;
-                }
-                side.trim_start_matches(char::is_whitespace)
-            } else {
-                side
-            },
-            if last.is_whitespace() {
-                if !self.space_after {
-                    return false;
-                }
-                side.trim_end_matches(char::is_whitespace)
-            } else {
-                side
-            },
-        );
-        let mut chars = trimmed.chars();
-        let (Some(first), Some(last)) = (chars.next(), trimmed_end.chars().next_back()) else {
-            return false;
+        // The first two characters after white space at the start, and the last before white
+        // space at the end, each decoded once: most sides have no such white space.
+        let (first, second) = if first.is_whitespace() {
+            if !self.space_before {
+                return false;
+            }
+            let mut chars = side.trim_start_matches(char::is_whitespace).chars();
+            let Some(first) = chars.next() else {
+                return false;
+            };
+            (first, chars.next())
+        } else {
+            (first, side[first.len_utf8()..].chars().next())
         };
-        let second = chars.next();
+        let last = if last.is_whitespace() {
+            if !self.space_after {
+                return false;
+            }
+            let Some(last) = side
+                .trim_end_matches(char::is_whitespace)
+                .chars()
+                .next_back()
+            else {
+                return false;
+            };
+            last
+        } else {
+            last
+        };
         if matches!(first, '\\' | '!' | '^' | ':')
             || matches!(last, '\\' | '#' | ']')
             || side.chars().all(marker)
