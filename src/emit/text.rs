@@ -509,19 +509,24 @@ mod tests {
         );
     }
 
-    #[test]
-    fn labels_far_apart_on_one_long_line_are_both_shown() {
-        let filler = "x ".repeat(100);
-        let target = format!("{filler}first {filler}second {filler}\n");
-        let report = report(
-            &target,
+    /// The rendering of a finding whose primary label is at `first` and whose secondary is at
+    /// `second`, both in `target`.
+    fn rendered_first_and_second(target: &str) -> String {
+        rendered(&report(
+            target,
             "",
             &[
                 (FileSide::Target, "first", 0),
                 (FileSide::Target, "second", 0),
             ],
-        );
-        let out = rendered(&report);
+        ))
+    }
+
+    #[test]
+    fn labels_far_apart_on_one_long_line_are_both_shown() {
+        let filler = "x ".repeat(100);
+        let target = format!("{filler}first {filler}second {filler}\n");
+        let out = rendered_first_and_second(&target);
         assert!(out.contains("`first` here"), "{out}");
         assert!(out.contains("`second` here"), "{out}");
         let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
@@ -571,15 +576,7 @@ mod tests {
     fn a_label_too_far_from_the_primary_for_one_window_is_left_out() {
         let filler = "x ".repeat(300);
         let target = format!("{filler}second {filler}first {filler}\n");
-        let report = report(
-            &target,
-            "",
-            &[
-                (FileSide::Target, "first", 0),
-                (FileSide::Target, "second", 0),
-            ],
-        );
-        let out = rendered(&report);
+        let out = rendered_first_and_second(&target);
         let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
         assert!(shown.contains(" first "), "{out}");
         assert!(out.contains("`first` here"), "{out}");

@@ -215,12 +215,8 @@ fn check_handoff(cx: &Context<'_>, handoff: &HandoffView<'_>, out: &mut Vec<Diag
 
 #[cfg(test)]
 mod tests {
-    use crate::diagnostic::{Diagnostic, FileSide};
+    use crate::diagnostic::FileSide;
     use crate::testing::findings_of;
-
-    fn stale(source: &str, target: &str) -> Vec<Diagnostic> {
-        findings_of("LD401", source, target)
-    }
 
     fn segment(translated: &str, english: &str) -> String {
         format!(
@@ -229,8 +225,11 @@ mod tests {
         )
     }
 
-    /// The text of the finding's labels in the translation and in the source.
-    fn pointed(finding: &Diagnostic, target: &str, source: &str) -> Vec<String> {
+    /// The text of the labels of the one LD401 finding, in the translation and in the source.
+    fn pointed(source: &str, target: &str) -> Vec<String> {
+        let findings = findings_of("LD401", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let finding = &findings[0];
         std::iter::once(&finding.primary)
             .chain(&finding.secondary)
             .map(|label| match label.file {
@@ -247,10 +246,8 @@ mod tests {
             "现在登录 Office 365 门户。",
             "Sign in to the Office 365 Portal now.",
         );
-        let findings = stale(source, &target);
-        assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(
-            pointed(&findings[0], &target, source),
+            pointed(source, &target),
             [
                 "target: Office 365 Portal",
                 "source: Microsoft 365 admin center"
@@ -262,10 +259,8 @@ mod tests {
     fn added_words_point_at_the_words_around_where_they_go() {
         let source = "Restart the sync client today.\n";
         let target = segment("今天重新启动客户端。", "Restart the client today.");
-        let findings = stale(source, &target);
-        assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(
-            pointed(&findings[0], &target, source),
+            pointed(source, &target),
             ["target: the client", "source: sync"]
         );
     }
@@ -274,10 +269,8 @@ mod tests {
     fn removed_words_point_at_the_words_around_where_they_were() {
         let source = "Restart the client today.\n";
         let target = segment("今天重新启动同步客户端。", "Restart the sync client today.");
-        let findings = stale(source, &target);
-        assert_eq!(findings.len(), 1, "{findings:?}");
         assert_eq!(
-            pointed(&findings[0], &target, source),
+            pointed(source, &target),
             ["target: sync", "source: the client"]
         );
     }
