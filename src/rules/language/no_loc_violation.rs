@@ -4,6 +4,7 @@ use std::ops::Range;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::frontmatter::FrontMatter;
+use crate::markdown::model::{Block, Link};
 use crate::rules::support::{is_prose, target_block_label, terms_matcher};
 use crate::rules::{Context, Rule, RuleInfo};
 
@@ -26,6 +27,10 @@ declare_rule! {
     /// term. A term that is part of a renamed name the translation already updated (the
     /// "Office 365" of "Office 365 Portal", written "Microsoft 365 管理中心") is left to
     /// `stale-term` (LD303).
+    ///
+    /// The finding points at the shorter name the translation wrote ("Skype for Business" for
+    /// "Skype for Business Online"); when the source has the term in a link's text, at the text
+    /// of the translation's link to the same place; otherwise at the block.
     ///
     /// ## Why is this bad?
     /// Product and feature names are trademarks and UI strings: readers search for them, and
@@ -91,6 +96,55 @@ fn occurrences(text: &str, term: &str) -> Vec<Range<usize>> {
         })
         .map(|(index, _)| index..index + term.len())
         .collect()
+}
+
+/// A destination as compared between the two sides: the scheme's `s`, which translations
+/// often lose or gain (LD104 reports that), and a trailing `/` do not count.
+fn link_key(destination: &str) -> &str {
+    let rest = destination
+        .strip_prefix("https://")
+        .or_else(|| destination.strip_prefix("http://"))
+        .unwrap_or(destination);
+    rest.strip_suffix('/').unwrap_or(rest)
+}
+
+/// The bracketed text of `link`, `[…]`, when it is written that way.
+fn link_text(link: &Link, text: &str) -> Option<Range<usize>> {
+    let raw = &text[link.range.clone()];
+    if link.is_autolink || !raw.starts_with('[') {
+        return None;
+    }
+    let end = link
+        .destination_range
+        .as_ref()
+        .map_or(link.range.end, |d| d.start);
+    let close = text[link.range.start..end].rfind(']')?;
+    Some(link.range.start..link.range.start + close + 1)
+}
+
+/// When the source writes the term inside the text of a link, the text of the translation's
+/// link to the same place (the one link of the block with that destination): where a reader
+/// looks for the name, and a narrower label than the whole block.
+fn partner_link_text(
+    source: &Block,
+    target: &Block,
+    term_start: usize,
+    target_text: &str,
+) -> Option<Range<usize>> {
+    let link = source
+        .links
+        .iter()
+        .find(|link| link.range.contains(&term_start))?;
+    let key = link_key(&link.destination);
+    let mut same = target
+        .links
+        .iter()
+        .filter(|other| other.is_image == link.is_image && link_key(&other.destination) == key);
+    let partner = same.next()?;
+    if same.next().is_some() {
+        return None;
+    }
+    link_text(partner, target_text)
 }
 
 impl Rule for NoLocViolation {
@@ -297,11 +351,17 @@ impl Rule for NoLocViolation {
                         cx.target_original(range.clone()),
                         format!("`{short}` where the source has `{term}`"),
                     ),
-                    _ => target_block_label(
-                        cx,
-                        target,
-                        format!("no `{term}` in this {}", target.kind.noun()),
-                    ),
+                    _ => match partner_link_text(source, target, first.start, target_text) {
+                        Some(text) => Label::target(
+                            cx.target_original(text),
+                            format!("no `{term}` in this link text"),
+                        ),
+                        None => target_block_label(
+                            cx,
+                            target,
+                            format!("no `{term}` in this {}", target.kind.noun()),
+                        ),
+                    },
                 };
                 let mut diagnostic = Diagnostic::new(
                     &Self::INFO,
@@ -346,6 +406,41 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(no_loc_terms(Some(&block)), ["Azure", "Microsoft 365"]);
+    }
+
+    /// The primary label of the one LD304 finding: the text it covers and its message.
+    fn primary(source: &str, target: &str) -> (String, String) {
+        let findings = crate::testing::findings_of("LD304", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let label = &findings[0].primary;
+        (
+            target[label.range.clone()].to_string(),
+            label.message.clone(),
+        )
+    }
+
+    #[test]
+    fn a_term_of_a_link_text_points_at_the_translated_link_text() {
+        // The machine translation took the name apart; the link lost its `s` too (LD104's).
+        let source = "For more information, see KB 2566790, [Troubleshooting Skype for Business \
+                      Online DNS configuration issues](https://go.microsoft.com/fwlink/?linkid=1).\n";
+        let target = "有关详细信息，请参阅 KB 2566790、[业务 Online DNS 配置问题疑难解答 Skype]\
+                      (http://go.microsoft.com/fwlink/?linkid=1)。\n";
+        assert_eq!(
+            primary(source, target),
+            (
+                "[业务 Online DNS 配置问题疑难解答 Skype]".to_string(),
+                "no `Skype for Business Online` in this link text".to_string()
+            )
+        );
+        // Two links to that place: which one is meant is not known, so the block.
+        let doubled = target.replace(
+            "。",
+            "，[另一个](https://go.microsoft.com/fwlink/?linkid=1)。",
+        );
+        let (covered, message) = primary(source, &doubled);
+        assert!(covered.starts_with("有关详细信息"), "{covered}");
+        assert_eq!(message, "no `Skype for Business Online` in this paragraph");
     }
 
     #[test]
