@@ -5,7 +5,9 @@
 //! ```
 //!
 //! `OUT_DIR/en-us/dNN/<article>-<i>.md` are English sources and `OUT_DIR/<locale>/dNN/…` their
-//! translations (plain and side-by-side, as the corpus has them), for six locales. Each file is
+//! translations (plain and side-by-side, as the corpus has them), for six locales: a locale's
+//! folder gets the corpus's translation in that locale where there is one, and one in another
+//! locale otherwise (the corpus does not translate every article into every locale). Each file is
 //! a corpus article whose body is repeated between 1 and 40 times, so sizes run from a few KB to
 //! a few hundred KB like real documentation; side-by-side segment ids are renumbered in every
 //! repetition so they stay unique. The output is deterministic. The corpus's own orphan
@@ -74,15 +76,18 @@ fn main() -> std::io::Result<()> {
     let budget = megabytes << 20;
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
 
-    // Article name → English text, and → the translations the corpus has of it.
+    // Article name → English text, and → the translations the corpus has of it, by locale.
     let mut sources: BTreeMap<String, String> = BTreeMap::new();
-    let mut translations: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut translations: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for entry in fs::read_dir(&corpus)? {
         let locale = entry?.path();
         if !locale.is_dir() {
             continue;
         }
-        let is_source = locale.file_name().is_some_and(|n| n == "en-us");
+        let locale_name = locale
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let is_source = locale_name == "en-us";
         for file in fs::read_dir(&locale)? {
             let file = file?.path();
             let name = file.file_stem().unwrap().to_string_lossy().into_owned();
@@ -90,7 +95,10 @@ fn main() -> std::io::Result<()> {
             if is_source {
                 sources.insert(name, text);
             } else {
-                translations.entry(name).or_default().push(text);
+                translations
+                    .entry(name)
+                    .or_default()
+                    .push((locale_name.clone(), text));
             }
         }
     }
@@ -114,7 +122,12 @@ fn main() -> std::io::Result<()> {
         }
         let available = &translations[article];
         for (number, locale) in LOCALES.iter().enumerate() {
-            let text = &available[(index + number) % available.len()];
+            // The locale's own translation when the corpus has one; otherwise another
+            // locale's, rotating, so that every folder is full.
+            let text = match available.iter().find(|(l, _)| l == locale) {
+                Some((_, text)) => text,
+                None => &available[(index + number) % available.len()].1,
+            };
             written += write(&out.join(locale).join(&name), &grow(text, times))?;
             files += 1;
         }
