@@ -35,6 +35,8 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     ("rules/zh-cn.toml", include_str!("../rules/zh-cn.toml")),
     ("rules/zh-tw.toml", include_str!("../rules/zh-tw.toml")),
     ("rules/ja-jp.toml", include_str!("../rules/ja-jp.toml")),
+    ("rules/de-de.toml", include_str!("../rules/de-de.toml")),
+    ("rules/fr-fr.toml", include_str!("../rules/fr-fr.toml")),
     (
         "rules/do-not-translate.toml",
         include_str!("../rules/do-not-translate.toml"),

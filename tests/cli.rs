@@ -630,39 +630,39 @@ fn locale_rewrites_come_from_rulebooks() {
     );
     write(
         dir.path(),
-        "fr-fr/a.md",
-        "# Titre\n\nVoir [le guide](https://learn.contoso.com/fr-fr/guide) pour les détails.\n",
+        "it-it/a.md",
+        "# Titolo\n\nVedere [la guida](https://learn.contoso.com/it-it/guide) per i dettagli.\n",
     );
     let args = [
         "check",
         "--source",
         "en-us/a.md",
-        "fr-fr/a.md",
+        "it-it/a.md",
         "--color",
         "never",
     ];
     let output = run(dir.path(), &args);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert!(
-        stdout(&output).contains("rewrites `/en-us/` to `/fr-fr/`"),
+        stdout(&output).contains("rewrites `/en-us/` to `/it-it/`"),
         "{}",
         describe(&output)
     );
 
     write(
         dir.path(),
-        "fr.toml",
-        "locale = \"fr\"\n[links]\nlocale-rewrites = [{ from = \"en-us\", to = \"fr-fr\" }]\n",
+        "it.toml",
+        "locale = \"it\"\n[links]\nlocale-rewrites = [{ from = \"en-us\", to = \"it-it\" }]\n",
     );
     let mut with_book = args.to_vec();
-    with_book.extend(["--rules", "fr.toml"]);
+    with_book.extend(["--rules", "it.toml"]);
     let output = run(dir.path(), &with_book);
     assert!(!stdout(&output).contains("LD104"), "{}", describe(&output));
 
     write(
         dir.path(),
         "broken.toml",
-        "locale = \"fr\"\n[links]\nlocale-rewrites = [{ to = \"fr-fr\" }]\n",
+        "locale = \"it\"\n[links]\nlocale-rewrites = [{ to = \"it-it\" }]\n",
     );
     let mut with_broken = args.to_vec();
     with_broken.extend(["--rules", "broken.toml"]);
