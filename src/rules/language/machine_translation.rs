@@ -17,14 +17,21 @@ declare_rule! {
     /// untranslated segments and broken markup that usually come with them.
     ///
     /// ## Example
-    /// ```md fr
+    /// ```md zh-cn
     /// ---
     /// ms.translationtype: MT
     /// ---
+    /// 连接到 sipdir.online.lync.com。
     /// ```
     ///
     /// Use instead: have the article translated or post-edited by a person, then set
     /// `ms.translationtype: HT`.
+    /// ```md zh-cn
+    /// ---
+    /// ms.translationtype: HT
+    /// ---
+    /// 连接到 sipdir.online.lync.com。
+    /// ```
     pub struct MachineTranslation;
     code = "LD302", name = "machine-translation", severity = Info, since = "0.1.0"
 }

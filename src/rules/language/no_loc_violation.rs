@@ -38,14 +38,23 @@ declare_rule! {
     ///
     /// ## Example
     /// ```md en
+    /// ---
+    /// no-loc: [Contoso Backup, Contoso Vault]
+    /// ---
     /// Contoso Backup copies the files of a server to Contoso Vault.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
+    /// ---
+    /// no-loc: [Contoso Backup, Contoso Vault]
+    /// ---
     /// Contoso Backup 将服务器的文件复制到 Contoso 保管库。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
+    /// ---
+    /// no-loc: [Contoso Backup, Contoso Vault]
+    /// ---
     /// Contoso Backup 将服务器的文件复制到 Contoso Vault。
     /// ```
     ///

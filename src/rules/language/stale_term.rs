@@ -21,12 +21,12 @@ declare_rule! {
     /// ```md en
     /// Reinstall Skype for Business Online from the Office 365 Portal.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// 从 Office 365 门户重新安装 Skype for Business Online。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// 从 Microsoft 365 管理中心重新安装 Skype for Business Online。
     /// ```
     ///

@@ -30,14 +30,20 @@ declare_rule! {
     /// ## Example
     /// ```md en
     /// |**Application**|**Key**|**Value**|
+    /// |---|---|---|
+    /// |Contoso Backup|`BackupInterval`|6h|
     /// ```
-    /// ```md fr
+    /// ```md ja-jp
     /// |**Application**|**Key**|**値**|
+    /// |---|---|---|
+    /// |Contoso Backup|`BackupInterval`|6h|
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md ja-jp
     /// |**アプリケーション**|**キー**|**値**|
+    /// |---|---|---|
+    /// |Contoso Backup|`BackupInterval`|6h|
     /// ```
     pub struct Untranslated;
     code = "LD301", name = "untranslated", severity = Warning, since = "0.1.0"

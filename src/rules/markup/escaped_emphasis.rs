@@ -25,12 +25,12 @@ declare_rule! {
     /// ```md en
     /// This dialog box appears if the server is not listed in the **TrustModelData** registry key.
     /// ```
-    /// ```md fr
+    /// ```md zh-tw
     /// 如果伺服器尚未列在 \*\*TrustModelData \*\* 登錄機碼中，就會顯示這個對話方塊。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-tw
     /// 如果伺服器尚未列在 **TrustModelData** 登錄機碼中，就會顯示這個對話方塊。
     /// ```
     ///

@@ -24,13 +24,13 @@ declare_rule! {
     /// [Update DNS settings](article.md#update-dns-service)
     /// <a name="update-dns-service"> </a>
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// [更新 DNS 设置](article.md#__update_dns_service)
     /// <a name="__update_dns_service"> </a>
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// [更新 DNS 设置](article.md#update-dns-service)
     /// <a name="update-dns-service"> </a>
     /// ```

@@ -36,12 +36,12 @@ declare_rule! {
     /// ```md en
     /// | **Schedule** | Every 6 hours<br/>Starts at 01:00 |
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// | **计划** | 每 6 小时，开始于 01:00 |
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// | **计划** | 每 6 小时<br/>开始于 01:00 |
     /// ```
     ///

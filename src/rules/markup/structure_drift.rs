@@ -30,14 +30,14 @@ declare_rule! {
     ///
     /// 1. Sign in to the DNS host.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// ## 更新 DNS 设置
     ///
     /// 登录到 DNS 主机。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// ### 更新 DNS 设置
     ///
     /// 1. 登录到 DNS 主机。

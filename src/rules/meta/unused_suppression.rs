@@ -19,13 +19,19 @@ declare_rule! {
     /// silences nothing while looking as if it did.
     ///
     /// ## Example
-    /// ```markdown
+    /// ```md en
+    /// Connect to sipdir.online.lync.com.
+    /// ```
+    /// ```md zh-cn
     /// <!-- locdrift-disable-next-line LD101 -->
     /// 连接到 sipdir.online.lync.com。
     /// ```
     ///
     /// Use instead: delete the comment (`locdrift check --fix` does), or keep only the codes
     /// that still silence a finding.
+    /// ```md zh-cn
+    /// 连接到 sipdir.online.lync.com。
+    /// ```
     pub struct UnusedSuppression;
     code = "LD002", name = "unused-suppression", severity = Warning, since = "0.1.0"
 }

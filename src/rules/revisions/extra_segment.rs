@@ -17,14 +17,14 @@ declare_rule! {
     /// ```md en
     /// Update your DNS settings.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// 更新 DNS 设置。
     ///
     /// 另请参阅 [Wiki 文章](https://example.com/wiki)。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// 更新 DNS 设置。
     /// ```
     pub struct ExtraSegment;

@@ -29,7 +29,7 @@ declare_rule! {
     /// ms.service: mail
     /// ---
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// ---
     /// title: 配置网关
     /// description: Route inbound mail through a gateway.
@@ -37,7 +37,7 @@ declare_rule! {
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// ---
     /// title: 配置网关
     /// description: 通过网关路由入站邮件。

@@ -15,14 +15,19 @@ declare_rule! {
     ///
     /// ## Example
     /// ```md en
+    /// Import mail from a PST file with the [import tool](import-tool.md).
+    ///
     /// ## Related topics
     /// [Set up the service](set-up.md)
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
+    /// 使用[导入工具](import-tool.md)从 PST 文件导入邮件。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
+    /// 使用[导入工具](import-tool.md)从 PST 文件导入邮件。
+    ///
     /// ## 相关主题
     /// [设置服务](set-up.md)
     /// ```

@@ -24,12 +24,15 @@ declare_rule! {
     /// ```md en
     /// - **Value/Destination**: sipdir.online.lync.com
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// - <span data-ttu-id="a-1">**值/目标**：sipdir.online.microsoft.com</span><span class="sxs-lookup"><span data-stu-id="a-1">**Value/Destination**: sipdir.online.microsoft.com</span></span>
     /// ```
     ///
     /// Use instead: translate the segment again from the current English, and update the
     /// embedded source with it.
+    /// ```md zh-cn
+    /// - <span data-ttu-id="a-1">**值/目标**：sipdir.online.lync.com</span><span class="sxs-lookup"><span data-stu-id="a-1">**Value/Destination**: sipdir.online.lync.com</span></span>
+    /// ```
     pub struct StaleTranslation;
     code = "LD401", name = "stale-translation", severity = Warning, since = "0.1.0"
 }

@@ -15,7 +15,7 @@ declare_rule! {
     /// the article was renamed or moved since.
     ///
     /// ## Example
-    /// ```md fr
+    /// ```md zh-cn
     /// ---
     /// ms.sourcegitcommit: 0123456789abcdef0123456789abcdef01234567
     /// ---

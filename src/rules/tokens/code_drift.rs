@@ -37,12 +37,12 @@ declare_rule! {
     /// ```md en
     /// Run `backupctl schedule --every 6h`.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// 运行 `backupctl 计划 --every 6h`。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// 运行 `backupctl schedule --every 6h`。
     /// ```
     ///

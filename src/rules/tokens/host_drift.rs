@@ -28,12 +28,12 @@ declare_rule! {
     /// ```md en
     /// - **Value/Destination**: sipdir.online.lync.com
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// - **值/目标**：sipdir.online.microsoft.com
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// - **值/目标**：sipdir.online.lync.com
     /// ```
     ///

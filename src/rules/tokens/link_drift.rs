@@ -48,12 +48,12 @@ declare_rule! {
     /// ```md en
     /// See [Read the job history](https://learn.contoso.com/en-us/backup/history).
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// 请参阅[阅读作业历史记录] (http://learn.contoso.com/backup/history)。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// 请参阅[阅读作业历史记录](https://learn.contoso.com/en-us/backup/history)。
     /// ```
     ///

@@ -32,12 +32,12 @@ declare_rule! {
     /// ```md en
     /// License changes can take up to 48 hours to apply.
     /// ```
-    /// ```md ja
+    /// ```md ja-jp
     /// ライセンスの変更が反映されるまで、最大 24 時間かかることがあります。
     /// ```
     ///
     /// Use instead:
-    /// ```md ja
+    /// ```md ja-jp
     /// ライセンスの変更が反映されるまで、最大 48 時間かかることがあります。
     /// ```
     ///

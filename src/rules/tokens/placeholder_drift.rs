@@ -36,12 +36,12 @@ declare_rule! {
     /// ```md en
     /// The current agent is version {{ agent-version }}. Replace ***ServerName***.
     /// ```
-    /// ```md fr
+    /// ```md zh-cn
     /// 当前代理版本为 {{ 代理版本 }}。替换 ***服务器名称***。
     /// ```
     ///
     /// Use instead:
-    /// ```md fr
+    /// ```md zh-cn
     /// 当前代理版本为 {{ agent-version }}。替换 ***ServerName***。
     /// ```
     ///
