@@ -30,12 +30,7 @@ const NOT_RUNNABLE: &[(&str, &str)] = &[
 
 /// Rules whose example does not hold because the rule (or the alignment it reads) is wrong, and
 /// why. The test asserts that they still fail, so that a fix of the rule removes them from here.
-const KNOWN_FAILURES: &[(&str, &str)] = &[(
-    "LD102",
-    "FIXME: a paragraph whose only language-neutral token is the changed number is not aligned \
-     with its source (disjoint numbers score as different blocks), so it is reported as \
-     missing (LD402) and extra (LD403) rather than as number drift",
-)];
+const KNOWN_FAILURES: &[(&str, &str)] = &[];
 
 /// Rules that judge other rules' findings, and the rules their example needs to run as well.
 const ALSO_SELECT: &[(&str, &str)] = &[("LD002", "LD101")];

@@ -5,7 +5,9 @@
 //! names, and in side-by-side files the segment ids and the embedded English. A global
 //! alignment (Needleman–Wunsch with no gap cost) maximises the summed pair scores; a pair whose
 //! evidence says "these are different blocks" scores below zero and is never made, so a block
-//! with no partner is reported rather than matched by position alone.
+//! with no partner is reported rather than matched by position alone. The one exception is a
+//! single block on each side between two pairs, vetoed only by one changed language-neutral
+//! value (see [`align`]): that change is the drift the rules report.
 //!
 //! The alignment is computed without scoring most pairs of blocks: a pair that shares no hash
 //! scores as its two blocks' shapes do, which most of the time says "never", and the pairs
@@ -1290,10 +1292,77 @@ impl Band {
 /// Aligns two block sequences. The result is monotonic in both indices and lists every block
 /// of each side exactly once.
 ///
-/// The alignment is exact up to [`FULL_CELLS`] block pairs; longer documents are aligned within
-/// a band around the diagonal (see [`HALF_WIDTH`]), so time and memory grow linearly with the
-/// document instead of with its square.
+/// The alignment is the [`global_alignment`] of the two sequences, in which a block left alone
+/// between two pairs on each side is paired with the other when only its hard values veto it
+/// (see [`pair_lone_blocks`]).
 pub fn align(source: &[Features], target: &[Features]) -> Vec<Pair> {
+    pair_lone_blocks(global_alignment(source, target), source, target)
+}
+
+/// Pairs, in an alignment, a source block and a target block that are the only blocks left
+/// alone between two pairs (or a pair and an end of the documents), when their score is too
+/// low only because their hard values differ and one side has a single one.
+///
+/// One changed number, URL or name is the drift the rules report, and a paragraph whose only
+/// language-neutral value it was shares no hard value with its translation: the scores call
+/// them different blocks, and the paragraph would be reported missing (LD402) and its
+/// translation extra (LD403) instead of the changed value. Between two pairs, one block on
+/// each side is the same block far more often than a paragraph dropped and another put in its
+/// place, so there the veto is lifted; with more blocks on either side, which goes with which
+/// is not known, and they stay alone. Blocks that cannot pair whatever they hold (a heading
+/// and a paragraph, side-by-side blocks that share no segment) stay alone too.
+fn pair_lone_blocks(pairs: Vec<Pair>, source: &[Features], target: &[Features]) -> Vec<Pair> {
+    let is_pair = |pair: &Pair| pair.0.is_some() && pair.1.is_some();
+    let mut paired = Vec::with_capacity(pairs.len());
+    let mut index = 0;
+    while index < pairs.len() {
+        let bounded =
+            (index == 0 || is_pair(&pairs[index - 1])) && pairs.get(index + 2).is_none_or(is_pair);
+        let lone = match (pairs[index], pairs.get(index + 1)) {
+            ((Some(i), None), Some(&(None, Some(j))))
+            | ((None, Some(j)), Some(&(Some(i), None))) => Some((i, j)),
+            _ => None,
+        };
+        match lone {
+            Some((i, j)) if bounded && pairs_without_hard_veto(&source[i], &target[j]) => {
+                paired.push((Some(i), Some(j)));
+                index += 2;
+            }
+            _ => {
+                paired.push(pairs[index]);
+                index += 1;
+            }
+        }
+    }
+    paired
+}
+
+/// Whether two blocks would pair if hard values that all differ weighed as little as a side
+/// without any, in a pair where one side has a single hard value.
+fn pairs_without_hard_veto(source: &Features, target: &Features) -> bool {
+    if source.hard().len() != 1 && target.hard().len() != 1 {
+        return false;
+    }
+    let Some(pair) = ShapePair::of(source, target, same_cell(source, target)) else {
+        return false;
+    };
+    let lifted = ShapePair {
+        disjoint_hard: pair.disjoint_hard.max(pair.start - 0.5),
+        ..pair
+    };
+    lifted
+        .score(
+            SetCounts::sizes(source),
+            SetCounts::sizes(target),
+            SetCounts::shared(source, target),
+        )
+        .is_some()
+}
+
+/// The alignment with the highest summed score: exact up to [`FULL_CELLS`] block pairs; longer
+/// documents are aligned within a band around the diagonal (see [`HALF_WIDTH`]), so time and
+/// memory grow linearly with the document instead of with its square.
+fn global_alignment(source: &[Features], target: &[Features]) -> Vec<Pair> {
     let (n, m) = (source.len(), target.len());
     let band = Band::new(n, m);
     let mut scorer = RowScorer::new(source, target);
@@ -1368,7 +1437,7 @@ mod tests {
     fn check(source: &[u64], target: &[u64]) {
         let source_features: Vec<Features> = source.iter().copied().map(block).collect();
         let target_features: Vec<Features> = target.iter().copied().map(block).collect();
-        let pairs = align(&source_features, &target_features);
+        let pairs = global_alignment(&source_features, &target_features);
         // Every block once, in order on both sides.
         let lefts: Vec<usize> = pairs.iter().filter_map(|p| p.0).collect();
         let rights: Vec<usize> = pairs.iter().filter_map(|p| p.1).collect();
@@ -1655,7 +1724,7 @@ mod tests {
             source in document(0..40),
             target in document(0..40),
         ) {
-            let pairs = align(&source, &target);
+            let pairs = global_alignment(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
@@ -1695,7 +1764,7 @@ mod tests {
         fn a_document_aligned_with_itself_pairs_every_block_with_itself(
             blocks in document(0..60),
         ) {
-            let pairs = align(&blocks, &blocks);
+            let pairs = global_alignment(&blocks, &blocks);
             let diagonal: Vec<Pair> = (0..blocks.len()).map(|i| (Some(i), Some(i))).collect();
             proptest::prop_assert_eq!(pairs, diagonal);
         }
@@ -1721,7 +1790,7 @@ mod tests {
             let at = (cut * 7) % target.len().max(1);
             target.splice(at..at, extra);
             proptest::prop_assume!(source.len() * target.len() > FULL_CELLS);
-            let pairs = align(&source, &target);
+            let pairs = global_alignment(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
@@ -1745,7 +1814,7 @@ mod tests {
                 ShapePairs::new(shapes(&source), shapes(&target)),
                 ShapePairs::Map(_)
             ));
-            let pairs = align(&source, &target);
+            let pairs = global_alignment(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
@@ -1754,7 +1823,7 @@ mod tests {
         fn a_long_document_aligned_with_itself_pairs_every_block_with_itself(
             blocks in document(200..300),
         ) {
-            let pairs = align(&blocks, &blocks);
+            let pairs = global_alignment(&blocks, &blocks);
             let diagonal: Vec<Pair> = (0..blocks.len()).map(|i| (Some(i), Some(i))).collect();
             proptest::prop_assert_eq!(pairs, diagonal);
         }
@@ -1764,10 +1833,76 @@ mod tests {
             source in document(200..300),
             target in document(200..300),
         ) {
-            let pairs = align(&source, &target);
+            let pairs = global_alignment(&source, &target);
             assert_well_formed(&pairs, source.len(), target.len());
             proptest::prop_assert_eq!(pairs, reference::align(&source, &target));
         }
+    }
+
+    /// `block`s with their hard values: a paragraph with several values.
+    fn block_of(values: &[u64]) -> Features {
+        let mut block = block(0);
+        let mut values = values.to_vec();
+        make_set(&mut values);
+        block.set_sets([&values, &[], &[], &[]]);
+        block
+    }
+
+    #[test]
+    fn a_lone_block_with_one_changed_value_is_paired_between_pairs() {
+        // A paragraph whose one number the translation changed, between two pairs: the scores
+        // veto the pair (its hard values all differ), the gap pairs it.
+        let source: Vec<Features> = [1, 2, 3].map(block).into();
+        let target: Vec<Features> = [1, 9, 3].map(block).into();
+        assert_eq!(
+            global_alignment(&source, &target),
+            [
+                (Some(0), Some(0)),
+                (Some(1), None),
+                (None, Some(1)),
+                (Some(2), Some(2))
+            ]
+        );
+        let paired = [(Some(0), Some(0)), (Some(1), Some(1)), (Some(2), Some(2))];
+        assert_eq!(align(&source, &target), paired);
+        // At the ends of the documents too: a document of one paragraph.
+        assert_eq!(align(&[block(2)], &[block(9)]), [(Some(0), Some(0))]);
+        assert_eq!(
+            align(&source[1..], &target[1..]),
+            [(Some(0), Some(0)), (Some(1), Some(1))]
+        );
+    }
+
+    #[test]
+    fn lone_blocks_stay_alone_when_pairing_them_is_a_guess() {
+        let alone = |source: &[Features], target: &[Features]| {
+            align(source, target)
+                .iter()
+                .filter(|pair| pair.0.is_none() || pair.1.is_none())
+                .count()
+        };
+        // Two blocks on each side between the pairs: which goes with which is not known.
+        let source: Vec<Features> = [1, 2, 3, 4].map(block).into();
+        let target: Vec<Features> = [1, 8, 9, 4].map(block).into();
+        assert_eq!(alone(&source, &target), 4);
+        // Several hard values on each side, none shared: a different block.
+        let source = [block(1), block_of(&[2, 3]), block(4)];
+        let target = [block(1), block_of(&[8, 9]), block(4)];
+        assert_eq!(alone(&source, &target), 2);
+        // A heading and a paragraph never pair.
+        let mut heading = block(9);
+        heading.class = 1;
+        let target = [block(1), heading, block(4)];
+        assert_eq!(alone(&[block(1), block(2), block(4)], &target), 2);
+        // Side-by-side blocks that share no segment are different blocks.
+        let segmented = |value: u64, segment: u64| {
+            let mut block = block(value);
+            block.set_sets([&[value], &[], &[], &[segment]]);
+            block
+        };
+        let source = [segmented(1, 1), segmented(2, 2), segmented(4, 4)];
+        let target = [segmented(1, 1), segmented(9, 3), segmented(4, 4)];
+        assert_eq!(alone(&source, &target), 2);
     }
 
     #[test]
