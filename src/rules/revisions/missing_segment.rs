@@ -1,13 +1,16 @@
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::rules::revisions::runs;
-use crate::rules::{Context, Rule, RuleInfo};
+use crate::rules::support::reference_document;
+use crate::rules::{Context, Reference, Rule, RuleInfo};
 
 declare_rule! {
     /// ## What it does
     /// Reports source blocks that have no counterpart in the translation: a section, a
     /// paragraph or a table row that alignment could not pair with any translated block.
-    /// Consecutive blocks are reported together, as one section.
+    /// Consecutive blocks are reported together, as one section. A translation with no text at
+    /// all (an empty file, or front matter alone, as a failed export leaves it) is reported
+    /// once, at its end.
     ///
     /// ## Why is this bad?
     /// Readers of the translation miss content that readers of the English get: a dropped
@@ -39,6 +42,45 @@ declare_rule! {
     code = "LD402", name = "missing-segment", severity = Warning, since = "0.1.0"
 }
 
+/// A translation with no text at all (an empty file, or front matter alone, as a failed
+/// export or machine-translation pass leaves it), against a source that has some: one finding
+/// at the end of the file, since no translated block can say where the text is missing.
+fn empty_translation(cx: &Context<'_>, reference: Reference<'_>, out: &mut Vec<Diagnostic>) {
+    let blocks = &reference.view.blocks;
+    let (Some(first), Some((file, source_document))) = (blocks.first(), reference_document(cx))
+    else {
+        return;
+    };
+    let document = &cx.target.document;
+    let end = document.text.trim_end().len();
+    let (range, label) = if end == 0 {
+        (0..0, "the file is empty")
+    } else {
+        (
+            document.line_range(document.line_index(end - 1)),
+            "nothing follows this line",
+        )
+    };
+    let what = match blocks.len() {
+        1 => format!("the source's {} has", first.kind.noun()),
+        n => format!("the source's {n} blocks have"),
+    };
+    let source_range = source_document.first_line_of(reference.view.original(first.range.clone()));
+    out.push(
+        Diagnostic::new(
+            &MissingSegment::INFO,
+            format!("the translation has no text: {what} no translation"),
+            Label::target(range, label),
+        )
+        .with_secondary(Label::new(
+            file,
+            source_range,
+            "the source's text starts here",
+        ))
+        .with_help("translate the source, or check that the file was written completely"),
+    );
+}
+
 impl Rule for MissingSegment {
     fn info(&self) -> &'static RuleInfo {
         &Self::INFO
@@ -49,6 +91,10 @@ impl Rule for MissingSegment {
             return;
         };
         let target_view = &cx.target.target;
+        if target_view.blocks.is_empty() {
+            empty_translation(cx, reference, out);
+            return;
+        }
         // Cells of a table that lost or gained columns are `structure-drift`'s finding.
         let reshaped: Vec<usize> = crate::rules::markup::structure_drift::reshaped_tables(cx)
             .into_iter()
@@ -108,5 +154,39 @@ impl Rule for MissingSegment {
                     .with_help("translate the missing text, or check that the translation follows the current source"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::findings_of;
+
+    /// The message and the translation's labelled text of the one LD402 finding.
+    fn reported(source: &str, target: &str) -> (String, String) {
+        let findings = findings_of("LD402", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let finding = &findings[0];
+        (
+            finding.message.clone(),
+            target[finding.primary.range.clone()].to_string(),
+        )
+    }
+
+    #[test]
+    fn a_translation_without_text_is_reported_once() {
+        let source = "---\ntitle: Set up\n---\n\n## Related topics\n\n[Set up](set-up.md)\n";
+        let message = "the translation has no text: the source's 2 blocks have no translation";
+        assert_eq!(reported(source, ""), (message.to_string(), String::new()));
+        // Front matter alone: the label is on its last line.
+        assert_eq!(
+            reported(source, "---\ntitle: 设置\n---\n\n\n"),
+            (message.to_string(), "---".to_string())
+        );
+        assert_eq!(
+            reported("Only this.\n", " \n").0,
+            "the translation has no text: the source's paragraph has no translation"
+        );
+        // Nothing to translate, nothing missing.
+        assert!(findings_of("LD402", "---\ntitle: x\n---\n", "").is_empty());
     }
 }
