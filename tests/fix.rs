@@ -27,11 +27,24 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
+/// The corpus's translation folders (every locale folder but `en-us`), sorted.
+fn locales() -> Vec<String> {
+    let mut locales: Vec<String> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.is_dir())
+        .map(|path| path.file_name().unwrap().to_str().unwrap().to_string())
+        .filter(|name| name != "en-us")
+        .collect();
+    locales.sort();
+    locales
+}
+
 /// Copies the corpus's locale folders into a tempdir.
 fn corpus_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    for locale in ["en-us", "zh-cn", "zh-tw", "ja-jp"] {
-        for entry in std::fs::read_dir(corpus().join(locale)).unwrap() {
+    for locale in std::iter::once("en-us".to_string()).chain(locales()) {
+        for entry in std::fs::read_dir(corpus().join(&locale)).unwrap() {
             let path = entry.unwrap().path();
             let name = path.file_name().unwrap().to_str().unwrap();
             write(
@@ -61,8 +74,6 @@ fn snapshot_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     files
 }
-
-const LOCALES: [&str; 3] = ["zh-cn", "zh-tw", "ja-jp"];
 
 /// A file line of the fix report: its path and (count, `CODE name`) per rule.
 type FileLine = (String, Vec<(usize, String)>);
@@ -105,8 +116,9 @@ fn parse_report(report: &str, verb: &str) -> (usize, Vec<FileLine>) {
 fn diff_prints_the_fixes_without_writing() {
     let dir = corpus_copy();
     let before = snapshot_files(dir.path());
+    let locales = locales();
     let mut args = vec!["--diff", "--source", "en-us"];
-    args.extend(LOCALES);
+    args.extend(locales.iter().map(String::as_str));
     let output = run(dir.path(), &args);
     assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
     assert_eq!(snapshot_files(dir.path()), before, "--diff wrote a file");
@@ -133,13 +145,14 @@ fn diff_prints_the_fixes_without_writing() {
 fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     let dir = corpus_copy();
     let before = snapshot_files(dir.path());
+    let locales = locales();
     let mut diff_args = vec!["--diff", "--source", "en-us"];
-    diff_args.extend(LOCALES);
+    diff_args.extend(locales.iter().map(String::as_str));
     let diff = run(dir.path(), &diff_args);
     let (would_fix, would_change) = parse_report(&stderr(&diff), "Would fix ");
 
     let mut args = vec!["--fix", "--source", "en-us"];
-    args.extend(LOCALES);
+    args.extend(locales.iter().map(String::as_str));
     let output = run(dir.path(), &args);
     let out = stdout(&output);
     let report = &out[out.find("\nFixed ").expect("a fix report") + 1..];
