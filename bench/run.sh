@@ -26,11 +26,13 @@ esac
 cargo build --release --quiet --bin locdrift --example gen_tree
 BIN=target/release/locdrift
 
-if [ ! -f "$TREE/.done" ]; then
+# The tree is made again when the generator or the corpus changed since it was made.
+stamp=$( (cat examples/gen_tree.rs; find corpus -name '*.md' | LC_ALL=C sort | xargs cat) | cksum | cut -d' ' -f1)
+if [ "$(cat "$TREE/.done" 2>/dev/null)" != "$stamp" ]; then
   rm -rf "$TREE"
   echo "generating $TREE ..."
   target/release/examples/gen_tree "$TREE" "$MEGABYTES"
-  touch "$TREE/.done"
+  echo "$stamp" > "$TREE/.done"
 fi
 
 files=$(find "$TREE" -name '*.md' | wc -l)
