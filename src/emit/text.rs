@@ -1,9 +1,10 @@
 //! The human format: rustc-style diagnostics rendered by codespan-reporting.
 //!
 //! Each finding is rendered from an excerpt of its files that holds only the lines its labels
-//! touch; a long line (a one-line table, a side-by-side paragraph) is cut to a window around
-//! its labels with `…` where text is left out, as rustc does. Line and column numbers stay
-//! those of the file.
+//! touch; a long line (a one-line table, a side-by-side paragraph) is cut to the text around
+//! its labels with `…` where text is left out, as rustc does: one window, or several pieces when
+//! labels are far apart (a translated segment and the English it embeds), so that every label is
+//! drawn and the line fits a terminal. Line and column numbers stay those of the file.
 
 use std::ops::Range;
 
@@ -18,7 +19,7 @@ use super::FileReport;
 use crate::diagnostic::{Applicability, FileSide, Severity};
 use crate::document::Document;
 
-/// Lines wider than this many columns are shown as a window around their labels. Columns are
+/// Lines wider than this many columns are shown in pieces around their labels. Columns are
 /// those of a terminal, as codespan-reporting draws them: a CJK character takes two.
 const LONG_LINE: usize = 160;
 /// Columns shown before the first label on a long line.
@@ -27,10 +28,33 @@ const BEFORE_LABEL: usize = 40;
 const FROM_LABEL: usize = 80;
 /// Columns shown after the end of the last label.
 const AFTER_LABEL: usize = 20;
-/// The most columns of a long line shown.
+/// The most columns of a long line shown in one piece.
 const MAX_WINDOW: usize = 400;
 /// The most columns of one label shown on a long line; a wider label is cut at the `…`.
 const LONG_LABEL: usize = 100;
+/// The fewest columns of context shown either side of each piece of a line shown in several.
+const CONTEXT: usize = 10;
+/// Labels less than this many columns apart are shown in one piece with the text between them:
+/// a `…` standing for a few characters would save nothing and hide what separates them.
+const JOIN: usize = 2 * CONTEXT + 10;
+/// The fewest columns of a label shown when a line is shown in several pieces.
+const MIN_LABEL: usize = 10;
+
+/// A stretch of a file's line that an excerpt shows.
+struct Piece {
+    /// The bytes of the file shown.
+    shown: Range<usize>,
+    /// Where `shown` starts in the excerpt's text.
+    start: usize,
+}
+
+impl Piece {
+    /// Whether the piece shows where a label starts (at its end: drawn after its last
+    /// character, as at the end of a line).
+    fn shows(&self, label: &Range<usize>) -> bool {
+        (self.shown.start..=self.shown.end).contains(&label.start)
+    }
+}
 
 /// One line of an excerpt.
 struct ExcerptLine {
@@ -38,14 +62,30 @@ struct ExcerptLine {
     index: usize,
     /// The line in the excerpt's text, without its newline.
     range: Range<usize>,
-    /// The bytes of the file's line that are shown.
-    shown: Range<usize>,
-    /// Where `shown` starts in the excerpt's text (after a leading `…`).
-    content_start: usize,
+    /// What the excerpt shows of the file's line, in order and never empty: the whole line, or
+    /// for a long line the text around its labels, with a `…` for each stretch left out.
+    pieces: Vec<Piece>,
+}
+
+impl ExcerptLine {
+    /// The piece that shows a byte offset of the file's line, or the last piece before it (the
+    /// first piece for an offset before them all).
+    fn piece_of_offset(&self, offset: usize) -> &Piece {
+        let at = self
+            .pieces
+            .partition_point(|piece| piece.shown.start <= offset);
+        &self.pieces[at.saturating_sub(1)]
+    }
+
+    /// The piece that holds an offset of the excerpt's text, or the last piece before it.
+    fn piece_of_excerpt_offset(&self, offset: usize) -> &Piece {
+        let at = self.pieces.partition_point(|piece| piece.start <= offset);
+        &self.pieces[at.saturating_sub(1)]
+    }
 }
 
 /// The lines of one file that a finding's labels touch (and the lines right before and after
-/// them, which the renderer may show), long ones cut to a window.
+/// them, which the renderer may show), long ones cut to pieces around their labels.
 struct Excerpt<'d> {
     document: &'d Document,
     text: String,
@@ -59,6 +99,11 @@ fn columns(character: char) -> usize {
         '\t' => 4,
         _ => character.width().unwrap_or(0),
     }
+}
+
+/// The columns a text takes in a terminal.
+fn width(text: &str) -> usize {
+    text.chars().map(columns).sum()
 }
 
 /// `offset` moved back over at most `width` columns of characters (not before `floor`).
@@ -85,6 +130,12 @@ fn forward(text: &str, offset: usize, width: usize, ceiling: usize) -> usize {
     ceiling
 }
 
+/// `end` moved back over the white space before it, not before `floor`: no run of padding (a
+/// table's) before a `…`.
+fn trim_end(text: &str, floor: usize, end: usize) -> usize {
+    floor + text[floor..end].trim_end().len()
+}
+
 /// The part of a long line shown for labels whose parts on it are `parts`: from a little before
 /// the first to a little after the last, at most `MAX_WINDOW` columns.
 fn window(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Range<usize> {
@@ -99,18 +150,133 @@ fn window(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Range<usiz
     let mut end =
         forward(text, reach, AFTER_LABEL, line.end).min(forward(text, start, MAX_WINDOW, line.end));
     if end < line.end {
-        // No run of padding (a table's) before the `…`.
-        end = start
-            .max(last.min(end))
-            .max(start + text[start..end].trim_end().len());
+        end = trim_end(text, start, end).max(last.min(end));
     }
     start..end
 }
 
-/// Whether a window of a line shows where a label starts (at its end: drawn after its last
-/// character, as at the end of a line).
-fn shows(window: &Range<usize>, label: &Range<usize>) -> bool {
-    (window.start..=window.end).contains(&label.start)
+/// Labels' parts on a line that are shown together, with the text between them.
+struct Run {
+    start: usize,
+    end: usize,
+    /// Where the last label of the run starts: a cut never hides it.
+    last_start: usize,
+}
+
+/// The most columns each of runs `widths` wide may take so that together they take at most
+/// `budget`: the widest are cut first, to the same width.
+fn fair_share(widths: &[usize], budget: usize) -> usize {
+    let mut sorted = widths.to_vec();
+    sorted.sort_unstable();
+    let mut left = budget;
+    for (at, &width) in sorted.iter().enumerate() {
+        let share = left / (sorted.len() - at);
+        if width > share {
+            return share;
+        }
+        left -= width;
+    }
+    usize::MAX
+}
+
+/// The stretches of a long line shown for labels whose parts on it are `parts` (the primary
+/// label's first, when it is on the line).
+///
+/// Labels that overlap or are less than `JOIN` columns apart form a run, shown in one piece. A
+/// single run is shown in one window (`window`). Several runs are shown each in its own piece,
+/// `…` between them, so that labels far apart (a translated segment and the English it embeds)
+/// are all drawn and the line stays about `LONG_LINE` columns wide: the runs share what
+/// `CONTEXT` columns either side of each leave, the widest cut first (to at most `LONG_LABEL`,
+/// at least `MIN_LABEL` of their last label), and the columns left over are context, evenly
+/// either side of each piece (before only, when its run is cut). A `…` always stands for more
+/// than `CONTEXT` columns.
+fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<usize>> {
+    let mut sorted = parts.to_vec();
+    sorted.sort_by_key(|part| (part.start, part.end));
+    let mut runs: Vec<Run> = Vec::new();
+    for part in sorted {
+        match runs.last_mut() {
+            Some(run) if part.start <= forward(text, run.end, JOIN, line.end) => {
+                run.end = run.end.max(part.end);
+                run.last_start = part.start;
+            }
+            _ => runs.push(Run {
+                start: part.start,
+                end: part.end,
+                last_start: part.start,
+            }),
+        }
+    }
+    if runs.len() <= 1 {
+        // Each label cut to its first `LONG_LABEL` columns: a label as wide as a side-by-side
+        // paragraph would otherwise fill the window.
+        let cut: Vec<Range<usize>> = parts
+            .iter()
+            .map(|part| part.start..forward(text, part.start, LONG_LABEL, part.end))
+            .collect();
+        let shown = window(text, line, &cut);
+        // A label nested far inside a long one does not fit: the first (the primary, when it is
+        // on this line) decides, and the others are left out of the rendering.
+        return match cut.first() {
+            Some(first) if !(shown.start..=shown.end).contains(&first.start) => {
+                vec![window(text, line, &cut[..1])]
+            }
+            _ => vec![shown],
+        };
+    }
+    let widths: Vec<usize> = runs
+        .iter()
+        .map(|run| width(&text[run.start..run.end]))
+        .collect();
+    let share = fair_share(&widths, LONG_LINE.saturating_sub(2 * CONTEXT * runs.len()))
+        .clamp(MIN_LABEL, LONG_LABEL);
+    let cuts: Vec<Range<usize>> = runs
+        .iter()
+        .map(|run| {
+            let end = forward(text, run.start, share, run.end).max(forward(
+                text,
+                run.last_start,
+                MIN_LABEL,
+                run.end,
+            ));
+            run.start..end
+        })
+        .collect();
+    // A cut run ends at its `…`: context after it would only be more of its label.
+    let context_sides = runs.len()
+        + runs
+            .iter()
+            .zip(&cuts)
+            .filter(|(run, cut)| cut.end == run.end)
+            .count();
+    let labels_width: usize = cuts.iter().map(|cut| width(&text[cut.clone()])).sum();
+    let context =
+        (LONG_LINE.saturating_sub(labels_width) / context_sides).clamp(CONTEXT, BEFORE_LABEL);
+    let mut shown: Vec<Range<usize>> = Vec::with_capacity(cuts.len());
+    for (run, cut) in runs.iter().zip(cuts) {
+        let mut start = back(text, cut.start, context, line.start);
+        let mut end = if cut.end < run.end {
+            cut.end
+        } else {
+            forward(text, cut.end, context, line.end)
+        };
+        // A `…` stands for more than `CONTEXT` columns, or the text is shown instead.
+        if back(text, start, CONTEXT, line.start) == line.start {
+            start = line.start;
+        }
+        if forward(text, end, CONTEXT, line.end) == line.end {
+            end = line.end;
+        } else {
+            end = trim_end(text, cut.end, end);
+        }
+        match shown.last_mut() {
+            Some(previous) if start <= forward(text, previous.end, CONTEXT, line.end) => {
+                previous.end = end;
+            }
+            _ => shown.push(start..end),
+        }
+    }
+    shown
 }
 
 impl<'d> Excerpt<'d> {
@@ -136,40 +302,36 @@ impl<'d> Excerpt<'d> {
             let line = document.line_range(index);
             let long = forward(text, line.start, LONG_LINE, line.end) < line.end;
             let shown = if long {
-                // The labels' parts on this line, each cut to its first `LONG_LABEL` columns:
-                // a label as wide as a side-by-side paragraph would otherwise fill the window.
                 let parts: Vec<Range<usize>> = labels
                     .iter()
                     .filter(|l| l.start <= line.end && l.end >= line.start)
-                    .map(|l| {
-                        let start = l.start.max(line.start);
-                        start..forward(text, start, LONG_LABEL, l.end.min(line.end))
-                    })
+                    .map(|l| l.start.max(line.start)..l.end.min(line.end))
                     .collect();
-                let shown = window(text, &line, &parts);
-                // Labels too far apart for one window: the first (the primary, when it is on
-                // this line) decides, and the others are left out of the rendering.
-                match parts.first() {
-                    Some(first) if !shows(&shown, first) => window(text, &line, &parts[..1]),
-                    _ => shown,
-                }
+                pieces(text, &line, &parts)
             } else {
-                line.clone()
+                vec![line.clone()]
             };
             let range_start = excerpt.text.len();
-            if shown.start > line.start {
-                excerpt.text.push('…');
+            let mut pieces = Vec::with_capacity(shown.len());
+            let mut shown_up_to = line.start;
+            for stretch in shown {
+                if stretch.start > shown_up_to {
+                    excerpt.text.push('…');
+                }
+                shown_up_to = stretch.end;
+                pieces.push(Piece {
+                    start: excerpt.text.len(),
+                    shown: stretch.clone(),
+                });
+                excerpt.text.push_str(&text[stretch]);
             }
-            let content_start = excerpt.text.len();
-            excerpt.text.push_str(&text[shown.clone()]);
-            if shown.end < line.end {
+            if shown_up_to < line.end {
                 excerpt.text.push('…');
             }
             excerpt.lines.push(ExcerptLine {
                 index,
                 range: range_start..excerpt.text.len(),
-                shown,
-                content_start,
+                pieces,
             });
             excerpt.text.push('\n');
         }
@@ -179,7 +341,7 @@ impl<'d> Excerpt<'d> {
     /// Whether the excerpt shows where a label of the file starts.
     fn shows_label(&self, label: &Range<usize>) -> bool {
         self.line(self.document.line_index(label.start))
-            .is_some_and(|line| shows(&line.shown, label))
+            .is_some_and(|line| line.pieces.iter().any(|piece| piece.shows(label)))
     }
 
     /// The excerpt line that shows line `index` of the file.
@@ -190,12 +352,14 @@ impl<'d> Excerpt<'d> {
             .map(|at| &self.lines[at])
     }
 
-    /// Where a byte offset of the file is in the excerpt; outside a window, at its edge.
+    /// Where a byte offset of the file is in the excerpt; where it is left out, at the end of
+    /// the piece before (a cut label's carets stop at the `…`).
     fn map(&self, offset: usize) -> usize {
         let Some(line) = self.line(self.document.line_index(offset)) else {
             return 0;
         };
-        line.content_start + offset.clamp(line.shown.start, line.shown.end) - line.shown.start
+        let piece = line.piece_of_offset(offset);
+        piece.start + offset.clamp(piece.shown.start, piece.shown.end) - piece.shown.start
     }
 
     /// The byte offset of the file that an excerpt offset shows.
@@ -204,9 +368,9 @@ impl<'d> Excerpt<'d> {
             .lines
             .partition_point(|line| line.range.start <= offset)
             .saturating_sub(1);
-        let line = &self.lines[at];
-        let within = offset.clamp(line.content_start, line.content_start + line.shown.len());
-        line.shown.start + within - line.content_start
+        let piece = self.lines[at].piece_of_excerpt_offset(offset);
+        let within = offset.clamp(piece.start, piece.start + piece.shown.len());
+        piece.shown.start + within - piece.start
     }
 }
 
@@ -476,37 +640,52 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(&format!("┌─ en-us/a.md:3:{}\n", filler.chars().count() + 2)));
-        let lines: Vec<&str> = out.lines().collect();
-        let shown = lines.iter().position(|l| l.starts_with("3 │ …")).unwrap();
-        assert!(lines[shown].ends_with('…'), "{out}");
-        let carets = lines[shown + 1];
-        let caret = carets.find('^').unwrap();
-        let under = |line: &str, at: usize| {
-            // Display columns: every CJK character is two wide.
-            let mut width = 0;
-            for c in line.chars() {
-                if width >= at {
-                    return c;
-                }
-                width += if c > '\u{2e80}' { 2 } else { 1 };
-            }
-            ' '
-        };
-        let width_before = |line: &str, byte: usize| {
-            line[..byte]
-                .chars()
-                .map(|c| if c > '\u{2e80}' { 2 } else { 1 })
-                .sum::<usize>()
-        };
+        let shown = out.lines().find(|l| l.starts_with("3 │ …")).unwrap();
+        assert!(shown.ends_with('…'), "{out}");
         assert_eq!(
-            under(lines[shown], width_before(carets, caret)),
-            's',
+            marked(&out, "3 │", '^'),
+            ["sipdir.online.microsoft.com"],
             "{out}"
         );
         assert!(
-            carets.ends_with("`sipdir.online.microsoft.com` here"),
+            out.contains("^ `sipdir.online.microsoft.com` here"),
             "{out}"
         );
+    }
+
+    /// The text drawn above each run of `mark` (`^` or `-`) under the line of the rendering
+    /// that starts with `gutter` (`"3 │"`), matched by terminal columns as a reader's eye does.
+    fn marked(out: &str, gutter: &str, mark: char) -> Vec<String> {
+        let lines: Vec<&str> = out.lines().collect();
+        let at = lines
+            .iter()
+            .position(|line| line.starts_with(gutter))
+            .unwrap_or_else(|| panic!("no line `{gutter}` in {out}"));
+        let mut cells: Vec<Option<char>> = Vec::new();
+        for character in lines[at].chars() {
+            cells.push(Some(character));
+            // The second column of a wide character.
+            cells.extend((1..columns(character)).map(|_| None));
+        }
+        let mut runs: Vec<Range<usize>> = Vec::new();
+        let mut column = 0;
+        for character in lines[at + 1].chars() {
+            if character == mark {
+                match runs.last_mut() {
+                    Some(run) if run.end == column => run.end += 1,
+                    _ => runs.push(column..column + 1),
+                }
+            }
+            column += columns(character);
+        }
+        runs.into_iter()
+            .map(|run| {
+                cells[run.start.min(cells.len())..run.end.min(cells.len())]
+                    .iter()
+                    .flatten()
+                    .collect()
+            })
+            .collect()
     }
 
     /// The rendering of a finding whose primary label is at `first` and whose secondary is at
@@ -573,14 +752,184 @@ mod tests {
     }
 
     #[test]
-    fn a_label_too_far_from_the_primary_for_one_window_is_left_out() {
+    fn labels_too_far_apart_for_one_window_are_drawn_in_pieces() {
+        // Before pieces, `second` was left out of the rendering: a window wide enough for both
+        // would have been 600 columns.
         let filler = "x ".repeat(300);
         let target = format!("{filler}second {filler}first {filler}\n");
         let out = rendered_first_and_second(&target);
+        assert!(out.contains("┌─ zh-cn/a.md:1:1208\n"), "{out}");
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert_eq!(shown.matches('…').count(), 3, "{out}");
+        assert!(widest(shown) <= LONG_LINE + 10, "{out}");
+        assert_eq!(marked(&out, "1 │", '^'), ["first"], "{out}");
+        assert_eq!(marked(&out, "1 │", '-'), ["second"], "{out}");
+        assert!(
+            out.contains("`first` here") && out.contains("`second` here"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_label_nested_far_inside_a_long_one_is_left_out() {
+        // Labels that overlap are never split by a `…`, so one starting 600 columns into
+        // another does not fit the window: the primary decides.
+        let filler = "x ".repeat(300);
+        let long = format!("first {filler}second");
+        let target = format!("{filler}{long} {filler}\n");
+        let out = rendered(&report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, &long, 0),
+                (FileSide::Target, "second", 0),
+            ],
+        ));
         let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
         assert!(shown.contains(" first "), "{out}");
-        assert!(out.contains("`first` here"), "{out}");
         // Not drawn at the edge of the window, where it would point at the wrong text.
         assert!(!out.contains("`second` here"), "{out}");
+    }
+
+    #[test]
+    fn a_side_by_side_segment_and_its_english_are_both_drawn_in_a_terminal() {
+        let segment = "It can take up to 60 minutes for all sessions to end.";
+        let target = format!(
+            "- <span data-ttu-id=\"b81f3-151\">{segment}</span><span class=\"sxs-lookup\">\
+             <span data-stu-id=\"b81f3-151\">{segment}</span></span> \
+             <span data-ttu-id=\"b81f3-152\">重設後，請使用者重新登入。</span>\n"
+        );
+        let source = format!("# Title\n\n{}Last words.\n", "Some English. ".repeat(20));
+        let out = rendered(&report(
+            &target,
+            &source,
+            &[
+                (FileSide::Target, segment, 0),
+                (FileSide::Target, segment, 1),
+                (FileSide::Source, "Last words.", 0),
+                (FileSide::Source, "Some English.", 3),
+            ],
+        ));
+        // Both copies drawn, each under its own text, and the real columns in the headers (the
+        // English file's is that of its leftmost label).
+        let shown = out.lines().find(|l| l.starts_with("1 │ ")).unwrap();
+        assert!(
+            shown.contains('…') && widest(shown) <= LONG_LINE + 10,
+            "{out}"
+        );
+        assert_eq!(marked(&out, "1 │", '^'), [segment], "{out}");
+        assert_eq!(marked(&out, "1 │", '-'), [segment], "{out}");
+        assert!(out.contains("┌─ zh-cn/a.md:1:33\n"), "{out}");
+        assert!(out.contains("┌─ en-us/a.md:3:43\n"), "{out}");
+        assert_eq!(
+            marked(&out, "3 │", '-'),
+            ["Some English.", "Last words."],
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn cjk_labels_far_apart_are_drawn_within_a_terminal_by_their_columns() {
+        // 600 columns of CJK between the labels, 1,200 in all.
+        let filler = "网络配置。".repeat(60);
+        let target = format!("{filler}第一个标签{filler}第二个标签{filler}\n");
+        let out = rendered(&report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, "第一个标签", 0),
+                (FileSide::Target, "第二个标签", 0),
+            ],
+        ));
+        assert!(out.contains("┌─ zh-cn/a.md:1:301\n"), "{out}");
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert_eq!(shown.matches('…').count(), 3, "{out}");
+        assert!(widest(shown) <= LONG_LINE + 10, "{out}");
+        // Cut between characters, never in the middle of one's two columns.
+        assert!(
+            (LONG_LINE - 10..=LONG_LINE + 10).contains(&widest(shown)),
+            "{out}"
+        );
+        assert_eq!(marked(&out, "1 │", '^'), ["第一个标签"], "{out}");
+        assert_eq!(marked(&out, "1 │", '-'), ["第二个标签"], "{out}");
+    }
+
+    #[test]
+    fn three_labels_far_apart_are_all_drawn() {
+        let filler = "x ".repeat(150);
+        let target = format!("{filler}first {filler}second {filler}third {filler}\n");
+        let out = rendered(&report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, "second", 0),
+                (FileSide::Target, "first", 0),
+                (FileSide::Target, "third", 0),
+            ],
+        ));
+        // The primary is the middle one: the header is its column, not the first piece's.
+        assert!(out.contains("┌─ zh-cn/a.md:1:607\n"), "{out}");
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert_eq!(shown.matches('…').count(), 4, "{out}");
+        assert!(widest(shown) <= LONG_LINE + 10, "{out}");
+        assert_eq!(marked(&out, "1 │", '^'), ["second"], "{out}");
+        assert_eq!(marked(&out, "1 │", '-'), ["first", "third"], "{out}");
+    }
+
+    #[test]
+    fn overlapping_and_adjacent_labels_are_never_split_by_an_ellipsis() {
+        let filler = "x ".repeat(150);
+        let target = format!("{filler}firstsecond third {filler}fourth {filler}\n");
+        let out = rendered(&report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, "first", 0),
+                // Adjacent to `first`, and overlapped by `second third`.
+                (FileSide::Target, "second", 0),
+                (FileSide::Target, "second third", 0),
+                (FileSide::Target, "fourth", 0),
+            ],
+        ));
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert!(shown.contains(" firstsecond third "), "{out}");
+        assert_eq!(shown.matches('…').count(), 3, "{out}");
+        assert_eq!(marked(&out, "1 │", '^'), ["first"], "{out}");
+        for label in ["second", "second third", "fourth"] {
+            assert!(out.contains(&format!("`{label}` here")), "{out}");
+        }
+    }
+
+    #[test]
+    fn a_cut_label_stops_at_its_ellipsis() {
+        // Two labels of 300 columns far apart: each is cut to its share of the terminal, and
+        // no `…` stands for a few characters only.
+        let first = format!("first {}", "y ".repeat(150));
+        let second = format!("second {}", "z ".repeat(150));
+        let filler = "x ".repeat(150);
+        let target = format!("{filler}{first}{filler}{second}{filler}\n");
+        let out = rendered(&report(
+            &target,
+            "",
+            &[
+                (FileSide::Target, &first, 0),
+                (FileSide::Target, &second, 0),
+            ],
+        ));
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        assert!(widest(shown) <= LONG_LINE + 10, "{out}");
+        let carets = marked(&out, "1 │", '^');
+        let dashes = marked(&out, "1 │", '-');
+        assert!(
+            carets[0].starts_with("first y y") && first.starts_with(&carets[0]),
+            "{out}"
+        );
+        assert!(
+            dashes[0].starts_with("second z z") && second.starts_with(&dashes[0]),
+            "{out}"
+        );
+        // The carets end right before the `…` that stands for the rest of the label.
+        let after = shown.split(carets[0].as_str()).nth(1).unwrap();
+        assert!(after.starts_with('…'), "{out}");
     }
 }
