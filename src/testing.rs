@@ -22,6 +22,16 @@ pub(crate) fn findings_of(
     source: &str,
     target: &str,
 ) -> Vec<crate::diagnostic::Diagnostic> {
+    findings_in("zh-cn", code, source, target)
+}
+
+/// [`findings_of`] for a translation into `locale`.
+pub(crate) fn findings_in(
+    locale: &str,
+    code: &str,
+    source: &str,
+    target: &str,
+) -> Vec<crate::diagnostic::Diagnostic> {
     use crate::analysis::Parsed;
     use crate::document::Document;
     use crate::engine::{CheckOptions, Settings, check};
@@ -29,7 +39,7 @@ pub(crate) fn findings_of(
         Parsed::new(std::sync::Arc::new(Document::new(path, text))).expect("parses")
     };
     let options = CheckOptions {
-        locale: Some("zh-cn".into()),
+        locale: Some(locale.into()),
         source_expected: true,
         ..CheckOptions::default()
     };

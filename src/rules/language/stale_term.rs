@@ -1,3 +1,5 @@
+use std::ops::Range;
+
 use memchr::memmem::Finder;
 
 use crate::declare_rule;
@@ -120,6 +122,11 @@ impl Rule for StaleTermRule {
                 hay.contains(pattern.as_str())
             })
             .collect();
+        // A locale's own entry for a name says more (its replacement is the localized name)
+        // than the English entry that matches the same words in its text: it goes first, and a
+        // match overlapping one already reported in the run is not reported again.
+        let mut terms = terms;
+        terms.sort_by_key(|(term, _)| term.locale == "en");
         let finders: Vec<Finder<'_>> = terms
             .iter()
             .map(|(_, pattern)| Finder::new(pattern))
@@ -129,9 +136,18 @@ impl Rule for StaleTermRule {
         }
         for block in &view.blocks {
             for run in &block.text_runs {
+                let mut reported: Vec<Range<usize>> = Vec::new();
                 for ((term, _), finder) in terms.iter().zip(&finders) {
                     let hay = if term.case_sensitive { text } else { &lower };
                     for start in find_words(&hay[run.clone()], finder) {
+                        let found = start..start + term.term.len();
+                        if reported
+                            .iter()
+                            .any(|r| r.start < found.end && found.start < r.end)
+                        {
+                            continue;
+                        }
+                        reported.push(found);
                         let range = cx.target_original(
                             run.start + start..run.start + start + term.term.len(),
                         );
@@ -161,6 +177,43 @@ impl Rule for StaleTermRule {
 #[cfg(test)]
 mod tests {
     use super::find_all;
+
+    #[test]
+    fn german_names_are_found_however_hyphenated() {
+        let source = "Sign in to the Microsoft 365 admin center.\n";
+        for name in [
+            "Office 365-Portal",
+            "Office-365-Portal",
+            "Office 365 Portal",
+        ] {
+            let target = format!("Melden Sie sich beim {name} an.\n");
+            let findings = crate::testing::findings_in("de-de", "LD303", source, &target);
+            assert_eq!(findings.len(), 1, "{target}: {findings:?}");
+            assert_eq!(&target[findings[0].primary.range.clone()], name);
+        }
+    }
+
+    #[test]
+    fn french_names_are_found_with_either_apostrophe() {
+        let source = "Sign in to the Microsoft 365 admin center.\n";
+        for (target, replacement) in [
+            (
+                "Connectez-vous au Centre d’administration Office 365.\n",
+                "Centre d’administration Microsoft 365",
+            ),
+            (
+                "Connectez-vous au Centre d'administration Office 365.\n",
+                "Centre d'administration Microsoft 365",
+            ),
+        ] {
+            let findings = crate::testing::findings_in("fr-fr", "LD303", source, target);
+            assert_eq!(findings.len(), 1, "{target}: {findings:?}");
+            let fix = findings[0].fix.as_ref().expect("a fix");
+            assert_eq!(fix.replacement, replacement);
+            // The outdated name is LD303's; LD304 does not also miss `Microsoft 365`.
+            assert!(crate::testing::findings_in("fr-fr", "LD304", source, target).is_empty());
+        }
+    }
 
     #[test]
     fn ascii_terms_match_whole_words_only() {
