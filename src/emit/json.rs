@@ -117,8 +117,14 @@ pub fn write_array_elements(report: &FileReport, out: &mut Vec<u8>) {
 /// layout is fixed: serde's writer escapes every string a byte at a time (keys included) and
 /// its output then had to be copied line by line to indent it, most of the JSON format's cost.
 fn write_element(finding: &JsonFinding, out: &mut Vec<u8>) {
-    const FIELD: &[u8] = b",\n    \"";
-    out.extend_from_slice(b"  {\n    \"code\": ");
+    // What comes before a key: the line break and indent of a finding's fields and of the
+    // fields of its `source` and `fix` objects, after the opening brace or after a comma.
+    const FIRST: &[u8] = b"\n    ";
+    const NEXT: &[u8] = b",\n    ";
+    const NESTED_FIRST: &[u8] = b"\n      ";
+    const NESTED_NEXT: &[u8] = b",\n      ";
+    out.extend_from_slice(b"  {");
+    write_key(out, FIRST, "code");
     write_str(out, finding.code);
     for (key, value) in [
         ("rule", finding.rule),
@@ -126,9 +132,7 @@ fn write_element(finding: &JsonFinding, out: &mut Vec<u8>) {
         ("message", finding.message),
         ("path", finding.path),
     ] {
-        out.extend_from_slice(FIELD);
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\": ");
+        write_key(out, NEXT, key);
         write_str(out, value);
     }
     for (key, value) in [
@@ -137,36 +141,44 @@ fn write_element(finding: &JsonFinding, out: &mut Vec<u8>) {
         ("end_line", finding.end_line),
         ("end_column", finding.end_column),
     ] {
-        out.extend_from_slice(FIELD);
-        out.extend_from_slice(key.as_bytes());
-        out.extend_from_slice(b"\": ");
+        write_key(out, NEXT, key);
         write_number(out, value);
     }
-    out.extend_from_slice(b",\n    \"source\": ");
+    write_key(out, NEXT, "source");
     match &finding.source {
         Some(source) => {
-            out.extend_from_slice(b"{\n      \"path\": ");
+            out.push(b'{');
+            write_key(out, NESTED_FIRST, "path");
             write_str(out, source.path);
-            out.extend_from_slice(b",\n      \"line\": ");
+            write_key(out, NESTED_NEXT, "line");
             write_number(out, source.line);
-            out.extend_from_slice(b",\n      \"column\": ");
+            write_key(out, NESTED_NEXT, "column");
             write_number(out, source.column);
             out.extend_from_slice(b"\n    }");
         }
         None => out.extend_from_slice(b"null"),
     }
-    out.extend_from_slice(b",\n    \"fix\": ");
+    write_key(out, NEXT, "fix");
     match &finding.fix {
         Some(fix) => {
-            out.extend_from_slice(b"{\n      \"replacement\": ");
+            out.push(b'{');
+            write_key(out, NESTED_FIRST, "replacement");
             write_str(out, fix.replacement);
-            out.extend_from_slice(b",\n      \"applicability\": ");
+            write_key(out, NESTED_NEXT, "applicability");
             write_str(out, fix.applicability);
             out.extend_from_slice(b"\n    }");
         }
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b"\n  }");
+}
+
+/// Appends `separator`, then `"key": ` (keys are plain ASCII names: nothing to escape).
+fn write_key(out: &mut Vec<u8>, separator: &[u8], key: &str) {
+    out.extend_from_slice(separator);
+    out.push(b'"');
+    out.extend_from_slice(key.as_bytes());
+    out.extend_from_slice(b"\": ");
 }
 
 /// Appends `value` as a JSON string, escaped as serde_json escapes it.
