@@ -218,7 +218,7 @@ fn anchor_key_bytes(name: &str) -> impl Iterator<Item = u8> + '_ {
 /// name and decorations are what translations break, LD202's business), otherwise the
 /// destination without its scheme (`http` → `https` is LD401's business). The key is hashed
 /// piece by piece rather than made, as most blocks have links.
-fn link_key_hash(destination: &str) -> u64 {
+pub(crate) fn link_key_hash(destination: &str) -> u64 {
     if let Some((_, fragment)) = destination.split_once('#')
         && !fragment.is_empty()
     {

@@ -1,6 +1,7 @@
 use std::cell::OnceCell;
 use std::ops::Range;
 
+use crate::align::link_key_hash;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::frontmatter::FrontMatter;
@@ -107,16 +108,6 @@ fn occurrences(text: &str, term: &str) -> Vec<Range<usize>> {
         .collect()
 }
 
-/// A destination as compared between the two sides: the scheme's `s`, which translations
-/// often lose or gain (LD104 reports that), and a trailing `/` do not count.
-fn link_key(destination: &str) -> &str {
-    let rest = destination
-        .strip_prefix("https://")
-        .or_else(|| destination.strip_prefix("http://"))
-        .unwrap_or(destination);
-    rest.strip_suffix('/').unwrap_or(rest)
-}
-
 /// The bracketed text of `link`, `[…]`, when it is written that way.
 fn link_text(link: &Link, text: &str) -> Option<Range<usize>> {
     let raw = &text[link.range.clone()];
@@ -132,8 +123,9 @@ fn link_text(link: &Link, text: &str) -> Option<Range<usize>> {
 }
 
 /// When the source writes the term inside the text of a link, the text of the translation's
-/// link to the same place (the one link of the block with that destination): where a reader
-/// looks for the name, and a narrower label than the whole block.
+/// link to the same place (the one link of the block whose destination has the alignment's
+/// link key: scheme, `&amp;` and locale segments aside): where a reader looks for the name, and
+/// a narrower label than the whole block.
 fn partner_link_text(
     source: &Block,
     target: &Block,
@@ -144,11 +136,10 @@ fn partner_link_text(
         .links
         .iter()
         .find(|link| link.range.contains(&term_start))?;
-    let key = link_key(&link.destination);
-    let mut same = target
-        .links
-        .iter()
-        .filter(|other| other.is_image == link.is_image && link_key(&other.destination) == key);
+    let key = link_key_hash(&link.destination);
+    let mut same = target.links.iter().filter(|other| {
+        other.is_image == link.is_image && link_key_hash(&other.destination) == key
+    });
     let partner = same.next()?;
     if same.next().is_some() {
         return None;
