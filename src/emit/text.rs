@@ -224,9 +224,11 @@ fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<
             _ => vec![shown],
         };
     }
+    // Measured no further than the line's budget: a wider run is cut all the same, and a label
+    // as long as a 50 MB line is not walked to its end for every finding on it.
     let widths: Vec<usize> = runs
         .iter()
-        .map(|run| width(&text[run.start..run.end]))
+        .map(|run| width(&text[run.start..forward(text, run.start, LONG_LINE + 1, run.end)]))
         .collect();
     let share = fair_share(&widths, LONG_LINE.saturating_sub(2 * CONTEXT * runs.len()))
         .clamp(MIN_LABEL, LONG_LABEL);
