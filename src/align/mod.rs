@@ -431,6 +431,22 @@ fn overlap(shared: u32, left: u32, right: u32) -> f32 {
     2.0 * shared as f32 / (i64::from(left) + i64::from(right)) as f32
 }
 
+/// How far a source block's and a target block's Latin words agree, given that `shared` of
+/// the source's `source` words and of the target's `target` words are the same: the mean of
+/// their Sørensen–Dice overlap and of the share of the target's words that the source holds.
+///
+/// A translation keeps few of its source's Latin words (names, commands, link targets) and
+/// translates the rest. Dice alone therefore prefers, for a translated paragraph, a short
+/// source block that shares one of its names (a "Related topics" link to the same page) over
+/// the long paragraph that holds every Latin word of it. The target's share counts those
+/// words: for one target block it ranks the source blocks by how many of them they hold.
+fn word_overlap(shared: u32, source: u32, target: u32) -> f32 {
+    if shared == 0 || source == 0 || target == 0 {
+        return 0.0;
+    }
+    0.5 * (overlap(shared, source, target) + shared as f32 / target as f32)
+}
+
 /// Sørensen–Dice overlap of two sorted sets, 0 when either is empty.
 pub(crate) fn dice(left: &[u64], right: &[u64]) -> f32 {
     overlap(shared_count(left, right), set_len(left), set_len(right))
@@ -581,7 +597,7 @@ impl ShapePair {
             self.start + 3.0 * overlap(shared.hard, source.hard, target.hard)
         };
         if shared.words > 0 {
-            score += 1.5 * overlap(shared.words, source.words, target.words);
+            score += 1.5 * word_overlap(shared.words, source.words, target.words);
         }
         if self.both_english {
             let english = overlap(shared.english, source.english, target.english);
@@ -1471,6 +1487,19 @@ mod tests {
             2.0 * shared as f32 / (left.len() + right.len()) as f32
         }
 
+        /// The mean of Dice and of the share of the target's words that the source holds.
+        fn word_overlap(source: &[u64], target: &[u64]) -> f32 {
+            let shared = source
+                .iter()
+                .filter(|value| target.binary_search(value).is_ok())
+                .count();
+            if shared == 0 {
+                return 0.0;
+            }
+            let dice = 2.0 * shared as f32 / (source.len() + target.len()) as f32;
+            0.5 * (dice + shared as f32 / target.len() as f32)
+        }
+
         pub fn score(source: &Features, target: &Features) -> Option<f32> {
             let mut score = match (source.class, target.class) {
                 (a, b) if a == b => 1.0,
@@ -1504,7 +1533,7 @@ mod tests {
                 score -= 0.5;
             }
             score += 3.0 * hard;
-            score += 1.5 * dice(source.words(), target.words());
+            score += 1.5 * word_overlap(source.words(), target.words());
             if !source.english().is_empty() && !target.english().is_empty() {
                 let english = dice(source.english(), target.english());
                 score += 4.0 * english;

@@ -189,4 +189,24 @@ mod tests {
         // Nothing to translate, nothing missing.
         assert!(findings_of("LD402", "---\ntitle: x\n---\n", "").is_empty());
     }
+
+    #[test]
+    fn a_dropped_section_is_missing_even_when_it_links_where_the_text_does() {
+        // The translation keeps the intro, which holds every Latin word of it, and drops the
+        // section whose one link goes to the same page.
+        let source = "Import mail from a PST file. See [Set up the service](set-up.md) first.\n\n\
+                      ## Related topics\n\n[Set up the service](set-up.md)\n";
+        let target = "从 PST 文件导入邮件。请先参阅[设置服务](set-up.md)。\n";
+        let findings = findings_of("LD402", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(
+            findings[0].message,
+            "section `Related topics` of the source has no translation"
+        );
+        let secondary = &findings[0].secondary[0].range;
+        assert_eq!(
+            &source[secondary.start..secondary.start + 14],
+            "Related topics"
+        );
+    }
 }
