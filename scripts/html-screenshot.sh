@@ -19,7 +19,7 @@ if [[ ${1:-} == -- ]]; then
     shift
 fi
 if [[ $# -eq 0 ]]; then
-    set -- check --source corpus/en-us corpus/zh-cn corpus/zh-tw corpus/ja-jp
+    set -- check --source corpus/en-us corpus/zh-cn corpus/zh-tw corpus/ja-jp corpus/de-de corpus/fr-fr
 fi
 
 if [[ -n ${LOCDRIFT:-} ]]; then

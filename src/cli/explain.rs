@@ -21,9 +21,7 @@ pub fn explain(rule: &str, format: ExplainFormat, out: &mut dyn Write) -> Result
             writeln!(out, "Status: stable, since {}", info.since)?;
             writeln!(out, "Default severity: {}", info.severity.as_str())?;
             writeln!(out)?;
-            for line in info.docs.lines() {
-                writeln!(out, "{}", line.strip_prefix(' ').unwrap_or(line))?;
-            }
+            writeln!(out, "{}", info.markdown())?;
         }
         ExplainFormat::Json => {
             let value = serde_json::json!({
@@ -32,7 +30,7 @@ pub fn explain(rule: &str, format: ExplainFormat, out: &mut dyn Write) -> Result
                 "severity": info.severity.as_str(),
                 "since": info.since,
                 "summary": info.summary(),
-                "docs": info.docs.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n"),
+                "docs": info.markdown(),
                 "file": info.file,
                 "line": info.line,
             });

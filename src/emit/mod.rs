@@ -190,19 +190,9 @@ impl Totals {
     }
 }
 
-/// A rule's documentation as Markdown: its `///` lines without the leading space.
-pub fn rule_docs(info: &RuleInfo) -> String {
-    let mut docs = String::new();
-    for line in info.docs.lines() {
-        docs.push_str(line.strip_prefix(' ').unwrap_or(line));
-        docs.push('\n');
-    }
-    docs.trim_end().to_string()
-}
-
 /// The paragraphs of a rule's `## What it does` section, each on one line.
 pub fn what_it_does(info: &RuleInfo) -> String {
-    let docs = rule_docs(info);
+    let docs = info.markdown();
     let body = docs.split("## What it does").nth(1).unwrap_or(&docs);
     let section = body.split("\n## ").next().unwrap_or(body);
     section

@@ -33,8 +33,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{
-    Failure, FileReport, RunWriter, Spool, pointed_text, relative_path, render_run, rule_docs,
-    rule_summary, what_it_does,
+    Failure, FileReport, RunWriter, Spool, pointed_text, relative_path, render_run, rule_summary,
+    what_it_does,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
@@ -245,7 +245,7 @@ fn family(code: &str) -> &'static str {
 }
 
 fn descriptor(info: &'static crate::rules::RuleInfo) -> ReportingDescriptor {
-    let docs = rule_docs(info);
+    let docs = info.markdown();
     let markdown = format!("# {} ({})\n\n{docs}", info.name, info.code);
     ReportingDescriptor {
         id: info.code,

@@ -40,6 +40,16 @@ pub struct RuleInfo {
 }
 
 impl RuleInfo {
+    /// The rule's documentation as Markdown: its `///` lines without the leading space.
+    pub fn markdown(&self) -> String {
+        let mut docs = String::new();
+        for line in self.docs.lines() {
+            docs.push_str(line.strip_prefix(' ').unwrap_or(line));
+            docs.push('\n');
+        }
+        docs.trim_end().to_string()
+    }
+
     /// The first sentence of the `## What it does` section, on one line. A sentence ends at a
     /// full stop followed by a space and a capital letter, so that `domainName. contoso` inside
     /// a sentence does not end it.
