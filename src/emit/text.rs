@@ -39,6 +39,8 @@ const CONTEXT: usize = 10;
 const JOIN: usize = 2 * CONTEXT + 10;
 /// The fewest columns of a label shown when a line is shown in several pieces.
 const MIN_LABEL: usize = 10;
+/// The most columns a cut moves to fall between two words rather than inside one.
+const SNAP: usize = 12;
 
 /// A stretch of a file's line that an excerpt shows.
 struct Piece {
@@ -130,6 +132,66 @@ fn forward(text: &str, offset: usize, width: usize, ceiling: usize) -> usize {
     ceiling
 }
 
+/// Whether a character is part of a word a cut should not split: a letter or digit one column
+/// wide. Between two wide (CJK) characters any cut is a clean one.
+fn is_word_character(character: char) -> bool {
+    (character.is_alphanumeric() || character == '_') && columns(character) == 1
+}
+
+/// Whether `offset` splits a word.
+fn inside_word(text: &str, offset: usize) -> bool {
+    let before = text[..offset].chars().next_back();
+    let after = text[offset..].chars().next();
+    before.is_some_and(is_word_character) && after.is_some_and(is_word_character)
+}
+
+/// The start of a piece that `start` would begin inside a word: after that word and the white
+/// space that follows it, when that is less than `SNAP` columns on and not past `ceiling`.
+/// Shown after a `…`, the piece then begins with a whole word (`…admin center`, not
+/// `…min center`).
+fn snap_start(text: &str, start: usize, ceiling: usize) -> usize {
+    if !inside_word(text, start) {
+        return start;
+    }
+    let mut used = 0;
+    for (at, character) in text[start..ceiling].char_indices() {
+        if !is_word_character(character) {
+            let next = start + at;
+            return next + (text[next..ceiling].len() - text[next..ceiling].trim_start().len());
+        }
+        used += columns(character);
+        if used > SNAP {
+            break;
+        }
+    }
+    start
+}
+
+/// The end of a piece that `end` would cut inside a word: before that word (and the white
+/// space and opening brackets before it), when that is less than `SNAP` columns back and not
+/// before `floor` (`Office 365…`, not `Office 36…`).
+fn snap_end(text: &str, end: usize, floor: usize) -> usize {
+    if !inside_word(text, end) || end <= floor {
+        return end;
+    }
+    let mut used = 0;
+    for (at, character) in text[floor..end].char_indices().rev() {
+        if !is_word_character(character) {
+            // Nor an opening bracket or quote left before the `…` (`see […`).
+            let end = floor + at + character.len_utf8();
+            let kept = text[floor..end].trim_end_matches(|c: char| {
+                c.is_whitespace() || matches!(c, '[' | '(' | '<' | '{' | '"' | '\'' | '“' | '‘')
+            });
+            return floor + kept.len();
+        }
+        used += columns(character);
+        if used > SNAP {
+            break;
+        }
+    }
+    end
+}
+
 /// `end` moved back over the white space before it, not before `floor`: no run of padding (a
 /// table's) before a `…`.
 fn trim_end(text: &str, floor: usize, end: usize) -> usize {
@@ -145,12 +207,13 @@ fn window(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Range<usiz
             (first.min(l.start), last.max(l.end))
         });
     let first = if first > last { line.start } else { first };
-    let start = back(text, first, BEFORE_LABEL, line.start);
+    let start = snap_start(text, back(text, first, BEFORE_LABEL, line.start), first);
     let reach = forward(text, first, FROM_LABEL, line.end).max(last);
     let mut end =
         forward(text, reach, AFTER_LABEL, line.end).min(forward(text, start, MAX_WINDOW, line.end));
     if end < line.end {
-        end = trim_end(text, start, end).max(last.min(end));
+        let floor = last.min(end);
+        end = trim_end(text, start, snap_end(text, end, floor)).max(floor);
     }
     start..end
 }
@@ -235,13 +298,9 @@ fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<
     let cuts: Vec<Range<usize>> = runs
         .iter()
         .map(|run| {
-            let end = forward(text, run.start, share, run.end).max(forward(
-                text,
-                run.last_start,
-                MIN_LABEL,
-                run.end,
-            ));
-            run.start..end
+            let least = forward(text, run.last_start, MIN_LABEL, run.end);
+            let end = forward(text, run.start, share, run.end).max(least);
+            run.start..snap_end(text, end, least)
         })
         .collect();
     // A cut run ends at its `…`: context after it would only be more of its label.
@@ -256,11 +315,11 @@ fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<
         (LONG_LINE.saturating_sub(labels_width) / context_sides).clamp(CONTEXT, BEFORE_LABEL);
     let mut shown: Vec<Range<usize>> = Vec::with_capacity(cuts.len());
     for (run, cut) in runs.iter().zip(cuts) {
-        let mut start = back(text, cut.start, context, line.start);
+        let mut start = snap_start(text, back(text, cut.start, context, line.start), cut.start);
         let mut end = if cut.end < run.end {
             cut.end
         } else {
-            forward(text, cut.end, context, line.end)
+            snap_end(text, forward(text, cut.end, context, line.end), cut.end)
         };
         // A `…` stands for more than `CONTEXT` columns, or the text is shown instead.
         if back(text, start, CONTEXT, line.start) == line.start {
@@ -651,6 +710,32 @@ mod tests {
         );
         assert!(
             out.contains("^ `sipdir.online.microsoft.com` here"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_cut_between_words() {
+        let words = "the portal keeps every setting of the service in one place ";
+        let filler = words.repeat(40);
+        let target = format!("{filler}Open sipdir.online.microsoft.com now. {filler}\n");
+        let source = format!("{filler}Open sipdir.online.lync.com now. {filler}\n");
+        let report = report(
+            &target,
+            &source,
+            &[(FileSide::Target, "sipdir.online.microsoft.com", 0)],
+        );
+        let out = rendered(&report);
+        let shown = out.lines().find(|l| l.starts_with("1 │ …")).unwrap();
+        let text = &shown["1 │ …".len()..shown.len() - '…'.len_utf8()];
+        // Whole words either side: every word shown is one of the line's.
+        let whole = |word: &str| target.split([' ', '\n']).any(|w| w == word);
+        for word in text.split(' ') {
+            assert!(whole(word), "`{word}` is a piece of a word: {out}");
+        }
+        assert_eq!(
+            marked(&out, "1 │", '^'),
+            ["sipdir.online.microsoft.com"],
             "{out}"
         );
     }
