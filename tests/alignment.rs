@@ -226,6 +226,17 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Fails when more blocks of `files` are paired wrongly than `limit`.
+fn assert_missed_at_most(files: &[PathBuf], limit: usize) {
+    let total = total(files);
+    assert!(
+        total.missed() <= limit,
+        "{} of {} blocks paired wrongly, more than the {limit} measured",
+        total.missed(),
+        total.blocks
+    );
+}
+
 /// Scores every side-by-side file of `files` under every [`Change`], printing each, and
 /// returns the total.
 fn total(files: &[PathBuf]) -> Score {
@@ -265,13 +276,7 @@ fn corpus_translations_align_without_their_segment_ids() {
         .filter(|dir| dir.is_dir() && dir.file_name().is_some_and(|name| name != "en-us"))
         .flat_map(|dir| files_in(&dir))
         .collect();
-    let total = total(&files);
-    assert!(
-        total.missed() <= CORPUS_MISSED,
-        "{} of {} blocks paired wrongly, more than the {CORPUS_MISSED} measured",
-        total.missed(),
-        total.blocks
-    );
+    assert_missed_at_most(&files, CORPUS_MISSED);
 }
 
 #[test]
@@ -285,11 +290,5 @@ fn seed_translations_align_without_their_segment_ids() {
         .into_iter()
         .filter(|file| file.extension().is_some_and(|ext| ext == "txt"))
         .collect();
-    let total = total(&files);
-    assert!(
-        total.missed() <= SEEDS_MISSED,
-        "{} of {} blocks paired wrongly, more than the {SEEDS_MISSED} measured",
-        total.missed(),
-        total.blocks
-    );
+    assert_missed_at_most(&files, SEEDS_MISSED);
 }
