@@ -138,11 +138,27 @@ fn is_word_character(character: char) -> bool {
     (character.is_alphanumeric() || character == '_') && columns(character) == 1
 }
 
+/// Whether the character at byte `at` belongs to a word: a word character, or an apostrophe or
+/// hyphen between two (`user's`, `sign-in`).
+fn in_word(text: &str, at: usize) -> bool {
+    let mut after = text[at..].chars();
+    match after.next() {
+        Some(character) if is_word_character(character) => true,
+        Some('\'' | '’' | '-') => {
+            after.next().is_some_and(is_word_character)
+                && text[..at]
+                    .chars()
+                    .next_back()
+                    .is_some_and(is_word_character)
+        }
+        _ => false,
+    }
+}
+
 /// Whether `offset` splits a word.
 fn inside_word(text: &str, offset: usize) -> bool {
-    let before = text[..offset].chars().next_back();
-    let after = text[offset..].chars().next();
-    before.is_some_and(is_word_character) && after.is_some_and(is_word_character)
+    let before = text[..offset].char_indices().next_back();
+    before.is_some_and(|(at, _)| in_word(text, at)) && in_word(text, offset)
 }
 
 /// The start of a piece that `start` would begin inside a word: after that word and the white
@@ -155,9 +171,8 @@ fn snap_start(text: &str, start: usize, ceiling: usize) -> usize {
     }
     let mut used = 0;
     for (at, character) in text[start..ceiling].char_indices() {
-        if !is_word_character(character) {
-            let next = start + at;
-            return next + (text[next..ceiling].len() - text[next..ceiling].trim_start().len());
+        if !in_word(text, start + at) {
+            return ceiling - text[start + at..ceiling].trim_start().len();
         }
         used += columns(character);
         if used > SNAP {
@@ -176,7 +191,7 @@ fn snap_end(text: &str, end: usize, floor: usize) -> usize {
     }
     let mut used = 0;
     for (at, character) in text[floor..end].char_indices().rev() {
-        if !is_word_character(character) {
+        if !in_word(text, floor + at) {
             // Nor an opening bracket or quote left before the `…` (`see […`).
             let end = floor + at + character.len_utf8();
             let kept = text[floor..end].trim_end_matches(|c: char| {
