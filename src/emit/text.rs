@@ -184,8 +184,9 @@ fn snap_start(text: &str, start: usize, ceiling: usize) -> usize {
 
 /// The end of a piece that `end` would cut inside a word: before that word (and the white
 /// space and opening brackets before it), when that is less than `SNAP` columns back and not
-/// before `floor` (`Office 365…`, not `Office 36…`).
-fn snap_end(text: &str, end: usize, floor: usize) -> usize {
+/// before `floor` (`Office 365…`, not `Office 36…`); else after it, when that is less than
+/// `SNAP` columns on and not past `ceiling` (`organization's…`, not `organization'…`).
+fn snap_end(text: &str, end: usize, floor: usize, ceiling: usize) -> usize {
     if !inside_word(text, end) || end <= floor {
         return end;
     }
@@ -204,7 +205,18 @@ fn snap_end(text: &str, end: usize, floor: usize) -> usize {
             break;
         }
     }
-    end
+    // The word is too long to leave out: shown to its end when that is near.
+    let mut used = 0;
+    for (at, character) in text[end..ceiling].char_indices() {
+        if !in_word(text, end + at) {
+            return end + at;
+        }
+        used += columns(character);
+        if used > SNAP {
+            return end;
+        }
+    }
+    if in_word(text, ceiling) { end } else { ceiling }
 }
 
 /// `end` moved back over the white space before it, not before `floor`: no run of padding (a
@@ -228,7 +240,7 @@ fn window(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Range<usiz
         forward(text, reach, AFTER_LABEL, line.end).min(forward(text, start, MAX_WINDOW, line.end));
     if end < line.end {
         let floor = last.min(end);
-        end = trim_end(text, start, snap_end(text, end, floor)).max(floor);
+        end = trim_end(text, start, snap_end(text, end, floor, line.end)).max(floor);
     }
     start..end
 }
@@ -315,7 +327,7 @@ fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<
         .map(|run| {
             let least = forward(text, run.last_start, MIN_LABEL, run.end);
             let end = forward(text, run.start, share, run.end).max(least);
-            run.start..snap_end(text, end, least)
+            run.start..snap_end(text, end, least, run.end)
         })
         .collect();
     // A cut run ends at its `…`: context after it would only be more of its label.
@@ -334,7 +346,12 @@ fn pieces(text: &str, line: &Range<usize>, parts: &[Range<usize>]) -> Vec<Range<
         let mut end = if cut.end < run.end {
             cut.end
         } else {
-            snap_end(text, forward(text, cut.end, context, line.end), cut.end)
+            snap_end(
+                text,
+                forward(text, cut.end, context, line.end),
+                cut.end,
+                line.end,
+            )
         };
         // A `…` stands for more than `CONTEXT` columns, or the text is shown instead.
         if back(text, start, CONTEXT, line.start) == line.start {
@@ -731,8 +748,25 @@ mod tests {
 
     #[test]
     fn a_long_line_is_cut_between_words() {
-        let words = "the portal keeps every setting of the service in one place ";
-        let filler = words.repeat(40);
+        a_long_line_is_cut_between("the portal keeps every setting of the service in one place ");
+    }
+
+    #[test]
+    fn a_cut_too_far_into_a_long_word_to_leave_it_out_shows_it_to_its_end() {
+        let text = "see the internationalisation settings";
+        let word = text.find("internationalisation").unwrap();
+        // 15 letters in: too far back to cut before the word, 5 letters from its end.
+        let end = snap_end(text, word + 15, 0, text.len());
+        assert_eq!(&text[..end], "see the internationalisation");
+        // Not past the ceiling: a cut that cannot fall between words stays where it was.
+        assert_eq!(snap_end(text, word + 15, 0, word + 17), word + 15);
+        // 3 letters in: cut before the word, as before.
+        assert_eq!(&text[..snap_end(text, word + 3, 0, text.len())], "see the");
+    }
+
+    /// Checks that a line made of `words` and a host name between them is shown in whole words.
+    fn a_long_line_is_cut_between(words: &str) {
+        let filler = words.repeat(800 / words.len());
         let target = format!("{filler}Open sipdir.online.microsoft.com now. {filler}\n");
         let source = format!("{filler}Open sipdir.online.lync.com now. {filler}\n");
         let report = report(
