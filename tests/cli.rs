@@ -209,9 +209,19 @@ fn assert_finding_shape(finding: &Value) {
             let keys: BTreeSet<&str> = fix.keys().map(String::as_str).collect();
             assert_eq!(
                 keys,
-                BTreeSet::from(["replacement", "applicability"]),
+                BTreeSet::from([
+                    "replacement",
+                    "applicability",
+                    "line",
+                    "column",
+                    "end_line",
+                    "end_column"
+                ]),
                 "{finding}"
             );
+            for key in ["line", "column", "end_line", "end_column"] {
+                assert!(fix[key].as_u64().is_some_and(|n| n >= 1), "{finding}");
+            }
             assert!(fix["replacement"].is_string(), "{finding}");
             assert!(
                 ["safe", "unsafe"].contains(&fix["applicability"].as_str().unwrap_or("")),

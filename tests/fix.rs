@@ -195,6 +195,97 @@ fn fix_writes_the_diffed_files_only_and_a_second_run_finds_nothing_to_fix() {
     assert_eq!(stdout(&diff), "");
 }
 
+/// The byte offset of a 1-based line and column (in Unicode scalar values) of `text`.
+fn offset(text: &str, line: u64, column: u64) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line as usize - 1)
+        .map(str::len)
+        .sum();
+    let column = column as usize - 1;
+    text[start..]
+        .char_indices()
+        .nth(column)
+        .map_or(text.len(), |(at, _)| start + at)
+}
+
+#[test]
+fn json_fixes_applied_at_their_own_positions_give_what_fix_writes() {
+    // A consumer of `--format json` (an editor, a review bot) applies each safe fix at its
+    // `fix` position, not at the finding's: they differ (a split link is reported whole and
+    // fixed by deleting its space).
+    let by_json = corpus_copy();
+    let by_fix = corpus_copy();
+    let locales = locales();
+    let mut args = vec!["--format", "json", "--source", "en-us"];
+    args.extend(locales.iter().map(String::as_str));
+    let output = run(by_json.path(), &args);
+    let findings: Vec<serde_json::Value> = serde_json::from_str(&stdout(&output)).unwrap();
+    let mut edits: BTreeMap<String, Vec<(usize, usize, String)>> = BTreeMap::new();
+    let mut differs = 0;
+    for finding in &findings {
+        let fix = &finding["fix"];
+        if fix["applicability"] != "safe" {
+            continue;
+        }
+        let path = finding["path"].as_str().unwrap().to_string();
+        let text = std::fs::read_to_string(by_json.path().join(&path)).unwrap();
+        let at = |line: &str, column: &str| {
+            offset(
+                &text,
+                fix[line].as_u64().unwrap(),
+                fix[column].as_u64().unwrap(),
+            )
+        };
+        let (start, end) = (at("line", "column"), at("end_line", "end_column"));
+        differs += usize::from(
+            (
+                fix["line"].clone(),
+                fix["column"].clone(),
+                fix["end_column"].clone(),
+            ) != (
+                finding["line"].clone(),
+                finding["column"].clone(),
+                finding["end_column"].clone(),
+            ),
+        );
+        let replacement = fix["replacement"].as_str().unwrap().to_string();
+        edits
+            .entry(path)
+            .or_default()
+            .push((start, end, replacement));
+    }
+    assert!(
+        differs > 0,
+        "no fix whose position differs from its finding's"
+    );
+    for (path, mut edits) in edits {
+        let file = by_json.path().join(&path);
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        edits.sort();
+        edits.dedup();
+        // From the end, so that earlier positions stay valid; the corpus's safe fixes do not
+        // overlap (`--fix` would leave one for a second pass).
+        for window in edits.windows(2) {
+            assert!(
+                window[0].1 <= window[1].0,
+                "{path}: overlapping fixes {window:?}"
+            );
+        }
+        for (start, end, replacement) in edits.iter().rev() {
+            text.replace_range(start..end, replacement);
+        }
+        std::fs::write(&file, text).unwrap();
+    }
+    let mut fix_args = vec!["--fix", "--source", "en-us"];
+    fix_args.extend(locales.iter().map(String::as_str));
+    run(by_fix.path(), &fix_args);
+    assert_eq!(
+        snapshot_files(by_json.path()),
+        snapshot_files(by_fix.path())
+    );
+}
+
 #[test]
 fn fixed_text_is_the_original_with_only_the_reported_edits() {
     let dir = corpus_copy();

@@ -6,13 +6,15 @@
 //!  "message": "…", "path": "zh-cn/a.md", "line": 12, "column": 9,
 //!  "end_line": 12, "end_column": 31,
 //!  "source": {"path": "en-us/a.md", "line": 12, "column": 5} | null,
-//!  "fix": {"replacement": "…", "applicability": "safe|unsafe"} | null}
+//!  "fix": {"replacement": "…", "applicability": "safe|unsafe",
+//!          "line": 12, "column": 9, "end_line": 12, "end_column": 31} | null}
 //! ```
 //!
 //! Lines and columns are 1-based; columns count Unicode scalar values. `end_*` is exclusive.
 //! `source` is the first secondary label (the English the translation disagrees with), which
-//! for a side-by-side file may be in the same file. `fix` replaces the primary file's text from
-//! the fix's own range, which is the primary range unless the finding says otherwise.
+//! for a side-by-side file may be in the same file. `fix` replaces the text of the finding's file
+//! from its own `line`/`column` to its `end_line`/`end_column`, which are often the finding's
+//! but not always: a link split by a space is reported whole and fixed by deleting the space.
 
 use serde::Serialize;
 
@@ -45,6 +47,10 @@ pub struct JsonSource<'a> {
 pub struct JsonFix<'a> {
     pub replacement: &'a str,
     pub applicability: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
 }
 
 /// The wire form of one finding.
@@ -72,12 +78,20 @@ pub fn finding<'a>(report: &'a FileReport, diagnostic: &'a Diagnostic) -> JsonFi
         end_line: end.line,
         end_column: end.column,
         source,
-        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
-            replacement: &fix.replacement,
-            applicability: match fix.applicability {
-                Applicability::Safe => "safe",
-                Applicability::Unsafe => "unsafe",
-            },
+        fix: diagnostic.fix.as_ref().map(|fix| {
+            let start = document.line_column(fix.range.start);
+            let end = document.line_column(fix.range.end);
+            JsonFix {
+                replacement: &fix.replacement,
+                applicability: match fix.applicability {
+                    Applicability::Safe => "safe",
+                    Applicability::Unsafe => "unsafe",
+                },
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            }
         }),
     }
 }
@@ -166,6 +180,15 @@ fn write_element(finding: &JsonFinding, out: &mut Vec<u8>) {
             write_str(out, fix.replacement);
             write_key(out, NESTED_NEXT, "applicability");
             write_str(out, fix.applicability);
+            for (key, value) in [
+                ("line", fix.line),
+                ("column", fix.column),
+                ("end_line", fix.end_line),
+                ("end_column", fix.end_column),
+            ] {
+                write_key(out, NESTED_NEXT, key);
+                write_number(out, value);
+            }
             out.extend_from_slice(b"\n    }");
         }
         None => out.extend_from_slice(b"null"),
@@ -288,7 +311,7 @@ mod tests {
         #[test]
         fn elements_are_written_as_serde_json_writes_them(
             texts in proptest::collection::vec(text(), 8),
-            numbers in proptest::collection::vec(number(), 6),
+            numbers in proptest::collection::vec(number(), 10),
             has_source: bool,
             has_fix: bool,
         ) {
@@ -310,6 +333,10 @@ mod tests {
                 fix: has_fix.then(|| JsonFix {
                     replacement: &texts[6],
                     applicability: &texts[7],
+                    line: numbers[6],
+                    column: numbers[7],
+                    end_line: numbers[8],
+                    end_column: numbers[9],
                 }),
             };
             let mut written = Vec::new();
