@@ -1,7 +1,9 @@
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
+use crate::document::Document;
 use crate::markdown::model::{Block, BlockKind};
 use crate::rules::support::{reference_document, target_block_label};
 use crate::rules::{Context, Rule, RuleInfo};
@@ -118,10 +120,19 @@ fn lost_alert(cx: &Context<'_>, source: &Block, target: &Block, kind: &str) -> D
             .is_empty()
     });
     let (message, primary) = match (target.containers.alert, label) {
-        (Some(other), _) => (
-            format!("the source's `[!{kind}]` alert is a `[!{other}]` alert in the translation"),
-            target_block_label(cx, target, format!("the source has `[!{kind}]`")),
-        ),
+        (Some(other), _) => {
+            let range = cx.target_original(target.range.clone());
+            let message = format!("the source has `[!{kind}]`");
+            (
+                format!(
+                    "the source's `[!{kind}]` alert is a `[!{other}]` alert in the translation"
+                ),
+                match marker_range(&cx.target.document, range, other) {
+                    Some(marker) => Label::target(marker, message),
+                    None => target_block_label(cx, target, message),
+                },
+            )
+        }
         (None, Some(strong)) => (
             format!(
                 "the source's `[!{kind}]` alert is a bold label `{}` in the translation",
@@ -162,17 +173,23 @@ fn alert_marker_label(
 ) -> Option<Label> {
     let (file, document) = reference_document(cx)?;
     let range = cx.reference?.view.original(block.range.clone());
-    let from = (document.line_range(document.line_index(range.start).saturating_sub(1))).start;
-    let marker = format!("[!{kind}]");
-    let marker_range = document.text[from..range.start]
-        .to_ascii_uppercase()
-        .rfind(&marker)
-        .map(|at| from + at..from + at + marker.len());
     Some(Label::new(
         file,
-        marker_range.unwrap_or_else(|| document.first_line_of(range)),
+        marker_range(document, range.clone(), kind)
+            .unwrap_or_else(|| document.first_line_of(range)),
         message,
     ))
+}
+
+/// Where the `[!KIND]` marker of the alert whose paragraph is at `paragraph` is: from the line
+/// before the paragraph to its start (none for a later paragraph of the alert).
+fn marker_range(document: &Document, paragraph: Range<usize>, kind: &str) -> Option<Range<usize>> {
+    let from = (document.line_range(document.line_index(paragraph.start).saturating_sub(1))).start;
+    let marker = format!("[!{kind}]");
+    document.text[from..paragraph.start]
+        .to_ascii_uppercase()
+        .rfind(&marker)
+        .map(|at| from + at..from + at + marker.len())
 }
 
 fn plural(count: usize, word: &str) -> String {
@@ -326,5 +343,15 @@ mod tests {
         let marker = &lost[0].secondary[0];
         assert_eq!(marker.file, FileSide::Source);
         assert_eq!(&source[marker.range.clone()], "[!NOTE]");
+    }
+
+    #[test]
+    fn another_kind_of_alert_points_at_its_marker() {
+        let source = "# Title\n\n> [!NOTE]\n> Restart the client after the update.\n";
+        let target = "# Titre\n\n> [!important]\n> Redémarrez le client après la mise à jour.\n";
+        let findings = findings_of("LD203", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(&target[findings[0].primary.range.clone()], "[!important]");
+        assert_eq!(&source[findings[0].secondary[0].range.clone()], "[!NOTE]");
     }
 }
