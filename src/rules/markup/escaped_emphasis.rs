@@ -35,9 +35,11 @@ declare_rule! {
     /// ```
     ///
     /// ## Fix safety
-    /// The fix is safe when the repaired markers are checked to render as bold; a pair that
-    /// only punctuation keeps from rendering has no automatic fix, since where the punctuation
-    /// belongs is the translator's call.
+    /// The fix is safe when the repaired markers are checked to render as bold. A pair that
+    /// punctuation keeps from rendering (`单击**“保存”**。`) gets an unsafe fix when a space
+    /// beside a marker makes it render: CJK text has no spaces, so the space changes how the
+    /// sentence looks. When no space does, there is no fix: where the punctuation belongs is
+    /// the translator's call.
     pub struct EscapedEmphasis;
     code = "LD201", name = "escaped-emphasis", severity = Error, since = "0.1.0"
 }
@@ -104,10 +106,10 @@ fn with_repair(
             Applicability::Safe,
         );
     }
-    for spaced in [
-        format!("{plain} "),
-        format!(" {plain}"),
-        format!(" {plain} "),
+    for (spaced, side) in [
+        (format!("{plain} "), "after it"),
+        (format!(" {plain}"), "before it"),
+        (format!(" {plain} "), "either side"),
     ] {
         let Some(renders) = renders_more(text, block, whole, &spaced, budget) else {
             return diagnostic.with_help(unverified());
@@ -115,7 +117,7 @@ fn with_repair(
         if renders {
             return diagnostic
                 .with_help(format!(
-                    "write `{plain}` with a space beside the marker that touches punctuation, so that it renders"
+                    "write `{plain}` with a space {side}: a marker between punctuation and a letter does not render"
                 ))
                 .with_fix(original, spaced, Applicability::Unsafe);
         }
