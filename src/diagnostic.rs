@@ -39,15 +39,14 @@ pub struct Label {
     pub file: FileSide,
     pub range: Range<usize>,
     pub message: String,
+    /// The label shows where something absent belongs (the line of a block that lacks the
+    /// source's value), so its text is not what the finding is about: see [`Label::place`].
+    pub marks_place: bool,
 }
 
 impl Label {
     pub fn target(range: Range<usize>, message: impl Into<String>) -> Label {
-        Label {
-            file: FileSide::Target,
-            range,
-            message: message.into(),
-        }
+        Label::new(FileSide::Target, range, message)
     }
 
     pub fn new(file: FileSide, range: Range<usize>, message: impl Into<String>) -> Label {
@@ -55,6 +54,18 @@ impl Label {
             file,
             range,
             message: message.into(),
+            marks_place: false,
+        }
+    }
+
+    /// A label in the checked file on where something missing belongs. A finding is known
+    /// from one run to the next (baselines, `--base`) by the text its label points at, unless
+    /// the label marks a place: then by its message, which names what is missing, so that an
+    /// edit elsewhere in the block does not make an old finding new.
+    pub fn place(range: Range<usize>, message: impl Into<String>) -> Label {
+        Label {
+            marks_place: true,
+            ..Label::target(range, message)
         }
     }
 }

@@ -1,10 +1,11 @@
 //! Fingerprints of findings, so that a run can report only what is new: new since a baseline
 //! file, or new since a git revision (a pull request's base).
 //!
-//! A fingerprint is made of the rule, the file and the text the finding points at, never of
-//! lines or columns, so it survives text added above it. Identical findings in one file (the
-//! same rule on the same text twice) are told apart by their order: the second occurrence is
-//! new when the old run had only one.
+//! A fingerprint is made of the rule, the file and the text the finding points at (its message
+//! when it points at where something missing belongs), never of lines or columns, so it
+//! survives text added above it. Identical findings in one file (the same rule on the same text
+//! twice) are told apart by their order: the second occurrence is new when the old run had
+//! only one.
 
 use std::collections::HashMap;
 
@@ -32,12 +33,19 @@ pub fn normalize_path(path: &str) -> String {
     path.strip_prefix("./").unwrap_or(&path).to_string()
 }
 
-/// The text a finding points at, white space collapsed.
-fn pointed_text(report: &FileReport, diagnostic: &Diagnostic) -> String {
-    let text = &report.target.text;
-    let range = diagnostic.primary.range.clone();
-    let pointed = text.get(range).unwrap_or_default();
-    pointed.split_whitespace().collect::<Vec<_>>().join(" ")
+/// What a finding is known by: the text it points at, or its message when its label marks
+/// where something missing belongs ([`Label::place`](crate::diagnostic::Label::place)): the
+/// block around a missing value is not the finding, and editing it must not make the finding
+/// new. White space collapsed.
+/// `text` is the checked file's.
+pub fn identity_text(text: &str, diagnostic: &Diagnostic) -> String {
+    let identity = if diagnostic.primary.marks_place {
+        diagnostic.message.as_str()
+    } else {
+        text.get(diagnostic.primary.range.clone())
+            .unwrap_or_default()
+    };
+    identity.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The fingerprint of each finding of a report, in order, for the report's file shown as
@@ -49,7 +57,7 @@ pub fn of_report(report: &FileReport, path: &str) -> Vec<u64> {
         .diagnostics
         .iter()
         .map(|diagnostic| {
-            let text = pointed_text(report, diagnostic);
+            let text = identity_text(&report.target.text, diagnostic);
             let base = fnv1a(&[diagnostic.code, &path, &text]);
             let occurrence = seen.entry(base).or_insert(0);
             *occurrence += 1;
@@ -86,7 +94,10 @@ impl Baseline {
             let path = normalize_path(&path_of(report));
             for (diagnostic, fingerprint) in report.diagnostics.iter().zip(of_report(report, &path))
             {
-                let text: String = pointed_text(report, diagnostic).chars().take(80).collect();
+                let text: String = identity_text(&report.target.text, diagnostic)
+                    .chars()
+                    .take(80)
+                    .collect();
                 findings.push(BaselineEntry {
                     fingerprint: format!("{fingerprint:016x}"),
                     code: diagnostic.code.to_string(),

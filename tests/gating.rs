@@ -168,6 +168,33 @@ fn base_with_exactly_one_new_drift_reports_exactly_it() {
 }
 
 #[test]
+fn editing_a_block_that_lacks_a_value_does_not_make_its_old_finding_new() {
+    // The translation lacks the source's port: LD102 points at the line where it belongs.
+    let dir = repository();
+    let lacking = TRANSLATION.replace("并使用端口 443。", "并使用默认端口。");
+    write(dir.path(), "zh-cn/gateway.md", &lacking);
+    commit(dir.path(), "a translation without the port");
+    let all = check(dir.path(), &[]);
+    assert!(
+        findings(&all).contains(&("LD102".to_string(), "zh-cn/gateway.md".to_string(), 3)),
+        "{}",
+        describe(&all)
+    );
+
+    git(dir.path(), &["checkout", "-q", "-b", "pull-request"]);
+    // A translator rewords the same paragraph and still leaves the port out.
+    write(
+        dir.path(),
+        "zh-cn/gateway.md",
+        lacking.replace("将记录指向", "请将该记录指向"),
+    );
+    commit(dir.path(), "reworded");
+    let gated = check(dir.path(), &["--base", "main"]);
+    assert_eq!(findings(&gated), [], "{}", describe(&gated));
+    assert_eq!(gated.status.code(), Some(0), "{}", describe(&gated));
+}
+
+#[test]
 fn base_that_does_not_exist_is_a_usage_error() {
     let dir = repository();
     let output = check(dir.path(), &["--base", "no-such-branch"]);

@@ -306,14 +306,6 @@ pub fn relative_path(path: &str, cwd: Option<&Path>) -> String {
     }
 }
 
-/// The text a label points at, on its first line, for snippets and fingerprints.
-pub fn pointed_text(document: &Document, range: std::ops::Range<usize>) -> &str {
-    let range = document.first_line_of(range);
-    let start = crate::document::floor_char_boundary(&document.text, range.start);
-    let end = crate::document::ceil_char_boundary(&document.text, range.end.max(start));
-    &document.text[start..end]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,8 +33,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{
-    Failure, FileReport, RunWriter, Spool, pointed_text, relative_path, render_run, rule_summary,
-    what_it_does,
+    Failure, FileReport, RunWriter, Spool, relative_path, render_run, rule_summary, what_it_does,
 };
 use crate::diagnostic::{Applicability, Diagnostic, Severity};
 use crate::document::Document;
@@ -348,9 +347,8 @@ fn result(
         })
         .collect();
 
-    let pointed = pointed_text(document, primary_range);
-    let normalized = pointed.split_whitespace().collect::<Vec<_>>().join(" ");
-    let key = crate::fingerprint::fnv1a(&[diagnostic.code, &uri, &normalized]);
+    let identity = crate::fingerprint::identity_text(&document.text, diagnostic);
+    let key = crate::fingerprint::fnv1a(&[diagnostic.code, &uri, &identity]);
     let occurrence = occurrences.entry(key).or_insert(0);
     *occurrence += 1;
     let fingerprint = format!("{key:016x}:{occurrence}");

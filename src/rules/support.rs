@@ -18,7 +18,7 @@ pub(crate) fn target_block_label(
     message: impl Into<String>,
 ) -> Label {
     let range = cx.target_original(block.range.clone());
-    Label::target(cx.target.document.first_line_of(range), message)
+    Label::place(cx.target.document.first_line_of(range), message)
 }
 
 /// A label on the first line of a reference block, in the file the reference belongs to.
