@@ -824,24 +824,27 @@ fn partner(comparison: &Comparison, old: usize) -> Option<usize> {
 fn compare_anchors(old: &View, new: &View, comparison: &Comparison) -> Vec<AnchorChange> {
     let old_anchors = anchors_of(old);
     let new_anchors = anchors_of(new);
-    let in_new = |kind: AnchorKind, name: &str| {
+    // A link to `#name` finds an explicit anchor and a heading's id alike: an anchor whose name
+    // the other revision still has, of either kind, was neither removed nor added (a
+    // side-by-side file's `<a name>` in a heading is the id the English heading generates).
+    let in_new = |name: &str| {
         new_anchors
             .iter()
-            .any(|(k, n, _)| *k == kind && n.eq_ignore_ascii_case(name))
+            .any(|(_, n, _)| n.eq_ignore_ascii_case(name))
     };
-    let in_old = |kind: AnchorKind, name: &str| {
+    let in_old = |name: &str| {
         old_anchors
             .iter()
-            .any(|(k, n, _)| *k == kind && n.eq_ignore_ascii_case(name))
+            .any(|(_, n, _)| n.eq_ignore_ascii_case(name))
     };
     let mut added: Vec<(AnchorKind, String, usize)> = new_anchors
         .iter()
-        .filter(|(kind, name, _)| !in_old(*kind, name))
+        .filter(|(_, name, _)| !in_old(name))
         .cloned()
         .collect();
     let mut changes = Vec::new();
     for (kind, name, block) in &old_anchors {
-        if in_new(*kind, name) {
+        if in_new(name) {
             continue;
         }
         // Renamed when the block it sat in (or, for an anchor-only block, the next block with
@@ -1531,5 +1534,19 @@ mod tests {
                 new: Some("https://contoso.com/guide".into()),
             }]
         );
+    }
+
+    #[test]
+    fn an_explicit_anchor_named_as_the_new_heading_id_is_not_removed() {
+        // A side-by-side heading carries the id of its English heading as an `<a name>`.
+        let old = view("## <a name=\"set-up\"></a>Set up\n\n<a name=\"setup\"></a>Text.\n");
+        let new = view("## Set up\n\nText.\n");
+        let changes: Vec<(Option<String>, Option<String>)> = compare(&old, &new)
+            .anchors
+            .iter()
+            .map(|a| (a.old.clone().map(|o| o.0), a.new.clone().map(|n| n.0)))
+            .collect();
+        // `#set-up` still finds the heading; `#setup` finds nothing any more.
+        assert_eq!(changes, [(Some("setup".into()), None)]);
     }
 }

@@ -122,6 +122,9 @@ struct OpenLeaf {
     has_content: bool,
     /// Whether it was opened implicitly (inline content in a tight list item).
     implicit: bool,
+    /// Whether it is a heading with an id of its own (`{#id}`), which DocFX uses instead of
+    /// generating one from its text.
+    has_id: bool,
     /// Where its atoms start in the buffers: they run from there to the end.
     atoms: AtomStarts,
 }
@@ -141,6 +144,7 @@ impl OpenLeaf {
             emphasis: 0,
             has_content: false,
             implicit,
+            has_id: false,
             atoms,
         }
     }
@@ -371,7 +375,9 @@ impl Walker<'_> {
         block.range = leaf.range;
         block.emphasis = leaf.emphasis;
         let buffers = &self.buffers;
-        if let BlockKind::Heading(_) = block.kind {
+        if let BlockKind::Heading(_) = block.kind
+            && !leaf.has_id
+        {
             let text = self.text;
             let runs = (buffers.text_runs.since(leaf.atoms.text_runs).iter())
                 .map(|run| &text[run.clone()]);
@@ -533,7 +539,9 @@ impl Walker<'_> {
                 {
                     let name = captures.get(1).expect("group 1 always takes part");
                     let start = range.start + name.start();
-                    self.leaf(range.start).1.anchors.push(Anchor {
+                    let (leaf, buffers) = self.leaf(range.start);
+                    leaf.has_id = true;
+                    buffers.anchors.push(Anchor {
                         name: name.as_str().to_string(),
                         range: start..start + name.len(),
                     });
