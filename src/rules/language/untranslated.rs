@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::tokens;
 use crate::rules::support::terms_matcher;
+use crate::rules::tokens::placeholder_drift::placeholders;
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -15,10 +16,11 @@ declare_rule! {
     /// Reports text left in the source language: a side-by-side segment whose translation
     /// equals its English, a paragraph of a plain translation that equals its source, or, in a
     /// CJK locale, a segment with several English words and no CJK text at all. Segments made
-    /// only of code, anchors, numbers, URLs, host and file names, or names that are not
-    /// translated (the `do-not-translate` rulebook and the front matter `no-loc` list) do not
-    /// count. A single word counts only in a heading or a table header, where it is a label;
-    /// elsewhere it is usually a value such as a registry setting. In a translation written in
+    /// only of code, anchors, numbers, URLs, host and file names, placeholders (in a plain
+    /// translation: `[!INCLUDE[…](…)]`, `<xref:…>`, `{0}`), or names that are not translated
+    /// (the `do-not-translate` rulebook and the front matter `no-loc` list) do not count. A
+    /// single word counts only in a heading or a table header, where it is a label; elsewhere
+    /// it is usually a value such as a registry setting. In a translation written in
     /// the Latin alphabet (nine letters in ten), a label needs two words too: there `Version`,
     /// `Description`, German `Name` or French `Type` are usually the right translation.
     ///
@@ -339,6 +341,47 @@ fn same_runs_but_spacing((a, a_text): (&Block, &str), (b, b_text): (&Block, &str
     same_runs || words_spaced(chars(a, a_text)).eq(words_spaced(chars(b, b_text)))
 }
 
+/// A block's prose (see [`Block::prose`]) without its placeholders: includes, cross
+/// references, `{0}`, `***Placeholder***`. A placeholder is a token the translation keeps
+/// verbatim (placeholder-drift checks it), not prose; but the text runs keep pieces of it, an
+/// include `[!INCLUDE[label](path)]` leaving `[!INCLUDE`, its label and `]`, which read as
+/// English words. A triple-colon extension stays: its `alt-text` is translated.
+fn prose_without_placeholders(block: &Block, text: &str) -> String {
+    let mut placeholders: Vec<Range<usize>> = placeholders(block, text)
+        .into_iter()
+        .map(|placeholder| placeholder.range)
+        .filter(|range| !text[range.clone()].starts_with(":::"))
+        .collect();
+    // They come kind by kind; the runs are cut in order.
+    placeholders.sort_by_key(|range| range.start);
+    if placeholders.is_empty() {
+        return block.prose(text);
+    }
+    let mut prose = String::new();
+    for run in &block.text_runs {
+        // The pieces of the run between placeholders, each placeholder a space.
+        let mut start = run.start;
+        let mut pieces = Vec::new();
+        for placeholder in &placeholders {
+            if placeholder.end <= start || placeholder.start >= run.end {
+                continue;
+            }
+            pieces.push(&text[start..placeholder.start.max(start)]);
+            start = placeholder.end.min(run.end);
+        }
+        pieces.push(&text[start..run.end]);
+        let run_text = pieces.join(" ");
+        if run_text.trim().is_empty() {
+            continue;
+        }
+        if !prose.is_empty() {
+            prose.push(' ');
+        }
+        prose.push_str(&run_text);
+    }
+    prose
+}
+
 struct Finding {
     range: std::ops::Range<usize>,
     source_range: Option<std::ops::Range<usize>>,
@@ -443,16 +486,27 @@ fn plain_findings(
                     .text_runs
                     .iter()
                     .any(|run| has_cjk(&cx.target_text()[run.clone()]))
-                && translatable_words(&target.prose(cx.target_text()), names).len() >= 3);
-        let candidate = untranslated
-            .then(|| is_candidate(&source.prose(source_text), &target.kind, names, script));
+                && translatable_words(
+                    &prose_without_placeholders(target, cx.target_text()),
+                    names,
+                )
+                .len()
+                    >= 3);
+        let candidate = untranslated.then(|| {
+            is_candidate(
+                &prose_without_placeholders(source, source_text),
+                &target.kind,
+                names,
+                script,
+            )
+        });
         known.push(candidate);
         if candidate == Some(true) {
             findings.push(Finding {
                 range: cx.target_original(target.range.clone()),
                 source_range: cx.reference.map(|r| r.view.original(source.range.clone())),
                 label: format!("this {} is still in English", target.kind.noun()),
-                text: target.prose(cx.target_text()),
+                text: prose_without_placeholders(target, cx.target_text()),
             });
         }
     }
@@ -460,7 +514,12 @@ fn plain_findings(
         findings.len(),
         pairs().zip(known).filter(|((source, target), known)| {
             known.unwrap_or_else(|| {
-                is_candidate(&source.prose(source_text), &target.kind, names, script)
+                is_candidate(
+                    &prose_without_placeholders(source, source_text),
+                    &target.kind,
+                    names,
+                    script,
+                )
             })
         }),
     );
@@ -685,6 +744,27 @@ mod tests {
                 "text is not translated: `Introduction`",
                 "text is not translated: `Description`"
             ]
+        );
+    }
+
+    #[test]
+    fn an_include_kept_as_in_the_source_is_no_finding() {
+        for include in [
+            "[!INCLUDE[backup-prerequisites](includes/backup-prerequisites.md)]",
+            "[!INCLUDE [beta-disclaimer](../includes/beta-disclaimer.md)]",
+        ] {
+            let source = format!("# Schedule backups\n\n{include}\n");
+            let target = format!("# 计划备份\n\n{include}\n");
+            assert_eq!(
+                untranslated_in("zh-cn", &source, &target),
+                [] as [String; 0]
+            );
+        }
+        // English around an include is still English, quoted without the include's pieces.
+        let source = "[!INCLUDE[backup-prerequisites](inc/a.md)] Back up the server every day.\n";
+        assert_eq!(
+            untranslated_in("zh-cn", source, source),
+            ["text is not translated: `Back up the server every day.`"]
         );
     }
 
