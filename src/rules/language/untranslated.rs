@@ -8,6 +8,7 @@ use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::tokens;
 use crate::rules::support::terms_matcher;
+use crate::rules::tokens::placeholder_drift::placeholders;
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -15,10 +16,13 @@ declare_rule! {
     /// Reports text left in the source language: a side-by-side segment whose translation
     /// equals its English, a paragraph of a plain translation that equals its source, or, in a
     /// CJK locale, a segment with several English words and no CJK text at all. Segments made
-    /// only of code, anchors, numbers, URLs, host and file names, or names that are not
-    /// translated (the `do-not-translate` rulebook and the front matter `no-loc` list) do not
-    /// count. A single word counts only in a heading or a table header, where it is a label;
-    /// elsewhere it is usually a value such as a registry setting.
+    /// only of code, anchors, numbers, URLs, host and file names, placeholders (in a plain
+    /// translation: `[!INCLUDE[…](…)]`, `<xref:…>`, `{0}`), or names that are not translated
+    /// (the `do-not-translate` rulebook and the front matter `no-loc` list) do not count. A
+    /// single word counts only in a heading or a table header, where it is a label; elsewhere
+    /// it is usually a value such as a registry setting. In a translation written in
+    /// the Latin alphabet (nine letters in ten), a label needs two words too: there `Version`,
+    /// `Description`, German `Name` or French `Type` are usually the right translation.
     ///
     /// When half or more of a document's segments are untranslated, one finding with the ratio
     /// replaces the per-segment ones, so a machine-translation gap reads as one problem.
@@ -240,20 +244,59 @@ fn push_word(text: &str, word: Range<usize>, words: &mut Vec<Range<usize>>) {
 /// Whether a text with these translatable words is something a translator translates. In a
 /// heading or a table header a single word is a label; elsewhere a single word is usually a
 /// value (`Disable`), and a short run of capitalised words is a product name (`Contoso
-/// Authenticator`).
-fn is_translatable(words: &Words, kind: &BlockKind) -> bool {
+/// Authenticator`). A translation written in the Latin alphabet, as English is, often spells a
+/// label as the English does (`Version`, `Description`, German `Name`, French `Type`), so
+/// there a label needs two words too: one word left as it was is no evidence of English.
+fn is_translatable(words: &Words, kind: &BlockKind, script: Script) -> bool {
     let is_label = matches!(
         kind,
         BlockKind::Heading(_) | BlockKind::TableCell { header: true, .. }
     );
     if is_label {
-        return words.len() > 0;
+        return words.len() > usize::from(script == Script::Latin);
     }
     let is_name = words.len() <= 3
         && words
             .iter()
             .all(|word| word.starts_with(|c: char| c.is_ascii_uppercase()));
     words.len() >= 2 && !is_name
+}
+
+/// How a translation is written, as far as telling English in it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// A CJK locale: a segment with English words and no CJK text is English.
+    Cjk,
+    /// The Latin alphabet, as English: a word may be spelt as the English one.
+    Latin,
+    /// Another alphabet (Cyrillic, Greek, Arabic…): an English word stands out.
+    Other,
+}
+
+/// Whether a letter is of the Latin alphabet: ASCII, its accented forms and the extended
+/// Latin blocks (`é`, `ß`, `ł`, `ș`, `ỹ`).
+fn is_latin_letter(c: char) -> bool {
+    c.is_ascii_alphabetic()
+        || (c.is_alphabetic() && matches!(c as u32, 0xC0..=0x24F | 0x1E00..=0x1EFF))
+}
+
+/// Whether a translation is written in the Latin alphabet: nine in ten of its letters or more
+/// are Latin. The text says so where a locale may be missing or unknown. A Greek `µ` in a
+/// German page does not change the answer, and English names, hosts and code do not make a
+/// Russian or Chinese page Latin: a CJK character is a syllable or a word, so a Chinese page
+/// full of English terms still has far more than one letter in ten of its own script.
+fn is_written_in_latin(text: &str) -> bool {
+    let (latin, other) =
+        text.chars()
+            .filter(|c| c.is_alphabetic())
+            .fold((0usize, 0usize), |(latin, other), c| {
+                if is_latin_letter(c) {
+                    (latin + 1, other)
+                } else {
+                    (latin, other + 1)
+                }
+            });
+    latin > 0 && other * 10 <= latin
 }
 
 /// The characters of a text's words (as `split_whitespace` finds them) with one space between
@@ -298,6 +341,47 @@ fn same_runs_but_spacing((a, a_text): (&Block, &str), (b, b_text): (&Block, &str
     same_runs || words_spaced(chars(a, a_text)).eq(words_spaced(chars(b, b_text)))
 }
 
+/// A block's prose (see [`Block::prose`]) without its placeholders: includes, cross
+/// references, `{0}`, `***Placeholder***`. A placeholder is a token the translation keeps
+/// verbatim (placeholder-drift checks it), not prose; but the text runs keep pieces of it, an
+/// include `[!INCLUDE[label](path)]` leaving `[!INCLUDE`, its label and `]`, which read as
+/// English words. A triple-colon extension stays: its `alt-text` is translated.
+fn prose_without_placeholders(block: &Block, text: &str) -> String {
+    let mut placeholders: Vec<Range<usize>> = placeholders(block, text)
+        .into_iter()
+        .map(|placeholder| placeholder.range)
+        .filter(|range| !text[range.clone()].starts_with(":::"))
+        .collect();
+    // They come kind by kind; the runs are cut in order.
+    placeholders.sort_by_key(|range| range.start);
+    if placeholders.is_empty() {
+        return block.prose(text);
+    }
+    let mut prose = String::new();
+    for run in &block.text_runs {
+        // The pieces of the run between placeholders, each placeholder a space.
+        let mut start = run.start;
+        let mut pieces = Vec::new();
+        for placeholder in &placeholders {
+            if placeholder.end <= start || placeholder.start >= run.end {
+                continue;
+            }
+            pieces.push(&text[start..placeholder.start.max(start)]);
+            start = placeholder.end.min(run.end);
+        }
+        pieces.push(&text[start..run.end]);
+        let run_text = pieces.join(" ");
+        if run_text.trim().is_empty() {
+            continue;
+        }
+        if !prose.is_empty() {
+            prose.push(' ');
+        }
+        prose.push_str(&run_text);
+    }
+    prose
+}
+
 struct Finding {
     range: std::ops::Range<usize>,
     source_range: Option<std::ops::Range<usize>>,
@@ -309,8 +393,8 @@ struct Finding {
 /// (markup, tokens and names are stripped to get its words). A text that is not untranslated
 /// is no finding whatever the answer, so the finders ask it only of the few that are, and of
 /// the others only as far as deciding on a summary needs.
-fn is_candidate(source: &str, kind: &BlockKind, names: &Names) -> bool {
-    is_translatable(&translatable_words(source, names), kind)
+fn is_candidate(source: &str, kind: &BlockKind, names: &Names, script: Script) -> bool {
+    is_translatable(&translatable_words(source, names), kind, script)
 }
 
 /// How many texts are candidates, when the findings call for one summary: at least
@@ -329,7 +413,7 @@ fn summary_candidates<T>(findings: usize, candidates: impl Iterator<Item = T>) -
 fn side_by_side_findings(
     cx: &Context<'_>,
     names: &Names,
-    cjk: bool,
+    script: Script,
 ) -> (Vec<Finding>, Option<usize>) {
     // Every segment with embedded English: (segment, its block's kind, the English).
     let segments = || {
@@ -351,8 +435,10 @@ fn side_by_side_findings(
     for (segment_index, kind, source) in segments() {
         let target = cx.target.segment_target(segment_index);
         let untranslated = same_but_spacing(source, target)
-            || (cjk && !has_cjk(target) && translatable_words(target, names).len() >= 2);
-        let candidate = untranslated.then(|| is_candidate(source, kind, names));
+            || (script == Script::Cjk
+                && !has_cjk(target)
+                && translatable_words(target, names).len() >= 2);
+        let candidate = untranslated.then(|| is_candidate(source, kind, names, script));
         known.push(candidate);
         if candidate == Some(true) {
             let segment = &cx.target.segments[segment_index];
@@ -367,7 +453,7 @@ fn side_by_side_findings(
     let candidates = summary_candidates(
         findings.len(),
         segments().zip(known).filter(|((_, kind, source), known)| {
-            known.unwrap_or_else(|| is_candidate(source, kind, names))
+            known.unwrap_or_else(|| is_candidate(source, kind, names, script))
         }),
     );
     (findings, candidates)
@@ -375,7 +461,11 @@ fn side_by_side_findings(
 
 /// The untranslated blocks of a plain translation aligned with its source, and the number of
 /// translatable blocks when a summary replaces the findings (see [`summary_candidates`]).
-fn plain_findings(cx: &Context<'_>, names: &Names, cjk: bool) -> (Vec<Finding>, Option<usize>) {
+fn plain_findings(
+    cx: &Context<'_>,
+    names: &Names,
+    script: Script,
+) -> (Vec<Finding>, Option<usize>) {
     let source_text = cx.reference.map(|r| r.view.text()).unwrap_or_default();
     // Every aligned pair of prose blocks.
     let pairs = || {
@@ -391,28 +481,46 @@ fn plain_findings(cx: &Context<'_>, names: &Names, cjk: bool) -> (Vec<Finding>, 
     let mut known = Vec::new();
     for (source, target) in pairs() {
         let untranslated = same_runs_but_spacing((source, source_text), (target, cx.target_text()))
-            || (cjk
+            || (script == Script::Cjk
                 && !target
                     .text_runs
                     .iter()
                     .any(|run| has_cjk(&cx.target_text()[run.clone()]))
-                && translatable_words(&target.prose(cx.target_text()), names).len() >= 3);
-        let candidate =
-            untranslated.then(|| is_candidate(&source.prose(source_text), &target.kind, names));
+                && translatable_words(
+                    &prose_without_placeholders(target, cx.target_text()),
+                    names,
+                )
+                .len()
+                    >= 3);
+        let candidate = untranslated.then(|| {
+            is_candidate(
+                &prose_without_placeholders(source, source_text),
+                &target.kind,
+                names,
+                script,
+            )
+        });
         known.push(candidate);
         if candidate == Some(true) {
             findings.push(Finding {
                 range: cx.target_original(target.range.clone()),
                 source_range: cx.reference.map(|r| r.view.original(source.range.clone())),
                 label: format!("this {} is still in English", target.kind.noun()),
-                text: target.prose(cx.target_text()),
+                text: prose_without_placeholders(target, cx.target_text()),
             });
         }
     }
     let candidates = summary_candidates(
         findings.len(),
         pairs().zip(known).filter(|((source, target), known)| {
-            known.unwrap_or_else(|| is_candidate(&source.prose(source_text), &target.kind, names))
+            known.unwrap_or_else(|| {
+                is_candidate(
+                    &prose_without_placeholders(source, source_text),
+                    &target.kind,
+                    names,
+                    script,
+                )
+            })
         }),
     );
     (findings, candidates)
@@ -450,11 +558,17 @@ impl Rule for Untranslated {
             );
         }
         let names = Names::new(names);
-        let cjk = cx.is_cjk();
+        let script = if cx.is_cjk() {
+            Script::Cjk
+        } else if is_written_in_latin(cx.target_text()) {
+            Script::Latin
+        } else {
+            Script::Other
+        };
         let (findings, candidates) = if cx.target.is_side_by_side() {
-            side_by_side_findings(cx, &names, cjk)
+            side_by_side_findings(cx, &names, script)
         } else if cx.reference.is_some() {
-            plain_findings(cx, &names, cjk)
+            plain_findings(cx, &names, script)
         } else {
             (Vec::new(), None)
         };
@@ -585,6 +699,84 @@ mod tests {
         assert_eq!(summary_candidates(5, 0..11), None);
         assert_eq!(summary_candidates(5, 0..usize::MAX), None);
         assert_eq!(summary_candidates(6, 0..6), Some(6));
+    }
+
+    /// The texts that LD301 reports when `target`, a translation into `locale`, is checked
+    /// against `source`.
+    fn untranslated_in(locale: &str, source: &str, target: &str) -> Vec<String> {
+        crate::testing::findings_in(locale, "LD301", source, target)
+            .into_iter()
+            .map(|finding| finding.message)
+            .collect()
+    }
+
+    const LABELS_SOURCE: &str = "# Contoso Sync overview\n\n## Introduction\n\nThis article describes the sync client.\n\n| Name | Description | Version |\n|:---|:---|:---|\n| Agent | The sync agent | 3.2 |\n\n## Related topics\n\nYou can change the options of the client at any time.\n";
+
+    #[test]
+    fn a_label_spelt_as_the_english_in_a_latin_alphabet_is_no_finding() {
+        let french = "# Vue d’ensemble de Contoso Sync\n\n## Introduction\n\nCet article décrit le client de synchronisation.\n\n| Nom | Description | Version |\n|:---|:---|:---|\n| Agent | L’agent de synchronisation | 3,2 |\n\n## Related topics\n\nVous pouvez modifier les options du client à tout moment.\n";
+        // The one-word labels are French too; the two-word heading is English left behind.
+        assert_eq!(
+            untranslated_in("fr-fr", LABELS_SOURCE, french),
+            ["text is not translated: `Related topics`"]
+        );
+        // The alphabet, not the locale, decides: the same without a locale that says French.
+        assert_eq!(
+            untranslated_in("xx-xx", LABELS_SOURCE, french),
+            ["text is not translated: `Related topics`"]
+        );
+    }
+
+    #[test]
+    fn a_label_left_in_english_in_another_script_is_a_finding() {
+        let chinese = "# Contoso Sync 概述\n\n## Introduction\n\n本文介绍同步客户端。\n\n| 名称 | Description | 版本 |\n|:---|:---|:---|\n| 代理 | 同步代理 | 3.2 |\n\n## 相关主题\n\n你可以随时更改客户端的选项。\n";
+        assert_eq!(
+            untranslated_in("zh-cn", LABELS_SOURCE, chinese),
+            [
+                "text is not translated: `Introduction`",
+                "text is not translated: `Description`"
+            ]
+        );
+        let russian = "# Обзор Contoso Sync\n\n## Introduction\n\nВ этой статье описан клиент синхронизации.\n\n| Имя | Description | Версия |\n|:---|:---|:---|\n| Агент | Агент синхронизации | 3.2 |\n\n## Связанные статьи\n\nВы можете изменить параметры клиента в любое время.\n";
+        assert_eq!(
+            untranslated_in("ru-ru", LABELS_SOURCE, russian),
+            [
+                "text is not translated: `Introduction`",
+                "text is not translated: `Description`"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_include_kept_as_in_the_source_is_no_finding() {
+        for include in [
+            "[!INCLUDE[backup-prerequisites](includes/backup-prerequisites.md)]",
+            "[!INCLUDE [beta-disclaimer](../includes/beta-disclaimer.md)]",
+        ] {
+            let source = format!("# Schedule backups\n\n{include}\n");
+            let target = format!("# 计划备份\n\n{include}\n");
+            assert_eq!(
+                untranslated_in("zh-cn", &source, &target),
+                [] as [String; 0]
+            );
+        }
+        // English around an include is still English, quoted without the include's pieces.
+        let source = "[!INCLUDE[backup-prerequisites](inc/a.md)] Back up the server every day.\n";
+        assert_eq!(
+            untranslated_in("zh-cn", source, source),
+            ["text is not translated: `Back up the server every day.`"]
+        );
+    }
+
+    #[test]
+    fn the_alphabet_is_that_of_nine_letters_in_ten() {
+        assert!(is_written_in_latin(
+            "Größe des Übersichtsfensters, Ærø, ł, ș"
+        ));
+        assert!(is_written_in_latin("Die Zeit in µs (Mikrosekunden)"));
+        assert!(!is_written_in_latin("Обзор Contoso Sync и его параметров"));
+        assert!(!is_written_in_latin("Contoso Sync 的概述和选项"));
+        assert!(!is_written_in_latin("3.2 | 42"));
     }
 
     #[test]
