@@ -308,6 +308,16 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     found
 }
 
+/// The ranges of the tokens this rule compares in a block (an emphasised text only when it
+/// reads as a placeholder name): what is inside them is not prose for the other rules.
+pub(crate) fn compared_ranges(block: &Block, text: &str) -> Vec<Range<usize>> {
+    placeholders(block, text)
+        .into_iter()
+        .filter(|p| p.kind != Kind::Emphasised || is_placeholder_name(&p.key))
+        .map(|p| p.range)
+        .collect()
+}
+
 /// Whether a target token stands for a source token. An emphasised placeholder may be
 /// localized when the translation marks it as one with angle brackets (`***<ユーザー名>***`
 /// for `***UserName***`), as Microsoft's style guides for Japanese and Chinese do.
