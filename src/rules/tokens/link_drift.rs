@@ -38,7 +38,9 @@ declare_rule! {
     /// Other rules own parts of a link: the host of an absolute URL is `host-drift`'s (LD101),
     /// in-page links and fragments are `lost-anchor`'s (LD202), and `xref:` links and the links
     /// inside `[!INCLUDE[…](…)]` are `placeholder-drift`'s (LD105). A changed scheme and an
-    /// added link are warnings; the rest are errors.
+    /// added link are warnings; the rest are errors. A fix changes only what its finding names:
+    /// the fix of a changed scheme keeps an allowed `/zh-cn/`, that of a locale segment keeps
+    /// the scheme.
     ///
     /// ## Why is this bad?
     /// A changed link sends readers to the wrong page, to a 404, or to a page in a language the
@@ -209,60 +211,113 @@ fn classify(source: &str, target: &str, allowed: &[(String, String)]) -> Change 
     if source_host.is_some() && target_host.is_some() && source_host != target_host {
         return Change::Host;
     }
+    if without_locale(source_rest) != without_locale(target_rest) {
+        return Change::Other;
+    }
     let source_locales = locale_segments(source_rest);
     let target_locales = locale_segments(target_rest);
-    let same_path = without_locale(source_rest) == without_locale(target_rest);
-    if same_path && source_locales != target_locales {
-        if source_locales.len() == target_locales.len() {
-            let all_allowed = source_locales.iter().zip(&target_locales).all(|(s, t)| {
-                s.1 == t.1 || allowed.iter().any(|(from, to)| *from == s.1 && *to == t.1)
-            });
-            if all_allowed && source_scheme == target_scheme {
-                return Change::Allowed;
-            }
-            if let Some((s, t)) = source_locales
-                .iter()
-                .zip(&target_locales)
-                .find(|(s, t)| s.1 != t.1)
-                && !allowed.iter().any(|(from, to)| *from == s.1 && *to == t.1)
-            {
-                return Change::LocaleChanged {
-                    from: s.1.clone(),
-                    to: t.1.clone(),
-                };
-            }
-        } else if target_locales.len() < source_locales.len() {
-            let dropped = source_locales
-                .iter()
-                .find(|s| !target_locales.iter().any(|t| t.1 == s.1));
-            let dropped = dropped.map_or_else(String::new, |d| d.1.clone());
-            // `to = ""`: the locale may drop the segment, so the site picks the reader's locale.
-            let may_drop = allowed
-                .iter()
-                .any(|(from, to)| *from == dropped && to.is_empty());
-            if !(may_drop && source_scheme == target_scheme) {
-                return Change::LocaleDropped(dropped);
-            }
-            return Change::Allowed;
-        } else {
-            let added = target_locales
-                .iter()
-                .find(|t| !source_locales.iter().any(|s| s.1 == t.1));
-            return Change::LocaleAdded(added.map_or_else(String::new, |a| a.1.clone()));
-        }
+    if source_locales != target_locales
+        && let Some(change) = locale_change(&source_locales, &target_locales, allowed)
+    {
+        return change;
     }
-    if source_rest == target_rest || (same_path && source_locales.len() == target_locales.len()) {
-        if let (Some(from), Some(to)) = (source_scheme, target_scheme)
-            && !from.eq_ignore_ascii_case(to)
-        {
-            return Change::Scheme {
-                from: from.to_string(),
-                to: to.to_string(),
-            };
-        }
-        return Change::Allowed;
+    // The locale segments are the same or only allowed rewrites of the source's: a changed
+    // scheme is then the one change, and its fix must keep the allowed rewrite.
+    if let (Some(from), Some(to)) = (source_scheme, target_scheme)
+        && !from.eq_ignore_ascii_case(to)
+    {
+        return Change::Scheme {
+            from: from.to_string(),
+            to: to.to_string(),
+        };
     }
-    Change::Other
+    Change::Allowed
+}
+
+/// The change of locale segments that the rulebooks do not allow, if any, between two paths
+/// that are the same without them.
+fn locale_change(
+    source_locales: &[(usize, String)],
+    target_locales: &[(usize, String)],
+    allowed: &[(String, String)],
+) -> Option<Change> {
+    let is_allowed =
+        |from: &str, to: &str| from == to || allowed.iter().any(|(f, t)| f == from && t == to);
+    if source_locales.len() == target_locales.len() {
+        let (from, to) = source_locales
+            .iter()
+            .zip(target_locales)
+            .find(|(s, t)| !is_allowed(&s.1, &t.1))?;
+        return Some(Change::LocaleChanged {
+            from: from.1.clone(),
+            to: to.1.clone(),
+        });
+    }
+    if target_locales.len() < source_locales.len() {
+        let dropped = source_locales
+            .iter()
+            .find(|s| !target_locales.iter().any(|t| t.1 == s.1));
+        let dropped = dropped.map_or_else(String::new, |d| d.1.clone());
+        // `to = ""`: the locale may drop the segment, so the site picks the reader's locale.
+        return (!is_allowed(&dropped, "")).then_some(Change::LocaleDropped(dropped));
+    }
+    let added = target_locales
+        .iter()
+        .find(|t| !source_locales.iter().any(|s| s.1 == t.1));
+    Some(Change::LocaleAdded(
+        added.map_or_else(String::new, |a| a.1.clone()),
+    ))
+}
+
+/// The target destination as written with only the reported change undone, so that a fix
+/// keeps what the finding does not name (an allowed `/zh-cn/` when the scheme is reported, the
+/// scheme when a locale segment is). `None` when the change cannot be undone alone.
+fn undo_change(change: &Change, source_written: &str, target_written: &str) -> Option<String> {
+    let (_, _, source_rest) = parts(source_written);
+    let (_, _, target_rest) = parts(target_written);
+    let target_head = &target_written[..target_written.len() - target_rest.len()];
+    let is_segment = |part: &str, locale: &str| {
+        part.eq_ignore_ascii_case(locale) && is_locale_segment(&part.to_ascii_lowercase())
+    };
+    let source_parts: Vec<&str> = source_rest.split('/').collect();
+    let mut target_parts: Vec<&str> = target_rest.split('/').collect();
+    match change {
+        Change::Scheme { .. } => {
+            let (source_scheme, _) = source_written.split_once("://")?;
+            let (_, target_after) = target_written.split_once("://")?;
+            return Some(format!("{}://{target_after}", source_scheme.trim_start()));
+        }
+        Change::LocaleChanged { from, to } => {
+            // The paths are the same without their locale segments, which have the same
+            // count: the segments line up.
+            if source_parts.len() != target_parts.len() {
+                return None;
+            }
+            let index = (0..source_parts.len())
+                .find(|&i| is_segment(source_parts[i], from) && is_segment(target_parts[i], to))?;
+            target_parts[index] = source_parts[index];
+        }
+        Change::LocaleDropped(locale) => {
+            // Walk both paths: the first source segment that is the dropped locale where the
+            // target has something else is where it goes back.
+            let index = source_parts
+                .iter()
+                .zip(&target_parts)
+                .position(|(s, t)| is_segment(s, locale) && !is_segment(t, locale));
+            let index = index.or_else(|| {
+                (source_parts.len() == target_parts.len() + 1
+                    && is_segment(source_parts[target_parts.len()], locale))
+                .then_some(target_parts.len())
+            })?;
+            target_parts.insert(index, source_parts[index]);
+        }
+        Change::LocaleAdded(locale) => {
+            let index = target_parts.iter().position(|t| is_segment(t, locale))?;
+            target_parts.remove(index);
+        }
+        Change::Same | Change::Allowed | Change::Host | Change::Other => return None,
+    }
+    Some(format!("{target_head}{}", target_parts.join("/")))
 }
 
 impl Rule for LinkDrift {
@@ -425,20 +480,23 @@ impl Rule for LinkDrift {
                 } else {
                     "link target"
                 };
-                let (message, severity, applicability) = match &change {
+                let (message, help, severity, applicability) = match &change {
                     Change::Same | Change::Allowed | Change::Host => continue,
                     Change::Scheme { from, to } => (
                         format!("{noun} uses `{to}` where the source uses `{from}`"),
+                        format!("use `{from}` as the source does"),
                         Severity::Warning,
                         Applicability::Safe,
                     ),
                     Change::LocaleDropped(locale) => (
                         format!("{noun} drops the locale segment `/{locale}/` of the source"),
+                        format!("keep `/{locale}/` as the source does"),
                         Severity::Error,
                         Applicability::Safe,
                     ),
                     Change::LocaleAdded(locale) => (
                         format!("{noun} adds the locale segment `/{locale}/`"),
+                        format!("remove `/{locale}/`, which the source does not have"),
                         Severity::Error,
                         Applicability::Safe,
                     ),
@@ -446,11 +504,13 @@ impl Rule for LinkDrift {
                         format!(
                             "{noun} rewrites `/{from}/` to `/{to}/`, which the rulebooks do not allow for this locale"
                         ),
+                        format!("write `/{from}/` as the source does"),
                         Severity::Error,
                         Applicability::Unsafe,
                     ),
                     Change::Other => (
                         format!("{noun} `{found}` differs from the source's `{destination}`"),
+                        format!("link to `{destination}` as the source does"),
                         Severity::Error,
                         Applicability::Unsafe,
                     ),
@@ -468,20 +528,30 @@ impl Rule for LinkDrift {
                         format!("the source links to `{destination}`"),
                     ),
                 )
-                .with_help(format!("link to `{destination}` as the source does"));
+                .with_help(help);
                 diagnostic.severity = severity;
                 if matches!(change, Change::LocaleChanged { .. }) {
                     diagnostic = diagnostic.with_note(
                         "allowed locale rewrites are listed under `[links] locale-rewrites` in the rulebooks",
                     );
                 }
-                if partner.destination_range.is_some() {
-                    // The destination as the source writes it (`&amp;` stays `&amp;`).
-                    let written = link
+                if let Some(target_range) = partner.destination_range.clone() {
+                    // The destinations as written (`&amp;` stays `&amp;`).
+                    let source_written = link
                         .destination_range
                         .clone()
                         .map_or_else(|| link.destination.clone(), |r| source_text[r].to_string());
-                    diagnostic = diagnostic.with_fix(range, written, applicability);
+                    let target_written = &target_text[target_range];
+                    // A fix changes only what the message names; a destination that differs
+                    // in other ways is replaced whole, as its message says.
+                    let replacement = if change == Change::Other {
+                        Some(source_written)
+                    } else {
+                        undo_change(&change, &source_written, target_written)
+                    };
+                    if let Some(replacement) = replacement {
+                        diagnostic = diagnostic.with_fix(range, replacement, applicability);
+                    }
                 }
                 if let Some(label) = source_label {
                     diagnostic = diagnostic.with_secondary(label);
@@ -745,6 +815,81 @@ mod tests {
         assert_eq!(
             classify("restore-files.md", "zh-cn/restore-files.md", &a),
             Change::LocaleAdded("zh-cn".into())
+        );
+        // An allowed drop with a changed scheme is a changed scheme, not a dropped segment.
+        assert_eq!(
+            classify(source, "http://learn.contoso.com/backup/history", &may_drop),
+            Change::Scheme {
+                from: "https".into(),
+                to: "http".into()
+            }
+        );
+    }
+
+    /// The fix of each kind of finding, for `target` in a zh-cn translation of `source`.
+    fn fix_of(source: &str, target: &str) -> (String, String) {
+        let findings = crate::testing::findings_of(
+            "LD104",
+            &format!("See [the page]({source}).\n"),
+            &format!("请参阅[页面]({target})。\n"),
+        );
+        let [finding] = &findings[..] else {
+            panic!("one finding expected: {findings:?}");
+        };
+        let fix = finding.fix.as_ref().expect("the finding has a fix");
+        (finding.message.clone(), fix.replacement.clone())
+    }
+
+    // See: the audit's `/zh-cn/` switched back to `/en-us/` by `--fix`.
+    #[test]
+    fn fixes_change_only_what_the_message_names() {
+        let source = "https://learn.contoso.com/en-us/backup/download";
+        let cases = [
+            // The scheme, keeping the allowed `/zh-cn/` (or the allowed dropped segment).
+            (
+                "http://learn.contoso.com/zh-cn/backup/download",
+                "link target uses `http` where the source uses `https`",
+                "https://learn.contoso.com/zh-cn/backup/download",
+            ),
+            (
+                "http://learn.contoso.com/backup/download",
+                "link target uses `http` where the source uses `https`",
+                "https://learn.contoso.com/backup/download",
+            ),
+            // The locale segment, keeping the changed scheme, which a later run reports.
+            (
+                "http://learn.contoso.com/zh-tw/backup/download",
+                "link target rewrites `/en-us/` to `/zh-tw/`, which the rulebooks do not allow for this locale",
+                "http://learn.contoso.com/en-us/backup/download",
+            ),
+        ];
+        for (target, message, replacement) in cases {
+            assert_eq!(
+                fix_of(source, target),
+                (message.to_string(), replacement.to_string()),
+                "{target}"
+            );
+        }
+        assert_eq!(
+            fix_of(
+                "https://learn.contoso.com/backup/download",
+                "http://learn.contoso.com/fr-fr/backup/download"
+            ),
+            (
+                "link target adds the locale segment `/fr-fr/`".to_string(),
+                "http://learn.contoso.com/backup/download".to_string()
+            )
+        );
+        // A locale that may not drop the segment gets it back where the source has it.
+        assert_eq!(
+            fix_of(
+                "http://learn.contoso.com/docs/en-gb/backup",
+                "https://learn.contoso.com/docs/backup"
+            ),
+            (
+                "link target drops the locale segment `/en-gb/` of the source".to_string(),
+                "https://learn.contoso.com/docs/en-gb/backup".to_string()
+            )
         );
     }
 }

@@ -1,3 +1,4 @@
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::ops::Range;
 
@@ -8,6 +9,7 @@ use crate::markdown::tokens::{self, Token, TokenKind};
 use crate::rules::support::{
     Pool, examine_only, is_prose, key_hash, source_block_label, target_block_label,
 };
+use crate::rules::tokens::placeholder_drift::compared_ranges;
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -21,7 +23,8 @@ declare_rule! {
     /// reordered (`January 5, 2024` as `2024年1月5日`), and a number written in Chinese or
     /// Japanese numerals (`两个小时`, `三日`). Numbers inside code, link destinations, host names, versions glued to a word
     /// (`x64`, `1st`), ranges (`3-5`) and list numbering are not compared here: code belongs to
-    /// `code-drift` (LD103), destinations to `link-drift` (LD104), hosts to `host-drift` (LD101).
+    /// `code-drift` (LD103), destinations to `link-drift` (LD104), hosts to `host-drift` (LD101),
+    /// placeholders (`{1}`, `%1`, `{{ step2 }}`, include paths) to `placeholder-drift` (LD105).
     ///
     /// ## Why is this bad?
     /// A reader who is told to wait 24 hours instead of 48, to open port 433 instead of 443, or
@@ -106,10 +109,20 @@ fn target_keys(number: &str) -> Vec<String> {
 /// out of the block's prose tokens.
 fn numbers(block: &Block, text: &str, prose_tokens: &[Token], target: bool) -> Vec<Number> {
     let mut found = Vec::new();
+    // `{1}`, `%1`, `{{ step2 }}`: a placeholder's digits are placeholder-drift's (LD105), which
+    // reports a changed placeholder once; made only for a block with numbers.
+    let placeholders = OnceCell::new();
     for (run, run_tokens) in tokens::tokens_by_run(block, prose_tokens) {
         let run_text = &text[run.clone()];
         for token in run_tokens {
             if token.kind != TokenKind::Number {
+                continue;
+            }
+            if placeholders
+                .get_or_init(|| compared_ranges(block, text))
+                .iter()
+                .any(|p: &Range<usize>| p.start <= token.range.start && token.range.end <= p.end)
+            {
                 continue;
             }
             let token_range = token.range.start - run.start..token.range.end - run.start;
@@ -395,6 +408,20 @@ mod tests {
         assert_eq!(cjk_value("三百零五"), Some(305));
         assert_eq!(cjk_value("一万二千"), Some(12_000));
         assert_eq!(cjk_value("二三十"), None);
+    }
+
+    // See: the audit's `{0} von {2}` for `{0} of {1}`, reported by LD105 and LD102.
+    #[test]
+    fn numbers_inside_placeholders_are_not_compared() {
+        let source = "Copied {0} of {1} files, %1 and %2, {{ step2 }}, in 3 hours.\n";
+        let target = "已复制 {0}/{2} 个文件，%1 和 %3，{{ step3 }}，用时 3 小时。\n";
+        let findings = crate::testing::findings_of("LD102", source, target);
+        assert!(findings.is_empty(), "{findings:?}");
+        // The prose number next to them still is.
+        let target = "已复制 {0}/{2} 个文件，%1 和 %3，{{ step3 }}，用时 4 小时。\n";
+        let findings = crate::testing::findings_of("LD102", source, target);
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["number `4` differs from the source's `3`"]);
     }
 
     #[test]

@@ -15,7 +15,8 @@ declare_rule! {
     /// ## What it does
     /// Reports DocFX and templating tokens of the source that are missing, changed or mangled
     /// in the aligned block of the translation: cross references (`<xref:Contoso.Backup>`,
-    /// `[text](xref:…)`), includes (`[!INCLUDE[…](…)]`), triple-colon extensions
+    /// `[text](xref:…)`), includes (`[!INCLUDE[…](…)]`, also written `[!INCLUDE […](…)]`),
+    /// triple-colon extensions
     /// (`:::image type="content" source="…":::`), template variables (`{{ product }}`), format
     /// placeholders (`{0}`, `%s`, `%1`, `%USERPROFILE%`) and emphasised placeholders
     /// (`***ServerName***`).
@@ -94,6 +95,12 @@ static XREF: LazyLock<Regex> =
 static INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\[\s*[!！]\s*include\s*\[([^\]]*)\]\s*[(（]\s*([^)）\s]*)\s*[)）]\s*\]")
         .expect("include pattern is valid")
+});
+/// An include as DocFX resolves it: `[!INCLUDE[label](path)]`, also with a space before the
+/// label (`[!INCLUDE [label](path)]`, the form Microsoft Learn articles use), in any case.
+static WELL_FORMED_INCLUDE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?i)\[!include[ \t]*\[[^\]]*\]\([^)]*\)\]$")
+        .expect("well-formed include pattern is valid")
 });
 static EXTENSION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r":::\s*([a-z][a-z-]*)((?:[^:]|:[^:]|::[^:])*?):::")
@@ -233,17 +240,12 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     }) {
         let whole = m.get(0).expect("group 0 always takes part");
         let path = m.get(2).map_or("", |p| p.as_str());
-        let strict = whole.as_str().starts_with("[!")
-            && whole.as_str()[2..]
-                .to_ascii_lowercase()
-                .starts_with("include[")
-            && !whole.as_str().contains("] (");
         push(
             &mut found,
             Kind::Include,
             path.to_string(),
             whole.range(),
-            strict,
+            WELL_FORMED_INCLUDE.is_match(whole.as_str()),
         );
     }
     for m in EXTENSION.captures_iter(if candidates.extension { &masked } else { "" }) {
@@ -304,6 +306,16 @@ pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     }
     found.sort_by_key(|p| p.range.start);
     found
+}
+
+/// The ranges of the tokens this rule compares in a block (an emphasised text only when it
+/// reads as a placeholder name): what is inside them is not prose for the other rules.
+pub(crate) fn compared_ranges(block: &Block, text: &str) -> Vec<Range<usize>> {
+    placeholders(block, text)
+        .into_iter()
+        .filter(|p| p.kind != Kind::Emphasised || is_placeholder_name(&p.key))
+        .map(|p| p.range)
+        .collect()
 }
 
 /// Whether a target token stands for a source token. An emphasised placeholder may be
@@ -508,12 +520,35 @@ impl PlaceholderDrift {
         // An extension's alt text may be translated: rewriting the whole token would undo it.
         if token.kind == Kind::Extension {
             diagnostic = diagnostic.with_help("keep the extension's name and attributes as in the source; translate only `alt-text`");
+        } else if token.kind == Kind::Include {
+            // An include's label may be translated: the fix keeps the translation's.
+            let replacement = with_label_of(written, found_text);
+            diagnostic = diagnostic
+                .with_help(format!(
+                    "write the include as the source does: `{replacement}`"
+                ))
+                .with_fix(range, replacement, Applicability::Safe);
         } else {
             diagnostic = diagnostic
                 .with_help(format!("write `{written}` as in the source"))
                 .with_fix(range, written, Applicability::Safe);
         }
         out.push(diagnostic);
+    }
+}
+
+/// The source's include with the label of the translation's: `[!INCLUDE [标签](a.md)]` for
+/// `[!INCLUDE [label](a.md)]` and `[！INCLUDE [标签] (b.md)]`.
+fn with_label_of(source_include: &str, target_include: &str) -> String {
+    let label = |include: &str| INCLUDE.captures(include)?.get(1).map(|m| m.range());
+    match (label(source_include), label(target_include)) {
+        (Some(source_label), Some(target_label)) => format!(
+            "{}{}{}",
+            &source_include[..source_label.start],
+            &target_include[target_label],
+            &source_include[source_label.end..]
+        ),
+        _ => source_include.to_string(),
     }
 }
 
@@ -579,6 +614,62 @@ mod tests {
         let english = keys(":::image type=\"content\" source=\"a.png\" alt-text=\"The icon\":::\n");
         let translated = keys(":::image type=\"content\" source=\"a.png\" alt-text=\"图标\":::\n");
         assert_eq!(english, translated);
+    }
+
+    // See: the audit's `[!INCLUDE [title](path)]` reported as mangled.
+    #[test]
+    fn includes_with_or_without_a_space_before_the_label_are_well_formed() {
+        for include in [
+            "[!INCLUDE[x](inc/a.md)]",
+            "[!INCLUDE [x](inc/a.md)]",
+            "[!include [标签](inc/a.md)]",
+        ] {
+            let found = keys(&format!("{include}\n"));
+            assert_eq!(
+                found,
+                [(Kind::Include, "inc/a.md".to_string(), true)],
+                "{include}"
+            );
+        }
+        for include in [
+            "[！INCLUDE [x](inc/a.md)]",
+            "[! INCLUDE [x](inc/a.md)]",
+            "[!INCLUDE [x] (inc/a.md)]",
+            "[!INCLUDE [x]（inc/a.md）]",
+            "[!INCLUDE [x](inc/a.md) ]",
+        ] {
+            let found = keys(&format!("{include}\n"));
+            assert_eq!(
+                found,
+                [(Kind::Include, "inc/a.md".to_string(), false)],
+                "{include}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_include_fix_keeps_the_translated_label() {
+        let source = "[!INCLUDE [beta-disclaimer](../includes/beta.md)]\n";
+        for target in [
+            "[!INCLUDE [beta-disclaimer](../includes/beta.md)]\n",
+            "[!INCLUDE [测试版免责声明](../includes/beta.md)]\n",
+            "[!INCLUDE[测试版免责声明](../includes/beta.md)]\n",
+        ] {
+            let findings = crate::testing::findings_of("LD105", source, target);
+            assert!(findings.is_empty(), "{target}: {findings:?}");
+        }
+        let findings = crate::testing::findings_of(
+            "LD105",
+            source,
+            "[！INCLUDE [测试版免责声明] (../includes/beta.md)]\n",
+        );
+        let [finding] = &findings[..] else {
+            panic!("one finding expected: {findings:?}");
+        };
+        assert_eq!(
+            finding.fix.as_ref().map(|f| f.replacement.as_str()),
+            Some("[!INCLUDE [测试版免责声明](../includes/beta.md)]")
+        );
     }
 
     #[test]
