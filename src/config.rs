@@ -133,23 +133,25 @@ fn error_at(text: &str, span: Option<Range<usize>>, message: impl Into<String>) 
     }
 }
 
-/// A selector that names no rule is a mistake, not a way to select nothing.
-fn check_selector(text: &str, selector: &Spanned<String>) -> Result<(), ConfigError> {
+/// Checks a rule selector (a code, a code prefix, a name or `ALL`) wherever it comes from: this
+/// file, `--select` and `--ignore`. A selector that names no rule is a mistake, not a way to
+/// select nothing: a misspelt `--select` in a CI workflow would otherwise turn the gate off.
+pub fn check_rule_selector(selector: &str) -> Result<(), String> {
     let known = registry::RULES
         .iter()
-        .any(|rule| selector_matches(selector.get_ref(), rule.info()));
+        .any(|rule| selector_matches(selector, rule.info()));
     if known {
         Ok(())
     } else {
-        Err(error_at(
-            text,
-            Some(selector.span()),
-            format!(
-                "`{}` names no rule (`locdrift rules` lists them)",
-                selector.get_ref()
-            ),
+        Err(format!(
+            "`{selector}` names no rule (`locdrift rules` lists them)"
         ))
     }
+}
+
+fn check_selector(text: &str, selector: &Spanned<String>) -> Result<(), ConfigError> {
+    check_rule_selector(selector.get_ref())
+        .map_err(|message| error_at(text, Some(selector.span()), message))
 }
 
 impl Config {

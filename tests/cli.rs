@@ -145,6 +145,77 @@ fn host_drift_inside_inline_code_exits_1() {
     assert!(stdout(&output).contains("LD101"), "{}", describe(&output));
 }
 
+/// The codes of the findings of a JSON run, sorted and deduplicated.
+fn codes(findings: &[Value]) -> BTreeSet<String> {
+    findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A misspelt `--select` or `--ignore` in a CI workflow must not turn the gate off: it is a
+/// usage error, as the same value in `locdrift.toml` is.
+#[test]
+fn a_rule_selector_that_names_no_rule_exits_2() {
+    let dir = fixture();
+    for (option, value) in [
+        ("--select", "foo"),
+        ("--select", "LD9"),
+        ("--select", ""),
+        ("--select", "LD101,"),
+        ("--ignore", "foo"),
+        ("--ignore", "LD101,nope"),
+    ] {
+        let output = run(
+            dir.path(),
+            &["check", "--source", "en-us", "zh-cn", option, value],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stderr(&output).contains("names no rule"),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+    }
+}
+
+/// Spaces around the commas are the user's layout, and names ignore case as codes do.
+#[test]
+fn rule_selectors_are_trimmed_and_names_ignore_case() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    write(dir.path(), "zh-cn/orphan.md", CLEAN);
+    let check = |select: &str| {
+        findings_json(
+            dir.path(),
+            &[
+                "check", "--source", "en-us", "zh-cn", "--format", "json", "--select", select,
+            ],
+        )
+    };
+    let (output, findings) = check("LD101, LD001");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    // `a.md` has a host drift; `orphan.md` has no source of its name (LD001).
+    assert_eq!(
+        codes(&findings),
+        BTreeSet::from(["LD001".into(), "LD101".into()])
+    );
+    let (output, findings) = check("HOST-DRIFT");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(codes(&findings), BTreeSet::from(["LD101".into()]));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON contract
 
