@@ -534,22 +534,59 @@ fn missing_translation_among_others_exits_2_and_goes_on() {
 }
 
 fn assert_bad_input_missing(relative: &str) {
-    let dir = fixture();
-    let output = run(
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    let (output, findings) = findings_json(
         dir.path(),
         &[
             "check",
             "--source",
-            "en-us/a.md",
+            "en-us",
             relative,
-            "zh-cn/drift.md",
+            "zh-cn/a.md",
             "--format",
             "json",
         ],
     );
     assert_fails_naming(&output, relative);
+    assert_eq!(codes(&findings), BTreeSet::from(["LD101".into()]));
 }
 
+/// A path that does not exist is reported like a file that cannot be read: under its name in
+/// the formats that describe a whole run, while the other files are still checked.
+#[test]
+fn a_missing_translation_is_a_sarif_notification_beside_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    let output = run(
+        dir.path(),
+        &[
+            "check", "--source", "en-us", "zh-cn", "nope.md", "--format", "sarif",
+        ],
+    );
+    assert_fails_naming(&output, "nope.md");
+    let sarif: Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}):\n{}", describe(&output)));
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["results"][0]["ruleId"],
+        "LD101",
+        "{}",
+        describe(&output)
+    );
+    let notification = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "nope.md",
+        "{}",
+        describe(&output)
+    );
+}
+
+/// A missing source, unlike a missing translation, ends the run before any check: every
+/// translation would otherwise be reported as having no source.
 #[test]
 fn missing_source_exits_2() {
     let dir = fixture();
@@ -558,6 +595,12 @@ fn missing_source_exits_2() {
         &["check", "--source", "en-us/missing.md", "zh-cn/clean.md"],
     );
     assert_fails_naming(&output, "en-us/missing.md");
+    assert!(
+        stderr(&output).contains("the English source"),
+        "{}",
+        describe(&output)
+    );
+    assert!(stdout(&output).is_empty(), "{}", describe(&output));
 }
 
 #[test]

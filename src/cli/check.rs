@@ -291,7 +291,9 @@ impl Plan {
         };
         let mut walk_errors = Vec::new();
         for source in &args.source {
-            let walked = walk::walk(source)?;
+            // A missing source ends the run: every translation's check depends on the set of
+            // sources, and going on would report each one as having none (LD001).
+            let walked = walk::walk(source).context("the English source")?;
             walk_errors.extend(walked.errors);
             let is_dir = source.is_dir();
             for file in walked.files {
@@ -340,8 +342,20 @@ impl Plan {
             .cloned()
             .map(Job::Source)
             .collect();
+        let mut missing = Vec::new();
         for path in &args.paths {
-            let walked = walk::walk(path)?;
+            // A translation that cannot be found is one file's error, as an unreadable one is:
+            // reported under its name in every format, while the others are still checked.
+            let walked = match walk::walk(path) {
+                Ok(walked) => walked,
+                Err(error) => {
+                    missing.push(Failure {
+                        path: Some(path.display().to_string()),
+                        message: format!("{error:#}"),
+                    });
+                    continue;
+                }
+            };
             walk_errors.extend(walked.errors);
             let is_dir = path.is_dir();
             for file in walked.files {
@@ -386,6 +400,7 @@ impl Plan {
                 path: None,
                 message,
             })
+            .chain(missing)
             .collect();
         Ok((Plan { sources, jobs }, failures))
     }
