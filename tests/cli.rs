@@ -216,6 +216,64 @@ fn rule_selectors_are_trimmed_and_names_ignore_case() {
     assert_eq!(codes(&findings), BTreeSet::from(["LD101".into()]));
 }
 
+/// One source file named beside a folder of translations pairs by name, as a folder of sources
+/// does: forcing it on every translation compared each with an unrelated article.
+#[test]
+fn source_files_pair_by_name_unless_the_translation_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(
+        dir.path(),
+        "en-us/b.md",
+        "# Other\n\nSee the gateway at mail.contoso.com.\n",
+    );
+    write(dir.path(), "zh-cn/a.md", CLEAN);
+    write(
+        dir.path(),
+        "zh-cn/b.md",
+        "# 其他\n\n请参阅 mail.contoso.com 上的网关。\n",
+    );
+    write(dir.path(), "zh-cn/c.md", CLEAN);
+    let by_file = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json", "--select", "LD0,LD1,LD4"];
+        all.extend(args);
+        let (output, findings) = findings_json(dir.path(), &all);
+        let mut by_file: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().into(),
+                    f["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        by_file.sort();
+        (output, by_file)
+    };
+    let pair = |path: &str, code: &str| (path.to_string(), code.to_string());
+    // One source file, a folder: `b.md` and `c.md` have no source of their name.
+    let (output, findings) = by_file(&["--source", "en-us/a.md", "zh-cn"]);
+    assert_eq!(
+        findings,
+        [pair("zh-cn/b.md", "LD001"), pair("zh-cn/c.md", "LD001")],
+        "{}",
+        describe(&output)
+    );
+    // Two source files: each translation pairs with the one of its name.
+    let (output, findings) =
+        by_file(&["--source", "en-us/a.md", "--source", "en-us/b.md", "zh-cn"]);
+    assert_eq!(
+        findings,
+        [pair("zh-cn/c.md", "LD001")],
+        "{}",
+        describe(&output)
+    );
+    // One source file and translation files: the pairs named, whatever the names.
+    let (output, findings) = by_file(&["--source", "en-us/a.md", "zh-cn/c.md", "zh-cn/a.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(findings, [], "{}", describe(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON contract
 

@@ -161,7 +161,10 @@ struct Sources {
     by_relative: HashMap<PathBuf, PathBuf>,
     /// Source files by `ms.assetid`, read from their front matter when first needed.
     by_asset: OnceLock<HashMap<String, PathBuf>>,
-    /// A single source file given directly pairs with every translation.
+    /// The only source, when it is a file: it pairs with every translation named as a file on
+    /// the command line, whatever their names (`--source en.md zh.md ja.md`). Translations found
+    /// in a folder pair by relative path or `ms.assetid` as with a folder of sources: forced on
+    /// a folder, one article was compared with every other.
     single: Option<PathBuf>,
     limit: u64,
 }
@@ -187,10 +190,11 @@ impl Sources {
         })
     }
 
-    /// The source a translation pairs with.
-    fn find(&self, relative: &Path, target: &Parsed) -> Option<PathBuf> {
+    /// The source a translation pairs with; `named` when the translation was named as a file.
+    fn find(&self, relative: &Path, named: bool, target: &Parsed) -> Option<PathBuf> {
         self.single
             .clone()
+            .filter(|_| named)
             .or_else(|| self.by_relative.get(relative).cloned())
             .or_else(|| {
                 let asset = target.meta("ms.assetid")?;
@@ -204,8 +208,13 @@ impl Sources {
 enum Job {
     /// An English source, checked on its own for the rules that apply to English text.
     Source(PathBuf),
-    /// A translation, with its path relative to the folder it was found in (or its file name).
-    Target { file: PathBuf, relative: PathBuf },
+    /// A translation, with its path relative to the folder it was found in (or its file name),
+    /// and whether it was named as a file rather than found in a folder.
+    Target {
+        file: PathBuf,
+        relative: PathBuf,
+        named: bool,
+    },
 }
 
 impl Job {
@@ -303,9 +312,10 @@ impl Plan {
                 if is_dir {
                     let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
                     sources.by_relative.insert(relative, file.clone());
-                } else if args.source.len() == 1 {
-                    sources.single = Some(file.clone());
                 } else {
+                    if args.source.len() == 1 {
+                        sources.single = Some(file.clone());
+                    }
                     sources.by_relative.insert(
                         PathBuf::from(file.file_name().unwrap_or_default()),
                         file.clone(),
@@ -372,7 +382,11 @@ impl Plan {
                 } else {
                     PathBuf::from(file.file_name().unwrap_or_default())
                 };
-                jobs.push(Job::Target { file, relative });
+                jobs.push(Job::Target {
+                    file,
+                    relative,
+                    named: !is_dir,
+                });
             }
         }
         // Output is sorted by the path as displayed; the sort is stable, so a source comes
@@ -626,7 +640,7 @@ fn outcome(failed: bool, findings: bool) -> Outcome {
 
 /// Reads, parses and checks one file of a run, fixing it when asked.
 fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
-    let (file, relative) = match job {
+    let (file, relative, named) = match job {
         Job::Source(file) => {
             let parsed = parse(reader, file, run.limit)?;
             let options = CheckOptions {
@@ -644,10 +658,14 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
                 diff: None,
             });
         }
-        Job::Target { file, relative } => (file, relative),
+        Job::Target {
+            file,
+            relative,
+            named,
+        } => (file, relative, *named),
     };
     let parsed = parse(reader, file, run.limit)?;
-    let source_path = run.sources.find(relative, &parsed);
+    let source_path = run.sources.find(relative, named, &parsed);
     if source_path
         .as_deref()
         .is_some_and(|source| same_file(source, file))
@@ -761,6 +779,7 @@ mod tests {
         let job = Job::Target {
             file: file.clone(),
             relative: PathBuf::from("a.md"),
+            named: true,
         };
         std::fs::remove_file(&file).unwrap();
         let Command::Check(args) =

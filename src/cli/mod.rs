@@ -194,8 +194,9 @@ pub struct CheckArgs {
     /// Translations to check: files, or folders searched for `*.md`. Default: the
     /// `translations` (or `pattern`) of `locdrift.toml`.
     pub paths: Vec<PathBuf>,
-    /// The English source: a file, or a folder whose files pair with translations of the same
-    /// relative path (or the same `ms.assetid`). May be repeated.
+    /// The English source: a folder whose files pair with translations of the same relative
+    /// path (or the same `ms.assetid`), or a file, which pairs by file name (or `ms.assetid`);
+    /// a single source file pairs with every translation named as a file. May be repeated.
     #[arg(long, short = 's')]
     pub source: Vec<PathBuf>,
     /// Output format.
