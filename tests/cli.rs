@@ -274,6 +274,37 @@ fn source_files_pair_by_name_unless_the_translation_files_are_named() {
     assert_eq!(findings, [], "{}", describe(&output));
 }
 
+/// English sources are never written, so their findings carry no fix: the JSON, the
+/// statistics and `--diff` agree that nothing there is fixable.
+#[test]
+fn findings_in_a_source_are_not_fixable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nOpen the Office 365 Portal to start.\n",
+    );
+    write(
+        dir.path(),
+        "zh-cn/a.md",
+        "# 标题\n\n打开 Microsoft 365 系统管理中心以开始。\n",
+    );
+    let base = ["check", "--source", "en-us", "zh-cn", "--select", "LD303"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> { [&base[..], extra].concat() };
+    let (output, findings) = findings_json(dir.path(), &with(&["--format", "json"]));
+    assert_eq!(findings.len(), 1, "{}", describe(&output));
+    assert_eq!(findings[0]["path"], "en-us/a.md", "{}", describe(&output));
+    assert_eq!(findings[0]["fix"], Value::Null, "{}", describe(&output));
+    let (output, counts) = findings_json(
+        dir.path(),
+        &with(&["--format", "json", "--statistics", "--unsafe-fixes"]),
+    );
+    assert_eq!(counts[0]["fixable"], 0, "{}", describe(&output));
+    let output = run(dir.path(), &with(&["--diff", "--unsafe-fixes"]));
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(stdout(&output).is_empty(), "{}", describe(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON contract
 

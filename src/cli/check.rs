@@ -650,7 +650,14 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
                 handoff: None,
                 ignore: run.resolved.ignores_for(file),
             };
-            let diagnostics = engine::check(&parsed, None, run.settings, options);
+            // English sources are never written: the run's translations are read against them
+            // while it goes on, and the English belongs to its writers. Their findings carry no
+            // fix, so that `--statistics`, the exported `fix` and `--fix` agree; the help
+            // still says what to write.
+            let mut diagnostics = engine::check(&parsed, None, run.settings, options);
+            for diagnostic in &mut diagnostics {
+                diagnostic.fix = None;
+            }
             return Ok(FileReport {
                 target: parsed.document.clone(),
                 source: None,
