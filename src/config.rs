@@ -149,6 +149,26 @@ pub fn check_rule_selector(selector: &str) -> Result<(), String> {
     }
 }
 
+/// Checks that a locale is a well-formed tag (`zh-cn`, `ja`, `zh-Hant-TW`, `pt_BR`): a language
+/// of two or three letters, then subtags of letters and digits. A locale with no rulebook is
+/// fine; `zh cn` is a typo that would silence LD003 and apply no rulebook.
+pub fn check_locale(locale: &str) -> Result<(), String> {
+    let mut subtags = locale.split(['-', '_']);
+    let language = subtags.next().unwrap_or_default();
+    let well_formed = (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{locale}` is not a locale tag (such as `zh-cn` or `ja-jp`)"
+        ))
+    }
+}
+
 fn check_selector(text: &str, selector: &Spanned<String>) -> Result<(), ConfigError> {
     check_rule_selector(selector.get_ref())
         .map_err(|message| error_at(text, Some(selector.span()), message))
@@ -325,6 +345,16 @@ mod tests {
         assert!(error.message.contains("`LD999` names no rule"), "{error}");
         let error = Config::parse("[severity]\nLD101 = \"loud\"\n").unwrap_err();
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn locales_must_be_well_formed_tags() {
+        for good in ["zh-cn", "ja", "xx", "zh-Hant-TW", "pt_BR", "es-419"] {
+            assert_eq!(check_locale(good), Ok(()), "{good}");
+        }
+        for bad in ["zh cn", "", "z", "zh-", "chinese", "zh-cn.", "-cn"] {
+            assert!(check_locale(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

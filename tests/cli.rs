@@ -305,6 +305,41 @@ fn findings_in_a_source_are_not_fixable() {
     assert!(stdout(&output).is_empty(), "{}", describe(&output));
 }
 
+/// Options that would be silently ignored are usage errors, before any file is read.
+#[test]
+fn meaningless_combinations_and_malformed_locales_exit_2() {
+    let dir = fixture();
+    let cases: [&[&str]; 6] = [
+        &["--statistics", "--format", "sarif"],
+        &["--statistics", "--format", "jsonl"],
+        &["--diff", "--format", "json"],
+        &["--diff", "--statistics"],
+        &["--locale", "zh cn"],
+        &["--locale", ""],
+    ];
+    for extra in cases {
+        let args = [&["check", "--source", "en-us", "zh-cn"][..], extra].concat();
+        let output = run(dir.path(), &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{extra:?}: {}",
+            describe(&output)
+        );
+    }
+    // A well-formed locale with no rulebook is fine.
+    let output = run(
+        dir.path(),
+        &["check", "--source", "en-us", "zh-cn", "--locale", "xx"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON contract
 

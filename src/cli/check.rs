@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum as _;
 use codespan_reporting::term::termcolor::Buffer;
 
 use super::config::Resolved;
@@ -425,6 +426,7 @@ impl Plan {
 pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> Result<Outcome> {
     let resolved = super::config::resolve(args)?;
     let args = &resolved.args;
+    check_usage(args)?;
     if args.paths.is_empty() {
         anyhow::bail!(
             "no translations to check: give files or folders, or set `translations` (or `pattern`) in `locdrift.toml` (`locdrift init` writes one)"
@@ -626,6 +628,32 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     filter.finish()?;
 
     Ok(outcome(failed, findings))
+}
+
+/// Refuses options that would be silently ignored: a run that prints something else than asked
+/// is worse than one that stops.
+fn check_usage(args: &CheckArgs) -> Result<()> {
+    let format = args
+        .format
+        .to_possible_value()
+        .expect("every format has a name");
+    let format = format.get_name();
+    if args.diff && args.statistics {
+        anyhow::bail!("`--diff` prints a diff, not statistics: give one or the other");
+    }
+    if args.diff && args.format != OutputFormat::Human {
+        anyhow::bail!("`--diff` prints a unified diff, not `--format {format}`");
+    }
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Json) {
+        anyhow::bail!(
+            "`--statistics` prints a table or, with `--format json`, a JSON array, not `--format {format}`"
+        );
+    }
+    if let Some(locale) = &args.locale {
+        crate::config::check_locale(locale)
+            .map_err(|message| anyhow::anyhow!("`--locale`: {message}"))?;
+    }
+    Ok(())
 }
 
 fn outcome(failed: bool, findings: bool) -> Outcome {
