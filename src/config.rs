@@ -133,23 +133,45 @@ fn error_at(text: &str, span: Option<Range<usize>>, message: impl Into<String>) 
     }
 }
 
-/// A selector that names no rule is a mistake, not a way to select nothing.
-fn check_selector(text: &str, selector: &Spanned<String>) -> Result<(), ConfigError> {
+/// Checks a rule selector (a code, a code prefix, a name or `ALL`) wherever it comes from: this
+/// file, `--select` and `--ignore`. A selector that names no rule is a mistake, not a way to
+/// select nothing: a misspelt `--select` in a CI workflow would otherwise turn the gate off.
+pub fn check_rule_selector(selector: &str) -> Result<(), String> {
     let known = registry::RULES
         .iter()
-        .any(|rule| selector_matches(selector.get_ref(), rule.info()));
+        .any(|rule| selector_matches(selector, rule.info()));
     if known {
         Ok(())
     } else {
-        Err(error_at(
-            text,
-            Some(selector.span()),
-            format!(
-                "`{}` names no rule (`locdrift rules` lists them)",
-                selector.get_ref()
-            ),
+        Err(format!(
+            "`{selector}` names no rule (`locdrift rules` lists them)"
         ))
     }
+}
+
+/// Checks that a locale is a well-formed tag (`zh-cn`, `ja`, `zh-Hant-TW`, `pt_BR`): a language
+/// of two or three letters, then subtags of letters and digits. A locale with no rulebook is
+/// fine; `zh cn` is a typo that would silence LD003 and apply no rulebook.
+pub fn check_locale(locale: &str) -> Result<(), String> {
+    let mut subtags = locale.split(['-', '_']);
+    let language = subtags.next().unwrap_or_default();
+    let well_formed = (2..=3).contains(&language.len())
+        && language.chars().all(|c| c.is_ascii_alphabetic())
+        && subtags.all(|subtag| {
+            (1..=8).contains(&subtag.len()) && subtag.chars().all(|c| c.is_ascii_alphanumeric())
+        });
+    if well_formed {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{locale}` is not a locale tag (such as `zh-cn` or `ja-jp`)"
+        ))
+    }
+}
+
+fn check_selector(text: &str, selector: &Spanned<String>) -> Result<(), ConfigError> {
+    check_rule_selector(selector.get_ref())
+        .map_err(|message| error_at(text, Some(selector.span()), message))
 }
 
 impl Config {
@@ -323,6 +345,16 @@ mod tests {
         assert!(error.message.contains("`LD999` names no rule"), "{error}");
         let error = Config::parse("[severity]\nLD101 = \"loud\"\n").unwrap_err();
         assert_eq!(error.line, 2);
+    }
+
+    #[test]
+    fn locales_must_be_well_formed_tags() {
+        for good in ["zh-cn", "ja", "xx", "zh-Hant-TW", "pt_BR", "es-419"] {
+            assert_eq!(check_locale(good), Ok(()), "{good}");
+        }
+        for bad in ["zh cn", "", "z", "zh-", "chinese", "zh-cn.", "-cn"] {
+            assert!(check_locale(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ impl Default for Settings {
 /// Whether a selector (`LD101`, `LD1`, `host-drift`, `ALL`) names a rule.
 pub fn selector_matches(selector: &str, info: &RuleInfo) -> bool {
     selector.eq_ignore_ascii_case("ALL")
-        || selector == info.name
+        || selector.eq_ignore_ascii_case(info.name)
         || (selector.len() >= 2 && info.code.starts_with(&selector.to_ascii_uppercase()))
 }
 

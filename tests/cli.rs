@@ -145,6 +145,201 @@ fn host_drift_inside_inline_code_exits_1() {
     assert!(stdout(&output).contains("LD101"), "{}", describe(&output));
 }
 
+/// The codes of the findings of a JSON run, sorted and deduplicated.
+fn codes(findings: &[Value]) -> BTreeSet<String> {
+    findings
+        .iter()
+        .map(|f| f["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A misspelt `--select` or `--ignore` in a CI workflow must not turn the gate off: it is a
+/// usage error, as the same value in `locdrift.toml` is.
+#[test]
+fn a_rule_selector_that_names_no_rule_exits_2() {
+    let dir = fixture();
+    for (option, value) in [
+        ("--select", "foo"),
+        ("--select", "LD9"),
+        ("--select", ""),
+        ("--select", "LD101,"),
+        ("--ignore", "foo"),
+        ("--ignore", "LD101,nope"),
+    ] {
+        let output = run(
+            dir.path(),
+            &["check", "--source", "en-us", "zh-cn", option, value],
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stderr(&output).contains("names no rule"),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{option} {value:?}: {}",
+            describe(&output)
+        );
+    }
+}
+
+/// Spaces around the commas are the user's layout, and names ignore case as codes do.
+#[test]
+fn rule_selectors_are_trimmed_and_names_ignore_case() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    write(dir.path(), "zh-cn/orphan.md", CLEAN);
+    let check = |select: &str| {
+        findings_json(
+            dir.path(),
+            &[
+                "check", "--source", "en-us", "zh-cn", "--format", "json", "--select", select,
+            ],
+        )
+    };
+    let (output, findings) = check("LD101, LD001");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    // `a.md` has a host drift; `orphan.md` has no source of its name (LD001).
+    assert_eq!(
+        codes(&findings),
+        BTreeSet::from(["LD001".into(), "LD101".into()])
+    );
+    let (output, findings) = check("HOST-DRIFT");
+    assert_eq!(output.status.code(), Some(1), "{}", describe(&output));
+    assert_eq!(codes(&findings), BTreeSet::from(["LD101".into()]));
+}
+
+/// One source file named beside a folder of translations pairs by name, as a folder of sources
+/// does: forcing it on every translation compared each with an unrelated article.
+#[test]
+fn source_files_pair_by_name_unless_the_translation_files_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(
+        dir.path(),
+        "en-us/b.md",
+        "# Other\n\nSee the gateway at mail.contoso.com.\n",
+    );
+    write(dir.path(), "zh-cn/a.md", CLEAN);
+    write(
+        dir.path(),
+        "zh-cn/b.md",
+        "# 其他\n\n请参阅 mail.contoso.com 上的网关。\n",
+    );
+    write(dir.path(), "zh-cn/c.md", CLEAN);
+    let by_file = |args: &[&str]| {
+        let mut all = vec!["check", "--format", "json", "--select", "LD0,LD1,LD4"];
+        all.extend(args);
+        let (output, findings) = findings_json(dir.path(), &all);
+        let mut by_file: Vec<(String, String)> = findings
+            .iter()
+            .map(|f| {
+                (
+                    f["path"].as_str().unwrap().into(),
+                    f["code"].as_str().unwrap().into(),
+                )
+            })
+            .collect();
+        by_file.sort();
+        (output, by_file)
+    };
+    let pair = |path: &str, code: &str| (path.to_string(), code.to_string());
+    // One source file, a folder: `b.md` and `c.md` have no source of their name.
+    let (output, findings) = by_file(&["--source", "en-us/a.md", "zh-cn"]);
+    assert_eq!(
+        findings,
+        [pair("zh-cn/b.md", "LD001"), pair("zh-cn/c.md", "LD001")],
+        "{}",
+        describe(&output)
+    );
+    // Two source files: each translation pairs with the one of its name.
+    let (output, findings) =
+        by_file(&["--source", "en-us/a.md", "--source", "en-us/b.md", "zh-cn"]);
+    assert_eq!(
+        findings,
+        [pair("zh-cn/c.md", "LD001")],
+        "{}",
+        describe(&output)
+    );
+    // One source file and translation files: the pairs named, whatever the names.
+    let (output, findings) = by_file(&["--source", "en-us/a.md", "zh-cn/c.md", "zh-cn/a.md"]);
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert_eq!(findings, [], "{}", describe(&output));
+}
+
+/// English sources are never written, so their findings carry no fix: the JSON, the
+/// statistics and `--diff` agree that nothing there is fixable.
+#[test]
+fn findings_in_a_source_are_not_fixable() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "en-us/a.md",
+        "# Title\n\nOpen the Office 365 Portal to start.\n",
+    );
+    write(
+        dir.path(),
+        "zh-cn/a.md",
+        "# 标题\n\n打开 Microsoft 365 系统管理中心以开始。\n",
+    );
+    let base = ["check", "--source", "en-us", "zh-cn", "--select", "LD303"];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> { [&base[..], extra].concat() };
+    let (output, findings) = findings_json(dir.path(), &with(&["--format", "json"]));
+    assert_eq!(findings.len(), 1, "{}", describe(&output));
+    assert_eq!(findings[0]["path"], "en-us/a.md", "{}", describe(&output));
+    assert_eq!(findings[0]["fix"], Value::Null, "{}", describe(&output));
+    let (output, counts) = findings_json(
+        dir.path(),
+        &with(&["--format", "json", "--statistics", "--unsafe-fixes"]),
+    );
+    assert_eq!(counts[0]["fixable"], 0, "{}", describe(&output));
+    let output = run(dir.path(), &with(&["--diff", "--unsafe-fixes"]));
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+    assert!(stdout(&output).is_empty(), "{}", describe(&output));
+}
+
+/// Options that would be silently ignored are usage errors, before any file is read.
+#[test]
+fn meaningless_combinations_and_malformed_locales_exit_2() {
+    let dir = fixture();
+    let cases: [&[&str]; 6] = [
+        &["--statistics", "--format", "sarif"],
+        &["--statistics", "--format", "jsonl"],
+        &["--diff", "--format", "json"],
+        &["--diff", "--statistics"],
+        &["--locale", "zh cn"],
+        &["--locale", ""],
+    ];
+    for extra in cases {
+        let args = [&["check", "--source", "en-us", "zh-cn"][..], extra].concat();
+        let output = run(dir.path(), &args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{extra:?}: {}",
+            describe(&output)
+        );
+        assert!(
+            stdout(&output).is_empty(),
+            "{extra:?}: {}",
+            describe(&output)
+        );
+    }
+    // A well-formed locale with no rulebook is fine.
+    let output = run(
+        dir.path(),
+        &["check", "--source", "en-us", "zh-cn", "--locale", "xx"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", describe(&output));
+}
+
 // ---------------------------------------------------------------------------------------------
 // JSON contract
 
@@ -473,22 +668,59 @@ fn missing_translation_among_others_exits_2_and_goes_on() {
 }
 
 fn assert_bad_input_missing(relative: &str) {
-    let dir = fixture();
-    let output = run(
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    let (output, findings) = findings_json(
         dir.path(),
         &[
             "check",
             "--source",
-            "en-us/a.md",
+            "en-us",
             relative,
-            "zh-cn/drift.md",
+            "zh-cn/a.md",
             "--format",
             "json",
         ],
     );
     assert_fails_naming(&output, relative);
+    assert_eq!(codes(&findings), BTreeSet::from(["LD101".into()]));
 }
 
+/// A path that does not exist is reported like a file that cannot be read: under its name in
+/// the formats that describe a whole run, while the other files are still checked.
+#[test]
+fn a_missing_translation_is_a_sarif_notification_beside_the_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "en-us/a.md", SOURCE);
+    write(dir.path(), "zh-cn/a.md", DRIFTED);
+    let output = run(
+        dir.path(),
+        &[
+            "check", "--source", "en-us", "zh-cn", "nope.md", "--format", "sarif",
+        ],
+    );
+    assert_fails_naming(&output, "nope.md");
+    let sarif: Value = serde_json::from_str(&stdout(&output))
+        .unwrap_or_else(|e| panic!("stdout is not SARIF ({e}):\n{}", describe(&output)));
+    let run = &sarif["runs"][0];
+    assert_eq!(
+        run["results"][0]["ruleId"],
+        "LD101",
+        "{}",
+        describe(&output)
+    );
+    let notification = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        notification["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "nope.md",
+        "{}",
+        describe(&output)
+    );
+}
+
+/// A missing source, unlike a missing translation, ends the run before any check: every
+/// translation would otherwise be reported as having no source.
 #[test]
 fn missing_source_exits_2() {
     let dir = fixture();
@@ -497,6 +729,12 @@ fn missing_source_exits_2() {
         &["check", "--source", "en-us/missing.md", "zh-cn/clean.md"],
     );
     assert_fails_naming(&output, "en-us/missing.md");
+    assert!(
+        stderr(&output).contains("the English source"),
+        "{}",
+        describe(&output)
+    );
+    assert!(stdout(&output).is_empty(), "{}", describe(&output));
 }
 
 #[test]

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use anyhow::{Context as _, Result};
+use clap::ValueEnum as _;
 use codespan_reporting::term::termcolor::Buffer;
 
 use super::config::Resolved;
@@ -161,7 +162,10 @@ struct Sources {
     by_relative: HashMap<PathBuf, PathBuf>,
     /// Source files by `ms.assetid`, read from their front matter when first needed.
     by_asset: OnceLock<HashMap<String, PathBuf>>,
-    /// A single source file given directly pairs with every translation.
+    /// The only source, when it is a file: it pairs with every translation named as a file on
+    /// the command line, whatever their names (`--source en.md zh.md ja.md`). Translations found
+    /// in a folder pair by relative path or `ms.assetid` as with a folder of sources: forced on
+    /// a folder, one article was compared with every other.
     single: Option<PathBuf>,
     limit: u64,
 }
@@ -187,10 +191,11 @@ impl Sources {
         })
     }
 
-    /// The source a translation pairs with.
-    fn find(&self, relative: &Path, target: &Parsed) -> Option<PathBuf> {
+    /// The source a translation pairs with; `named` when the translation was named as a file.
+    fn find(&self, relative: &Path, named: bool, target: &Parsed) -> Option<PathBuf> {
         self.single
             .clone()
+            .filter(|_| named)
             .or_else(|| self.by_relative.get(relative).cloned())
             .or_else(|| {
                 let asset = target.meta("ms.assetid")?;
@@ -204,8 +209,13 @@ impl Sources {
 enum Job {
     /// An English source, checked on its own for the rules that apply to English text.
     Source(PathBuf),
-    /// A translation, with its path relative to the folder it was found in (or its file name).
-    Target { file: PathBuf, relative: PathBuf },
+    /// A translation, with its path relative to the folder it was found in (or its file name),
+    /// and whether it was named as a file rather than found in a folder.
+    Target {
+        file: PathBuf,
+        relative: PathBuf,
+        named: bool,
+    },
 }
 
 impl Job {
@@ -291,7 +301,9 @@ impl Plan {
         };
         let mut walk_errors = Vec::new();
         for source in &args.source {
-            let walked = walk::walk(source)?;
+            // A missing source ends the run: every translation's check depends on the set of
+            // sources, and going on would report each one as having none (LD001).
+            let walked = walk::walk(source).context("the English source")?;
             walk_errors.extend(walked.errors);
             let is_dir = source.is_dir();
             for file in walked.files {
@@ -301,9 +313,10 @@ impl Plan {
                 if is_dir {
                     let relative = file.strip_prefix(source).unwrap_or(&file).to_path_buf();
                     sources.by_relative.insert(relative, file.clone());
-                } else if args.source.len() == 1 {
-                    sources.single = Some(file.clone());
                 } else {
+                    if args.source.len() == 1 {
+                        sources.single = Some(file.clone());
+                    }
                     sources.by_relative.insert(
                         PathBuf::from(file.file_name().unwrap_or_default()),
                         file.clone(),
@@ -340,8 +353,20 @@ impl Plan {
             .cloned()
             .map(Job::Source)
             .collect();
+        let mut missing = Vec::new();
         for path in &args.paths {
-            let walked = walk::walk(path)?;
+            // A translation that cannot be found is one file's error, as an unreadable one is:
+            // reported under its name in every format, while the others are still checked.
+            let walked = match walk::walk(path) {
+                Ok(walked) => walked,
+                Err(error) => {
+                    missing.push(Failure {
+                        path: Some(path.display().to_string()),
+                        message: format!("{error:#}"),
+                    });
+                    continue;
+                }
+            };
             walk_errors.extend(walked.errors);
             let is_dir = path.is_dir();
             for file in walked.files {
@@ -358,7 +383,11 @@ impl Plan {
                 } else {
                     PathBuf::from(file.file_name().unwrap_or_default())
                 };
-                jobs.push(Job::Target { file, relative });
+                jobs.push(Job::Target {
+                    file,
+                    relative,
+                    named: !is_dir,
+                });
             }
         }
         // Output is sorted by the path as displayed; the sort is stable, so a source comes
@@ -386,6 +415,7 @@ impl Plan {
                 path: None,
                 message,
             })
+            .chain(missing)
             .collect();
         Ok((Plan { sources, jobs }, failures))
     }
@@ -396,6 +426,7 @@ impl Plan {
 pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> Result<Outcome> {
     let resolved = super::config::resolve(args)?;
     let args = &resolved.args;
+    check_usage(args)?;
     if args.paths.is_empty() {
         anyhow::bail!(
             "no translations to check: give files or folders, or set `translations` (or `pattern`) in `locdrift.toml` (`locdrift init` writes one)"
@@ -599,6 +630,32 @@ pub fn run(args: &CheckArgs, stdout: &mut dyn Write, errors: &mut dyn Write) -> 
     Ok(outcome(failed, findings))
 }
 
+/// Refuses options that would be silently ignored: a run that prints something else than asked
+/// is worse than one that stops.
+fn check_usage(args: &CheckArgs) -> Result<()> {
+    let format = args
+        .format
+        .to_possible_value()
+        .expect("every format has a name");
+    let format = format.get_name();
+    if args.diff && args.statistics {
+        anyhow::bail!("`--diff` prints a diff, not statistics: give one or the other");
+    }
+    if args.diff && args.format != OutputFormat::Human {
+        anyhow::bail!("`--diff` prints a unified diff, not `--format {format}`");
+    }
+    if args.statistics && !matches!(args.format, OutputFormat::Human | OutputFormat::Json) {
+        anyhow::bail!(
+            "`--statistics` prints a table or, with `--format json`, a JSON array, not `--format {format}`"
+        );
+    }
+    if let Some(locale) = &args.locale {
+        crate::config::check_locale(locale)
+            .map_err(|message| anyhow::anyhow!("`--locale`: {message}"))?;
+    }
+    Ok(())
+}
+
 fn outcome(failed: bool, findings: bool) -> Outcome {
     if failed {
         Outcome::Errors
@@ -611,7 +668,7 @@ fn outcome(failed: bool, findings: bool) -> Outcome {
 
 /// Reads, parses and checks one file of a run, fixing it when asked.
 fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
-    let (file, relative) = match job {
+    let (file, relative, named) = match job {
         Job::Source(file) => {
             let parsed = parse(reader, file, run.limit)?;
             let options = CheckOptions {
@@ -621,7 +678,14 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
                 handoff: None,
                 ignore: run.resolved.ignores_for(file),
             };
-            let diagnostics = engine::check(&parsed, None, run.settings, options);
+            // English sources are never written: the run's translations are read against them
+            // while it goes on, and the English belongs to its writers. Their findings carry no
+            // fix, so that `--statistics`, the exported `fix` and `--fix` agree; the help
+            // still says what to write.
+            let mut diagnostics = engine::check(&parsed, None, run.settings, options);
+            for diagnostic in &mut diagnostics {
+                diagnostic.fix = None;
+            }
             return Ok(FileReport {
                 target: parsed.document.clone(),
                 source: None,
@@ -629,10 +693,14 @@ fn check_job(job: &Job, run: &Run<'_>, reader: &Reader) -> Result<FileReport> {
                 diff: None,
             });
         }
-        Job::Target { file, relative } => (file, relative),
+        Job::Target {
+            file,
+            relative,
+            named,
+        } => (file, relative, *named),
     };
     let parsed = parse(reader, file, run.limit)?;
-    let source_path = run.sources.find(relative, &parsed);
+    let source_path = run.sources.find(relative, named, &parsed);
     if source_path
         .as_deref()
         .is_some_and(|source| same_file(source, file))
@@ -746,6 +814,7 @@ mod tests {
         let job = Job::Target {
             file: file.clone(),
             relative: PathBuf::from("a.md"),
+            named: true,
         };
         std::fs::remove_file(&file).unwrap();
         let Command::Check(args) =

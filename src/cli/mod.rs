@@ -194,8 +194,9 @@ pub struct CheckArgs {
     /// Translations to check: files, or folders searched for `*.md`. Default: the
     /// `translations` (or `pattern`) of `locdrift.toml`.
     pub paths: Vec<PathBuf>,
-    /// The English source: a file, or a folder whose files pair with translations of the same
-    /// relative path (or the same `ms.assetid`). May be repeated.
+    /// The English source: a folder whose files pair with translations of the same relative
+    /// path (or the same `ms.assetid`), or a file, which pairs by file name (or `ms.assetid`);
+    /// a single source file pairs with every translation named as a file. May be repeated.
     #[arg(long, short = 's')]
     pub source: Vec<PathBuf>,
     /// Output format.
@@ -208,10 +209,10 @@ pub struct CheckArgs {
     #[arg(long = "rules", value_name = "FILE")]
     pub rulebooks: Vec<PathBuf>,
     /// Only these rules: codes (`LD101`), code prefixes (`LD1`) or names, comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = parse_rule_selector)]
     pub select: Vec<String>,
     /// Skip these rules: codes, code prefixes or names, comma-separated.
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = parse_rule_selector)]
     pub ignore: Vec<String>,
     /// The lowest severity that makes the exit status 1 [default: error].
     #[arg(long, value_enum)]
@@ -284,6 +285,14 @@ impl Shard {
     }
 }
 
+/// Parses one rule selector of `--select` or `--ignore`, checked as `locdrift.toml` checks its
+/// own: `--select "LD101, LD201"` means what it says, and a misspelt code is a usage error.
+pub fn parse_rule_selector(text: &str) -> Result<String, String> {
+    let selector = text.trim();
+    crate::config::check_rule_selector(selector)?;
+    Ok(selector.to_string())
+}
+
 /// Parses `I/N` with 1 ≤ I ≤ N.
 pub fn parse_shard(text: &str) -> Result<Shard, String> {
     let (index, count) = text
@@ -346,6 +355,20 @@ mod tests {
         assert!(parse_size("M").is_err());
         assert!(parse_size("12X").is_err());
         assert!(parse_size("99999999999999999999G").is_err());
+    }
+
+    #[test]
+    fn rule_selectors_are_trimmed_and_must_name_a_rule() {
+        assert_eq!(parse_rule_selector(" LD201 "), Ok("LD201".to_string()));
+        assert_eq!(parse_rule_selector("ld1"), Ok("ld1".to_string()));
+        assert_eq!(
+            parse_rule_selector("Host-Drift"),
+            Ok("Host-Drift".to_string())
+        );
+        for wrong in ["foo", "LD9", "", " ", "L"] {
+            let error = parse_rule_selector(wrong).unwrap_err();
+            assert!(error.contains("names no rule"), "{wrong:?}: {error}");
+        }
     }
 
     #[test]

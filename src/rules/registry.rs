@@ -31,6 +31,6 @@ pub static RULES: &[&dyn Rule] = &[
 pub fn find(code_or_name: &str) -> Option<&'static dyn Rule> {
     RULES.iter().copied().find(|rule| {
         let info = rule.info();
-        info.code.eq_ignore_ascii_case(code_or_name) || info.name == code_or_name
+        info.code.eq_ignore_ascii_case(code_or_name) || info.name.eq_ignore_ascii_case(code_or_name)
     })
 }
