@@ -287,10 +287,14 @@ impl Rule for HostDrift {
                 if let Some((index, _)) = candidate {
                     let altered = target_values.remove(index);
                     let found = &target_text[altered.range.clone()];
-                    // Glued: the source value followed by more text. A value cut short
-                    // (`domainName.contoso.co`) is a different value, not a glued one.
+                    // Glued: the source value followed by more of a word (`contoso.comto`).
+                    // A value cut short (`domainName.contoso.co`) or one more label or path
+                    // part (`fabrikam.net.cn`, `setup.exe.config`) is a different value.
                     let glued = found.to_ascii_lowercase().starts_with(&value.key)
-                        && found.len() > value.key.len();
+                        && found[value.key.len()..]
+                            .chars()
+                            .next()
+                            .is_some_and(char::is_alphanumeric);
                     let range = cx.target_original(altered.range.clone());
                     let message = if glued {
                         format!(
@@ -378,7 +382,7 @@ impl Rule for HostDrift {
                             "{} `{written}` is missing from the translation",
                             value.kind.noun()
                         ),
-                        Label::target(first_line, format!("no `{written}` here")),
+                        Label::place(first_line, format!("no `{written}` here")),
                     )
                     .with_secondary(source_label)
                     .with_help(format!("keep `{written}` verbatim in the translation")),
@@ -421,6 +425,23 @@ mod tests {
             [
                 "file name `Contoso.Apps.csproj` differs from the source's `Contoso.App.csproj`",
                 "file name `Apps.csproj` differs from the source's `App.csproj`",
+            ]
+        );
+    }
+
+    #[test]
+    fn one_more_label_is_another_value_and_more_of_a_word_is_glued() {
+        let findings = crate::testing::findings_of(
+            "LD101",
+            "Write to postmaster@fabrikam.net or open contoso.com.\n",
+            "写信至 postmaster@fabrikam.net.cn 或打开 contoso.comto。\n",
+        );
+        let messages: Vec<&str> = findings.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "e-mail address `postmaster@fabrikam.net.cn` differs from the source's `postmaster@fabrikam.net`",
+                "host name `contoso.com` is glued to other text: `contoso.comto`",
             ]
         );
     }
