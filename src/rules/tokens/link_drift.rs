@@ -709,22 +709,27 @@ impl LinkDrift {
         }
         let mut source_autolinks = source_links.iter().filter(|l| l.is_autolink);
         for cluster in clusters {
-            let found = &target_text[cluster.clone()];
             let source_link = source_autolinks.next();
+            // The URL's remainder often follows the mangled tags: `<https:></https:>//host/path`,
+            // and is part of what was mangled.
+            let rest = source_link.map_or("", |link| {
+                link.destination
+                    .split_once(':')
+                    .map_or("", |(_, rest)| rest)
+            });
+            let with_rest = (!rest.is_empty() && target_text[cluster.end..].starts_with(rest))
+                .then(|| cluster.start..cluster.end + rest.len());
+            let mangled = with_rest.clone().unwrap_or_else(|| cluster.clone());
+            let found = &target_text[mangled.clone()];
             let mut diagnostic = Diagnostic::new(
                 &Self::INFO,
                 format!("autolink is mangled into `{found}`"),
-                Label::target(cx.target_original(cluster.clone()), "not a link"),
+                Label::target(cx.target_original(mangled.clone()), "not a link"),
             );
             match source_link {
                 Some(link) => {
                     repaired.push(normalize(&link.destination));
                     let url = &link.destination;
-                    let rest = url.split_once(':').map_or("", |(_, rest)| rest);
-                    // The URL's remainder often follows the mangled tags: `<https:></https:>//host/path`.
-                    let fix_end = (!rest.is_empty()
-                        && target_text[cluster.end..].starts_with(rest))
-                    .then(|| cluster.end + rest.len());
                     diagnostic = diagnostic
                         .with_help(format!("write `<{url}>` as in the source"))
                         .with_secondary(
@@ -733,22 +738,21 @@ impl LinkDrift {
                                 "the autolink in the English source",
                             )
                             .unwrap_or_else(|| {
-                                Label::target(cx.target_original(cluster.clone()), "")
+                                Label::target(cx.target_original(mangled.clone()), "")
                             }),
                         );
-                    if let Some(end) = fix_end {
-                        diagnostic = diagnostic.with_fix(
-                            cx.target_original(cluster.start..end),
-                            format!("<{url}>"),
-                            Applicability::Safe,
-                        );
+                    // Safe when the whole URL is there to rebuild; otherwise the source's URL
+                    // replaces the tags and whatever the translation wrote after them stays.
+                    let applicability = if with_rest.is_some() {
+                        Applicability::Safe
                     } else {
-                        diagnostic = diagnostic.with_fix(
-                            cx.target_original(cluster.clone()),
-                            format!("<{url}>"),
-                            Applicability::Unsafe,
-                        );
-                    }
+                        Applicability::Unsafe
+                    };
+                    diagnostic = diagnostic.with_fix(
+                        cx.target_original(mangled),
+                        format!("<{url}>"),
+                        applicability,
+                    );
                 }
                 None => {
                     diagnostic =
@@ -891,5 +895,19 @@ mod tests {
                 "https://learn.contoso.com/docs/en-gb/backup".to_string()
             )
         );
+    }
+
+    #[test]
+    fn a_mangled_autolink_is_reported_and_fixed_with_its_address() {
+        let source = "Open <https://status.contoso.com/backups> now.\n";
+        let target = "打开 <https:></https:>//status.contoso.com/backups 仪表板。\n";
+        let findings = crate::testing::findings_of("LD104", source, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let mangled = "<https:></https:>//status.contoso.com/backups";
+        assert_eq!(&target[findings[0].primary.range.clone()], mangled);
+        let fix = findings[0].fix.as_ref().unwrap();
+        assert_eq!(&target[fix.range.clone()], mangled);
+        assert_eq!(fix.replacement, "<https://status.contoso.com/backups>");
+        assert_eq!(fix.applicability, Applicability::Safe);
     }
 }
