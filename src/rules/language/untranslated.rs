@@ -1,3 +1,4 @@
+use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -6,9 +7,10 @@ use aho_corasick::AhoCorasick;
 use crate::declare_rule;
 use crate::diagnostic::{Diagnostic, Label};
 use crate::markdown::model::{Block, BlockKind};
+use crate::markdown::parse_blocks;
 use crate::markdown::tokens;
 use crate::rules::support::terms_matcher;
-use crate::rules::tokens::placeholder_drift::placeholders;
+use crate::rules::tokens::placeholder_drift::{compared_ranges, placeholders};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -16,9 +18,10 @@ declare_rule! {
     /// Reports text left in the source language: a side-by-side segment whose translation
     /// equals its English, a paragraph of a plain translation that equals its source, or, in a
     /// CJK locale, a segment with several English words and no CJK text at all. Segments made
-    /// only of code, anchors, numbers, URLs, host and file names, placeholders (in a plain
-    /// translation: `[!INCLUDE[…](…)]`, `<xref:…>`, `{0}`), or names that are not translated
-    /// (the `do-not-translate` rulebook and the front matter `no-loc` list) do not count. A
+    /// only of code, anchors, numbers, URLs, host and file names, placeholders
+    /// (`[!INCLUDE[…](…)]`, `<xref:…>`, `{0}`, `***ServerName***`), or names that are not
+    /// translated (the `do-not-translate` rulebook and the front matter `no-loc` list) do not
+    /// count, and English next to a placeholder is quoted without it. A
     /// single word counts only in a heading or a table header, where it is a label; elsewhere
     /// it is usually a value such as a registry setting. In a translation written in
     /// the Latin alphabet (nine letters in ten), a label needs two words too: there `Version`,
@@ -382,6 +385,46 @@ fn prose_without_placeholders(block: &Block, text: &str) -> String {
     prose
 }
 
+/// A side-by-side segment's text without its placeholders, each one a space: what
+/// [`prose_without_placeholders`] is to a block. A segment is inline Markdown cut out of its
+/// block, so it is parsed on its own to find them as placeholder-drift does (code spans and
+/// link destinations are no placeholders). A triple-colon extension stays, as there, and so
+/// do bold italics that read as words (`***Back up your data first***`): only an identifier
+/// such as `***ServerName***` is a placeholder.
+fn segment_without_placeholders(text: &str) -> Cow<'_, str> {
+    let mut placeholders: Vec<Range<usize>> = parse_blocks(text)
+        .iter()
+        .flat_map(|block| compared_ranges(block, text))
+        .filter(|range| !text[range.clone()].starts_with(":::"))
+        .collect();
+    if placeholders.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    placeholders.sort_by_key(|range| range.start);
+    let mut stripped = String::with_capacity(text.len());
+    let mut copied = 0;
+    for range in placeholders {
+        stripped.push_str(&text[copied..range.start.max(copied)]);
+        stripped.push(' ');
+        copied = copied.max(range.end);
+    }
+    stripped.push_str(&text[copied..]);
+    Cow::Owned(stripped)
+}
+
+/// The translatable words of a side-by-side segment (see [`translatable_words`]), its
+/// placeholders left out: an include kept as in the source leaves `backup-prerequisites`,
+/// which reads as two English words.
+fn segment_words(text: &str, names: &Names) -> Words {
+    let words = translatable_words(text, names);
+    // Leaving placeholders out only removes words: a segment without any (numbers, CJK text)
+    // is spared a parse.
+    if words.words.is_empty() {
+        return words;
+    }
+    translatable_words(&segment_without_placeholders(text), names)
+}
+
 struct Finding {
     range: std::ops::Range<usize>,
     source_range: Option<std::ops::Range<usize>>,
@@ -395,6 +438,11 @@ struct Finding {
 /// the others only as far as deciding on a summary needs.
 fn is_candidate(source: &str, kind: &BlockKind, names: &Names, script: Script) -> bool {
     is_translatable(&translatable_words(source, names), kind, script)
+}
+
+/// [`is_candidate`] of a side-by-side segment's embedded English, placeholders left out.
+fn is_segment_candidate(source: &str, kind: &BlockKind, names: &Names, script: Script) -> bool {
+    is_translatable(&segment_words(source, names), kind, script)
 }
 
 /// How many texts are candidates, when the findings call for one summary: at least
@@ -437,8 +485,8 @@ fn side_by_side_findings(
         let untranslated = same_but_spacing(source, target)
             || (script == Script::Cjk
                 && !has_cjk(target)
-                && translatable_words(target, names).len() >= 2);
-        let candidate = untranslated.then(|| is_candidate(source, kind, names, script));
+                && segment_words(target, names).len() >= 2);
+        let candidate = untranslated.then(|| is_segment_candidate(source, kind, names, script));
         known.push(candidate);
         if candidate == Some(true) {
             let segment = &cx.target.segments[segment_index];
@@ -446,14 +494,14 @@ fn side_by_side_findings(
                 range: segment.target.clone(),
                 source_range: segment.source.clone(),
                 label: format!("segment `{}` is still in English", segment.id),
-                text: target.to_string(),
+                text: segment_without_placeholders(target).into_owned(),
             });
         }
     }
     let candidates = summary_candidates(
         findings.len(),
         segments().zip(known).filter(|((_, kind, source), known)| {
-            known.unwrap_or_else(|| is_candidate(source, kind, names, script))
+            known.unwrap_or_else(|| is_segment_candidate(source, kind, names, script))
         }),
     );
     (findings, candidates)
@@ -613,12 +661,14 @@ impl Rule for Untranslated {
             return;
         }
         for finding in findings {
-            let shown: String = finding.text.chars().take(60).collect();
-            let ellipsis = if finding.text.chars().count() > 60 {
-                "…"
-            } else {
-                ""
-            };
+            // A placeholder left out leaves spaces on both sides of it.
+            let text = finding
+                .text
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            let shown: String = text.chars().take(60).collect();
+            let ellipsis = if text.chars().count() > 60 { "…" } else { "" };
             let mut diagnostic = Diagnostic::new(
                 &Self::INFO,
                 format!("text is not translated: `{}{ellipsis}`", shown.trim()),
@@ -765,6 +815,87 @@ mod tests {
         assert_eq!(
             untranslated_in("zh-cn", source, source),
             ["text is not translated: `Back up the server every day.`"]
+        );
+    }
+
+    /// A side-by-side translation of `segments`, pairs of (translation, English), one
+    /// paragraph each, and the English source it embeds.
+    fn side_by_side(segments: &[(&str, &str)]) -> (String, String) {
+        let mut source = String::new();
+        let mut target = String::new();
+        for (index, (translation, english)) in segments.iter().enumerate() {
+            source.push_str(&format!("{english}\n\n"));
+            target.push_str(&format!(
+                "<span data-ttu-id=\"a-{index}\">{translation}</span><span class=\"sxs-lookup\"><span data-stu-id=\"a-{index}\">{english}</span></span>\n\n"
+            ));
+        }
+        (source, target)
+    }
+
+    #[test]
+    fn a_segment_of_placeholders_kept_as_in_the_source_is_no_finding() {
+        for placeholder in [
+            "[!INCLUDE[backup-prerequisites](includes/backup-prerequisites.md)]",
+            "[!INCLUDE [beta-disclaimer](../includes/beta-disclaimer.md)]",
+            "<xref:Contoso.Backup.Scheduler>",
+            "{0}",
+            "***ServerName***",
+            "[!INCLUDE[a](inc/a.md)] [!INCLUDE[backup-prerequisites](inc/b.md)]",
+        ] {
+            let (source, target) = side_by_side(&[
+                ("计划备份。", "Schedule backups."),
+                (placeholder, placeholder),
+            ]);
+            assert_eq!(
+                untranslated_in("zh-cn", &source, &target),
+                [] as [String; 0],
+                "{placeholder}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_next_to_a_placeholder_in_a_segment_is_quoted_without_it() {
+        let segments = [
+            "[!INCLUDE[backup-prerequisites](inc/a.md)] Back up the server every day.",
+            "Replace {0} with the name of the backup server.",
+            // Bold italics that read as words are emphasis, not a placeholder.
+            "***Back up your data first***",
+        ];
+        let (source, target) = side_by_side(&segments.map(|segment| (segment, segment)));
+        assert_eq!(
+            untranslated_in("zh-cn", &source, &target),
+            [
+                "text is not translated: `Back up the server every day.`",
+                "text is not translated: `Replace with the name of the backup server.`",
+                "text is not translated: `***Back up your data first***`",
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_kept_verbatim_do_not_make_a_segment_english() {
+        let (source, mut target) = side_by_side(&[
+            ("计划备份。", "Schedule backups."),
+            (
+                "https://contoso.com/backup/schedule-settings",
+                "https://contoso.com/backup/schedule-settings",
+            ),
+            (
+                "`Set-BackupSchedule -Interval Daily`",
+                "`Set-BackupSchedule -Interval Daily`",
+            ),
+            ("Contoso Backup Agent", "Contoso Backup Agent"),
+            ("3.2.1", "3.2.1"),
+            (
+                "C:\\Program Files\\Contoso\\backup-agent.exe",
+                "C:\\Program Files\\Contoso\\backup-agent.exe",
+            ),
+        ]);
+        target.insert_str(0, "---\nno-loc: [Contoso Backup Agent]\n---\n");
+        assert_eq!(
+            untranslated_in("zh-cn", &source, &target),
+            [] as [String; 0]
         );
     }
 
