@@ -10,7 +10,9 @@ use crate::markdown::model::{Block, BlockKind};
 use crate::markdown::parse_blocks;
 use crate::markdown::tokens;
 use crate::rules::support::terms_matcher;
-use crate::rules::tokens::placeholder_drift::{compared_ranges, placeholders};
+use crate::rules::tokens::placeholder_drift::{
+    compared_ranges, may_hold_placeholder, placeholders,
+};
 use crate::rules::{Context, Rule, RuleInfo};
 
 declare_rule! {
@@ -392,6 +394,11 @@ fn prose_without_placeholders(block: &Block, text: &str) -> String {
 /// do bold italics that read as words (`***Back up your data first***`): only an identifier
 /// such as `***ServerName***` is a placeholder.
 fn segment_without_placeholders(text: &str) -> Cow<'_, str> {
+    // Most segments of a Latin-script translation have words and no placeholder: they are not
+    // parsed again.
+    if !may_hold_placeholder(text) {
+        return Cow::Borrowed(text);
+    }
     let mut placeholders: Vec<Range<usize>> = parse_blocks(text)
         .iter()
         .flat_map(|block| compared_ranges(block, text))
@@ -416,6 +423,10 @@ fn segment_without_placeholders(text: &str) -> Cow<'_, str> {
 /// placeholders left out: an include kept as in the source leaves `backup-prerequisites`,
 /// which reads as two English words.
 fn segment_words(text: &str, names: &Names) -> Words {
+    // Most segments cannot hold a placeholder, and are read once.
+    if !may_hold_placeholder(text) {
+        return translatable_words(text, names);
+    }
     let words = translatable_words(text, names);
     // Leaving placeholders out only removes words: a segment without any (numbers, CJK text)
     // is spared a parse.

@@ -173,6 +173,11 @@ impl Candidates {
 }
 
 /// The placeholders of a block, in order, ranges in the view text. Code spans are skipped.
+/// Whether `text` may hold a placeholder: a cheap test that most prose fails.
+pub(crate) fn may_hold_placeholder(text: &str) -> bool {
+    Candidates::of(text).any()
+}
+
 pub(crate) fn placeholders(block: &Block, text: &str) -> Vec<Placeholder> {
     let start = block.range.start;
     // Masking only blanks text, so a pattern that cannot match the block's text cannot match
