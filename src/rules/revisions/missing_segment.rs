@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports source blocks that have no counterpart in the translation: a section, a
     /// paragraph or a table row that alignment could not pair with any translated block.
-    /// Consecutive blocks are reported together, as one section. A translation with no text at
+    /// Consecutive blocks are reported together, as one section; a bare anchor among them is
+    /// `lost-anchor`'s finding (LD202) and is not counted. A translation with no text at
     /// all (an empty file, or front matter alone, as a failed export leaves it) is reported
     /// once, at its end.
     ///
