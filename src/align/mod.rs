@@ -41,6 +41,9 @@ pub struct Features {
     /// Where each set ends in `sets`; each starts where the one before ends.
     ends: [usize; 4],
     empty: bool,
+    /// The block is anchors and nothing else (`<a name="update-mx"> </a>`): markup with no
+    /// text, which a translated paragraph is not.
+    anchor_only: bool,
 }
 
 impl Features {
@@ -396,6 +399,8 @@ impl FeatureBuilder {
                 block.containers.alert,
             ),
             empty: text[block.range.clone()].trim().is_empty() && block.anchors.is_empty(),
+            anchor_only: !block.anchors.is_empty()
+                && (block.text_runs.iter()).all(|run| text[run.clone()].trim().is_empty()),
             ..Features::default()
         };
         features.set_sets([hard, words, &self.english, &self.segments]);
@@ -560,6 +565,12 @@ impl ShapePair {
         if source.empty != target.empty {
             start -= 0.8;
         }
+        // An anchor's block holds no text, so a paragraph is not its translation: the anchor
+        // is the only hard value of its block, and a paragraph that has none paired with it
+        // when the anchor was renamed, leaving the paragraph it translates unreported.
+        if source.anchor_only != target.anchor_only {
+            start -= 0.8;
+        }
         let disjoint_hard = match (source.hard().is_empty(), target.hard().is_empty()) {
             (false, false) => start - 1.0,
             (true, true) => start,
@@ -624,6 +635,7 @@ struct Shape {
     table_cell: bool,
     containers: (u8, u8, Option<&'static str>),
     empty: bool,
+    anchor_only: bool,
     has_hard: bool,
     has_english: bool,
     has_segments: bool,
@@ -635,6 +647,7 @@ impl Hash for Shape {
         let flags = [
             self.table_cell,
             self.empty,
+            self.anchor_only,
             self.has_hard,
             self.has_english,
             self.has_segments,
@@ -662,6 +675,7 @@ impl Shape {
             table_cell: block.table_cell.is_some(),
             containers: block.containers,
             empty: block.empty,
+            anchor_only: block.anchor_only,
             has_hard: !block.hard().is_empty(),
             has_english: !block.english().is_empty(),
             has_segments: !block.segments().is_empty(),
@@ -1526,6 +1540,9 @@ mod tests {
             if source.empty != target.empty {
                 score -= 0.8;
             }
+            if source.anchor_only != target.anchor_only {
+                score -= 0.8;
+            }
             let hard = dice(source.hard(), target.hard());
             if !source.hard().is_empty() && !target.hard().is_empty() && hard == 0.0 {
                 score -= 1.0;
@@ -1613,14 +1630,24 @@ mod tests {
             proptest::option::weighted(0.1, proptest::sample::select(vec!["NOTE", "TIP"])),
         );
         let sets = (set(8, 3), set(24, 5), set(24, 8), set(40, 2));
-        (kind, containers, proptest::bool::weighted(0.05), sets).prop_map(
-            |((class, level, table_cell), containers, empty, (hard, words, english, segments))| {
+        let emptiness = (
+            proptest::bool::weighted(0.05),
+            proptest::bool::weighted(0.1),
+        );
+        (kind, containers, emptiness, sets).prop_map(
+            |(
+                (class, level, table_cell),
+                containers,
+                (empty, anchor_only),
+                (hard, words, english, segments),
+            )| {
                 let mut block = Features {
                     class,
                     level,
                     table_cell,
                     containers,
                     empty,
+                    anchor_only: anchor_only && !empty,
                     ..Features::default()
                 };
                 block.set_sets([&hard, &words, &english, &segments]);

@@ -1,19 +1,24 @@
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 
 use crate::align::anchor_key;
 use crate::declare_rule;
 use crate::diagnostic::{Applicability, Diagnostic, Label};
-use crate::markdown::model::Link;
-use crate::rules::{Context, Rule, RuleInfo};
+use crate::markdown::View;
+use crate::markdown::model::{Anchor, Link};
+use crate::rules::{Context, JumpTargets, Rule, RuleInfo};
 
 declare_rule! {
     /// ## What it does
     /// Reports anchors and in-page links that a translation broke: an `<a name>` or `{#id}`
-    /// anchor of the source that is missing or renamed in the translation
-    /// (`toc323194094` → `__toc323194094`), an in-page link whose fragment matches no anchor of
-    /// the translated document, and an in-page link that names another file than the source's
+    /// anchor of the source that is missing or renamed in the translation, an in-page link
+    /// whose fragment matches no anchor of the translated document, and an in-page link that names another file than the source's
     /// (`cdd4801a-….md` for `troubleshooting-sign-in-errors-for-admins.md`).
+    ///
+    /// An anchor is renamed when the translation has it with decorations
+    /// (`toc323194094` → `__toc323194094`), or when an anchor the source lacks stands in its
+    /// place (`update-mx` → `更新-mx`): in the block aligned with the source's, or among the
+    /// blocks left unpaired between the same two aligned pairs, as many as the source lost
+    /// there, paired in order. Otherwise it is missing.
     ///
     /// ## Why is this bad?
     /// Other articles and the page's own table of contents link to these anchors. Renamed, they
@@ -34,6 +39,14 @@ declare_rule! {
     /// [更新 DNS 设置](article.md#update-dns-service)
     /// <a name="update-dns-service"> </a>
     /// ```
+    ///
+    /// ## Fix safety
+    /// Restoring a renamed anchor's name is safe when the names differ only by decorations, or
+    /// when the renamed anchor is the one unknown anchor of the block aligned with the source's
+    /// (alignment paired the blocks on their text, or as the one block between two pairs). It
+    /// is unsafe when the anchors are paired by order only: several in one place, or in blocks
+    /// that alignment left unpaired, where content was dropped or added. A link of the
+    /// translation to the translated name is reported with a fix to the source's name.
     pub struct LostAnchor;
     code = "LD202", name = "lost-anchor", severity = Error, since = "0.1.0"
 }
@@ -47,6 +60,98 @@ fn split_destination(destination: &str) -> (&str, Option<&str>) {
 
 fn file_name(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+/// For each of the source's `lost` anchors (block index and anchor, in block order), the
+/// translated anchor it was renamed to, if any, and how safely the name can be restored.
+///
+/// A rename is recognised by the names' [`anchor_key`] anywhere in the translation
+/// (`__update_mx` for `update-mx`), or by place: an anchor of the translation that the source
+/// lacks, in the block aligned with the source's block or among the blocks left alone between
+/// the same two aligned pairs (`更新-mx` for `update-mx`). A place is only read when it holds
+/// as many lost anchors as unknown ones, which are then paired in order.
+fn renamed_anchors<'a>(
+    cx: &Context<'a>,
+    reference: &View,
+    reference_jump_targets: &JumpTargets<'_>,
+    lost: &[(usize, &Anchor)],
+) -> Vec<Option<(&'a Anchor, Applicability)>> {
+    let target_view = &cx.target.target;
+    let is_unknown = |anchor: &Anchor| !reference_jump_targets.has_anchor(&anchor.name);
+    // The first unknown anchor of the translation by key.
+    let mut by_key: HashMap<String, &'a Anchor> = HashMap::new();
+    for (_, candidate) in target_view.anchors() {
+        if is_unknown(candidate) {
+            by_key
+                .entry(anchor_key(&candidate.name))
+                .or_insert(candidate);
+        }
+    }
+    let mut renames: Vec<Option<(&'a Anchor, Applicability)>> = lost
+        .iter()
+        .map(|(_, anchor)| {
+            let candidate = by_key.get(&anchor_key(&anchor.name))?;
+            Some((*candidate, Applicability::Safe))
+        })
+        .collect();
+    let claimed: HashSet<usize> = (renames.iter().flatten())
+        .map(|(candidate, _)| candidate.range.start)
+        .collect();
+
+    // Places: an aligned pair of blocks, or the blocks left alone between two pairs (a run of
+    // the alignment without a pair), as source and target block indices.
+    let mut places: Vec<(Vec<usize>, Vec<usize>, bool)> = Vec::new();
+    let mut source_place = vec![usize::MAX; reference.blocks.len()];
+    for &(source, target) in cx.alignment {
+        let aligned = source.is_some() && target.is_some();
+        if aligned
+            || places
+                .last()
+                .is_none_or(|(_, _, last_aligned)| *last_aligned)
+        {
+            places.push((Vec::new(), Vec::new(), aligned));
+        }
+        let place = places.len() - 1;
+        let (sources, targets, _) = &mut places[place];
+        if let Some(source) = source {
+            sources.push(source);
+            source_place[source] = place;
+        }
+        targets.extend(target);
+    }
+    let mut lost_by_place: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (index, &(block, _)) in lost.iter().enumerate() {
+        if renames[index].is_none()
+            && let Some(&place) = source_place.get(block)
+            && place != usize::MAX
+        {
+            lost_by_place.entry(place).or_default().push(index);
+        }
+    }
+    for (place, lost_here) in lost_by_place {
+        let (_, targets, aligned) = &places[place];
+        let unknown_here: Vec<&'a Anchor> = targets
+            .iter()
+            .flat_map(|&target| target_view.blocks[target].anchors.iter())
+            .filter(|anchor| is_unknown(anchor) && !claimed.contains(&anchor.range.start))
+            .collect();
+        if unknown_here.len() != lost_here.len() {
+            continue;
+        }
+        // One anchor in the block that alignment paired with the source's, on the blocks'
+        // text or as the one block between two pairs, is the source's anchor under another
+        // name. Several, or anchors among blocks that alignment could not pair, are paired by
+        // order only, which a person should confirm.
+        let applicability = if *aligned && lost_here.len() == 1 {
+            Applicability::Safe
+        } else {
+            Applicability::Unsafe
+        };
+        for (index, candidate) in lost_here.into_iter().zip(unknown_here) {
+            renames[index] = Some((candidate, applicability));
+        }
+    }
+    renames
 }
 
 impl Rule for LostAnchor {
@@ -66,42 +171,21 @@ impl Rule for LostAnchor {
         if let (Some(reference), Some(reference_jump_targets)) =
             (cx.reference, &cx.reference_jump_targets)
         {
-            let renamed_candidates = OnceCell::new();
+            // The source's anchors that the translation lacks, in block order.
+            let lost: Vec<(usize, &Anchor)> = (reference.view.blocks.iter().enumerate())
+                .flat_map(|(index, block)| block.anchors.iter().map(move |anchor| (index, anchor)))
+                .filter(|(_, anchor)| !target_jump_targets.has_anchor(&anchor.name))
+                .collect();
+            let renames = if lost.is_empty() {
+                Vec::new()
+            } else {
+                renamed_anchors(cx, reference.view, reference_jump_targets, &lost)
+            };
             let (mut pairs_read, mut nearest_target) = (0, None);
-            for (block_index, (_, anchor)) in
-                reference
-                    .view
-                    .blocks
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(index, block)| {
-                        block
-                            .anchors
-                            .iter()
-                            .map(move |anchor| (index, (block, anchor)))
-                    })
-            {
-                if target_jump_targets.has_anchor(&anchor.name) {
-                    continue;
-                }
+            for (&(block_index, anchor), renamed) in lost.iter().zip(&renames) {
                 let source_label =
                     reference.label(anchor.range.clone(), "anchor in the English source");
-                let renamed = renamed_candidates
-                    .get_or_init(|| {
-                        // The first anchor of the translation by key, among those the reference
-                        // lacks (searching them for every missing anchor was quadratic).
-                        let mut candidates = HashMap::new();
-                        for (_, candidate) in target_view.anchors() {
-                            if !reference_jump_targets.has_anchor(&candidate.name) {
-                                candidates
-                                    .entry(anchor_key(&candidate.name))
-                                    .or_insert(candidate);
-                            }
-                        }
-                        candidates
-                    })
-                    .get(&anchor_key(&anchor.name));
-                if let Some(candidate) = renamed {
+                if let Some((candidate, applicability)) = renamed {
                     let range = target_view.original(candidate.range.clone());
                     renamed_to_source.push((candidate.name.clone(), anchor.name.clone()));
                     out.push(
@@ -122,7 +206,7 @@ impl Rule for LostAnchor {
                         .with_fix(
                             range,
                             anchor.name.clone(),
-                            Applicability::Safe,
+                            *applicability,
                         ),
                     );
                     continue;
@@ -352,5 +436,76 @@ impl Rule for LostAnchor {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Applicability;
+    use crate::testing::findings_of;
+
+    const SOURCE: &str = "## Update the MX record\n\n<a name=\"update-mx\"> </a>\n\n\
+        Change the records of your domain as shown in the following table.\n\n\
+        Do not delete the existing record for `autodiscover.fabrikam.net`.\n";
+    const REST: &str = "请勿删除 `autodiscover.fabrikam.net` 的现有记录。\n";
+
+    /// The message of the one LD202 finding, the target text its fix replaces and the fix's
+    /// applicability (`None` without a fix).
+    fn reported(target: &str) -> (String, Option<(String, Applicability)>) {
+        let findings = findings_of("LD202", SOURCE, target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        let fix = (findings[0].fix.as_ref())
+            .map(|fix| (target[fix.range.clone()].to_string(), fix.applicability));
+        (findings[0].message.clone(), fix)
+    }
+
+    #[test]
+    fn an_anchor_in_the_place_of_the_sources_is_renamed() {
+        for name in ["更新-mx", "gengxin"] {
+            let target = format!(
+                "## 更新 MX 记录\n\n<a name=\"{name}\"> </a>\n\n按下表所示更改域的记录。\n\n{REST}"
+            );
+            // The anchor's block is aligned with the source's, and they are one each.
+            assert_eq!(
+                reported(&target),
+                (
+                    format!("anchor `update-mx` is renamed `{name}` in the translation"),
+                    Some((name.to_string(), Applicability::Safe))
+                )
+            );
+            // The paragraph after it dropped: the anchor's block is left alone with it, so the
+            // pairing is by place only.
+            let target = format!("## 更新 MX 记录\n\n<a name=\"{name}\"> </a>\n\n{REST}");
+            assert_eq!(
+                reported(&target),
+                (
+                    format!("anchor `update-mx` is renamed `{name}` in the translation"),
+                    Some((name.to_string(), Applicability::Unsafe))
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn an_anchor_is_missing_when_nothing_stands_in_its_place() {
+        let target = format!("## 更新 MX 记录\n\n按下表所示更改域的记录。\n\n{REST}");
+        assert_eq!(
+            reported(&target),
+            (
+                "anchor `update-mx` is missing from the translation".to_string(),
+                None
+            )
+        );
+        // Two unknown anchors for one lost: which is the source's is not known.
+        let target = format!(
+            "## 更新 MX 记录\n\n<a name=\"a1\"> </a> <a name=\"a2\"> </a>\n\n按下表所示更改域的记录。\n\n{REST}"
+        );
+        assert_eq!(
+            reported(&target),
+            (
+                "anchor `update-mx` is missing from the translation".to_string(),
+                None
+            )
+        );
     }
 }

@@ -8,7 +8,8 @@ declare_rule! {
     /// ## What it does
     /// Reports source blocks that have no counterpart in the translation: a section, a
     /// paragraph or a table row that alignment could not pair with any translated block.
-    /// Consecutive blocks are reported together, as one section. A translation with no text at
+    /// Consecutive blocks are reported together, as one section; a bare anchor among them is
+    /// `lost-anchor`'s finding (LD202) and is not counted. A translation with no text at
     /// all (an empty file, or front matter alone, as a failed export leaves it) is reported
     /// once, at its end.
     ///
@@ -100,6 +101,11 @@ impl Rule for MissingSegment {
             .into_iter()
             .map(|(source_table, _)| source_table)
             .collect();
+        // A bare anchor is LD202's finding (`anchor … is missing`), not a gap in the text, so it
+        // is neither counted nor shown as part of one.
+        let is_bare_anchor = |block: &crate::markdown::model::Block| {
+            !block.anchors.is_empty() && block.prose(reference.view.text()).trim().is_empty()
+        };
         for run in runs(cx.alignment, true) {
             let blocks = &reference.view.blocks[run.blocks.clone()];
             if blocks.iter().all(|block| {
@@ -107,23 +113,21 @@ impl Rule for MissingSegment {
             }) {
                 continue;
             }
-            // A run of bare anchors is LD202's finding (`anchor … is missing`), not a gap in
-            // the text.
-            if blocks.iter().all(|block| {
-                !block.anchors.is_empty() && block.prose(reference.view.text()).trim().is_empty()
-            }) {
+            let (Some(first), Some(last)) = (
+                blocks.iter().find(|block| !is_bare_anchor(block)),
+                blocks.iter().rfind(|block| !is_bare_anchor(block)),
+            ) else {
                 continue;
-            }
-            let first = &blocks[0];
-            let last = &blocks[blocks.len() - 1];
+            };
+            let count = blocks.iter().filter(|block| !is_bare_anchor(block)).count();
             let source_range = reference.view.original(first.range.start..last.range.end);
             let what = match &first.kind {
                 crate::markdown::model::BlockKind::Heading(_) => {
                     let title = first.prose(reference.view.text());
                     format!("section `{}`", title.trim())
                 }
-                kind if run.blocks.len() == 1 => format!("a {}", kind.noun()),
-                _ => format!("{} blocks", run.blocks.len()),
+                kind if count == 1 => format!("a {}", kind.noun()),
+                _ => format!("{count} blocks"),
             };
             // The translated block that follows the gap, or the last one before it.
             let anchor_block = run
@@ -140,7 +144,7 @@ impl Rule for MissingSegment {
             } else {
                 "missing after this"
             };
-            let verb = if run.blocks.len() > 1
+            let verb = if count > 1
                 && !matches!(first.kind, crate::markdown::model::BlockKind::Heading(_))
             {
                 "have"
@@ -207,6 +211,39 @@ mod tests {
         assert_eq!(
             &source[secondary.start..secondary.start + 14],
             "Related topics"
+        );
+    }
+
+    /// The source of the anchor tests: a section whose anchor stands alone before its text.
+    const ANCHORED_SECTION: &str = "## Update the MX record\n\n<a name=\"update-mx\"> </a>\n\n\
+        Change the records of your domain as shown in the following table.\n\n\
+        Do not delete the existing record for `autodiscover.fabrikam.net`.\n";
+
+    #[test]
+    fn a_dropped_paragraph_is_missing_whatever_happened_to_the_anchor_before_it() {
+        let message = "a paragraph of the source has no translation".to_string();
+        let paragraph = "Change the records of your domain as shown in the following table.";
+        let rest = "请勿删除 `autodiscover.fabrikam.net` 的现有记录。\n";
+        for anchor in ["update-mx", "gengxin", "更新-mx"] {
+            // A renamed anchor was the only hard value of its block, and the paragraph, which
+            // has none, paired with it.
+            let target = format!("## 更新 MX 记录\n\n<a name=\"{anchor}\"> </a>\n\n{rest}");
+            let findings = findings_of("LD402", ANCHORED_SECTION, &target);
+            assert_eq!(findings.len(), 1, "{anchor}: {findings:?}");
+            assert_eq!(findings[0].message, message, "{anchor}");
+            assert_eq!(
+                &ANCHORED_SECTION[findings[0].secondary[0].range.clone()],
+                paragraph
+            );
+        }
+        // A deleted anchor is LD202's finding, and the paragraph is the one block missing.
+        let target = format!("## 更新 MX 记录\n\n{rest}");
+        let findings = findings_of("LD402", ANCHORED_SECTION, &target);
+        assert_eq!(findings.len(), 1, "{findings:?}");
+        assert_eq!(findings[0].message, message);
+        assert_eq!(
+            &ANCHORED_SECTION[findings[0].secondary[0].range.clone()],
+            paragraph
         );
     }
 }
